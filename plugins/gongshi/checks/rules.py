@@ -1,0 +1,168 @@
+"""Domain rules across a county's tables: money, dates, notice periods and the region tree."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ..money import yuan
+from ..problems import Problem, error, warning
+from ..tables import ROW
+
+Tables = dict[str, list[dict]]
+
+
+def money_rules(tables: Tables, path) -> Iterator[Problem]:
+    """Yield allocation-overspent and project-underfunded / project-overfunded."""
+    drawn: dict[str, Decimal] = defaultdict(Decimal)
+    drawn_rows: dict[str, list[int]] = defaultdict(list)
+    funded: dict[str, Decimal] = defaultdict(Decimal)
+    for fund in tables["project_funds"]:
+        if fund["amount"] is None:
+            continue
+        if fund["allocation_id"]:
+            drawn[fund["allocation_id"]] += fund["amount"]
+            drawn_rows[fund["allocation_id"]].append(fund[ROW])
+        if fund["project_id"]:
+            funded[fund["project_id"]] += fund["amount"]
+    for allocation in tables["allocations"]:
+        aid, amount = allocation["allocation_id"], allocation["amount"]
+        if aid is None or amount is None or amount < 0 or drawn[aid] <= amount:
+            continue
+        rows = "、".join(str(r) for r in drawn_rows[aid])
+        over = drawn[aid] - amount
+        yield error(
+            "allocation-overspent", path("allocations"), allocation[ROW], "amount",
+            f"资金 {aid} 分配了 {yuan(amount)}，但 project_funds.csv 第{rows}行共从中安排了 {yuan(drawn[aid])}，"
+            f"超出 {yuan(over)}。请核对这些行的安排金额，或改正这笔资金的金额。",
+            f"Allocation {aid} is {amount} yuan but project_funds.csv rows {rows} draw {drawn[aid]} yuan from it, "
+            f"{over} more than allocated. Fix those amounts or the allocation's amount.",
+        )
+    for project in tables["projects"]:
+        pid, budget = project["project_id"], project["budget"]
+        if pid is None or budget is None or project["status"] == "cancelled":
+            continue
+        have = funded.get(pid, Decimal(0))
+        if have < budget:
+            yield warning(
+                "project-underfunded", path("projects"), project[ROW], "budget",
+                f"项目 {pid} 总投资 {yuan(budget)}，但 project_funds.csv 只为它安排了 {yuan(have)}，"
+                f"还差 {yuan(budget - have)}。如资金已落实，请在 project_funds.csv 补上资金来源。",
+                f"Project {pid} has a budget of {budget} yuan but project_funds.csv funds only {have} yuan "
+                f"({budget - have} short). Add its funding sources if they are settled.",
+            )
+        elif have > budget:
+            yield warning(
+                "project-overfunded", path("projects"), project[ROW], "budget",
+                f"项目 {pid} 总投资 {yuan(budget)}，但 project_funds.csv 为它安排了 {yuan(have)}，"
+                f"多出 {yuan(have - budget)}。请核对总投资或安排金额。",
+                f"Project {pid} has a budget of {budget} yuan but project_funds.csv funds {have} yuan "
+                f"({have - budget} more). Check the budget or the amounts.",
+            )
+
+
+def date_rules(tables: Tables, path, min_notice_days: int) -> Iterator[Problem]:
+    """Yield date-order for dates out of order, and notice-period-too-short."""
+    starts = {}
+    for project in tables["projects"]:
+        start, end = project["start_date"], project["end_date"]
+        starts[project["project_id"]] = start
+        if start and end and end < start:
+            yield error(
+                "date-order", path("projects"), project[ROW], "end_date",
+                f"项目 {project['project_id']} 的完工日期 {end} 早于开工日期 {start}。请改正其中一个日期。",
+                f"Project {project['project_id']} ends ({end}) before it starts ({start}); fix one of the dates.",
+            )
+    for acceptance in tables["acceptances"]:
+        start, day = starts.get(acceptance["project_id"]), acceptance["accepted_on"]
+        if start and day and day < start:
+            yield error(
+                "date-order", path("acceptances"), acceptance[ROW], "accepted_on",
+                f"项目 {acceptance['project_id']} 的验收日期 {day} 早于开工日期 {start}。请改正验收日期。",
+                f"Project {acceptance['project_id']} is accepted ({day}) before it starts ({start}); "
+                "fix the acceptance date.",
+            )
+    for notice in tables["notices"]:
+        start, end = notice["start_date"], notice["end_date"]
+        if not (start and end):
+            continue
+        if end < start:
+            yield error(
+                "date-order", path("notices"), notice[ROW], "end_date",
+                f"公示 {notice['notice_id']} 的结束日期 {end} 早于开始日期 {start}。请改正其中一个日期。",
+                f"Notice {notice['notice_id']} ends ({end}) before it starts ({start}); fix one of the dates.",
+            )
+        elif (end - start).days < min_notice_days:
+            yield error(
+                "notice-period-too-short", path("notices"), notice[ROW], "end_date",
+                f"公示 {notice['notice_id']} 的公示期从 {start} 到 {end}，只有 {(end - start).days} 天，"
+                f"少于规定的 {min_notice_days} 天。请把结束日期改到 {start.fromordinal(start.toordinal() + min_notice_days)} 或以后。",
+                f"Notice {notice['notice_id']} runs {start} to {end}, {(end - start).days} days, shorter than the "
+                f"required {min_notice_days}; set the end date to {start.fromordinal(start.toordinal() + min_notice_days)} "
+                "or later.",
+            )
+
+
+LEVEL_PARENT = {"township": "county", "village": "township"}
+
+
+def expected_level(code: str) -> str:
+    """Return the level a 12-digit code stands for: county, township or village."""
+    if code[6:] == "000000":
+        return "county"
+    return "township" if code[9:] == "000" else "village"
+
+
+def region_rules(tables: Tables, path, county: str) -> Iterator[Problem]:
+    """Yield region-outside-county, region-parent-missing and friends for the region tree."""
+    regions = {r["code"]: r for r in tables["regions"] if r["code"]}
+    county_code = county + "000000"
+    if county_code not in regions:
+        yield error(
+            "county-region-missing", path("regions"), None, "code",
+            f"regions.csv 中没有本县自己的一行（代码 {county_code}，层级 county）。请添加。",
+            f"regions.csv has no row for the county itself (code {county_code}, level county); add it.",
+        )
+    for region in tables["regions"]:
+        code, level, parent_code = region["code"], region["level"], region["parent_code"]
+        if not code:
+            continue
+        if not code.startswith(county):
+            yield error(
+                "region-outside-county", path("regions"), region[ROW], "code",
+                f"区划代码 {code} 不在本县（{county}）范围内：本县的代码都以 {county} 开头。请改正代码，"
+                "或把它放到它所属县的数据包中。",
+                f"Region code {code} is not under this county ({county}): codes here start with {county}.",
+            )
+            continue
+        if level in ("county", "township", "village") and expected_level(code) != level:
+            yield error(
+                "region-level-mismatch", path("regions"), region[ROW], "level",
+                f"区划代码 {code} 按编码规则是{_LEVEL_ZH[expected_level(code)]}级，但层级填的是 {level}。"
+                "请改正层级或代码（县：后6位为0；乡镇：后3位为0）。",
+                f"Code {code} is a {expected_level(code)} code by its digits but the level says {level}.",
+            )
+            continue
+        if level not in LEVEL_PARENT:
+            continue
+        parent = regions.get(parent_code) if parent_code else None
+        if parent is None:
+            yield error(
+                "region-parent-missing", path("regions"), region[ROW], "parent_code",
+                f"{region['name']}（{code}）的上级区划代码“{parent_code or ''}”在 regions.csv 中找不到。"
+                f"请填写它所属{_LEVEL_ZH[LEVEL_PARENT[level]]}的12位代码，并确保那一行存在。",
+                f"The parent {parent_code or '(empty)'!r} of {code} is not in regions.csv; write the code of its "
+                f"{LEVEL_PARENT[level]} and make sure that row exists.",
+            )
+            continue
+        wanted = code[:6] + "000000" if level == "township" else code[:9] + "000"
+        if parent_code != wanted or parent["level"] != LEVEL_PARENT[level]:
+            yield error(
+                "region-parent-mismatch", path("regions"), region[ROW], "parent_code",
+                f"{region['name']}（{code}）的上级应为 {wanted}，但填的是 {parent_code}。请改正。",
+                f"The parent of {code} should be {wanted}, not {parent_code}.",
+            )
+
+
+_LEVEL_ZH = {"county": "县", "township": "乡镇", "village": "村"}

@@ -1,0 +1,146 @@
+"""Open a county data package safely: its descriptor, its files, nothing outside its folder."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .descriptor import DESCRIPTOR
+from .problems import Problem, error, warning
+from .schemas import RESOURCES, SchemaSet
+
+COUNTY_CODE = re.compile(r"[1-8][0-9]{5}")
+
+
+@dataclass
+class CountyPackage:
+    """A county's package as found on disk: where it is, whose it is, and which files it names."""
+
+    folder: Path
+    county: str
+    descriptor: dict
+    resources: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def demo(self) -> bool:
+        return bool(self.descriptor.get("gongshi", {}).get("demo"))
+
+    @property
+    def title(self) -> str:
+        return str(self.descriptor.get("title") or self.county)
+
+    def display_path(self, resource: str) -> str:
+        """Return the path of a resource's file as the user gave the folder."""
+        return str(self.folder / self.resources.get(resource, Path(f"{resource}.csv")).name)
+
+
+def _resource_path(folder: Path, raw: object) -> tuple[Path | None, str | None]:
+    """Return the resolved file of a resource path, or why it is refused."""
+    if not isinstance(raw, str) or not raw:
+        return None, "not-a-path"
+    if "://" in raw or raw.startswith("//"):
+        return None, "remote"
+    candidate = Path(raw)
+    if candidate.is_absolute() or ".." in candidate.parts:
+        return None, "outside"
+    resolved = (folder / candidate).resolve()
+    if not resolved.is_relative_to(folder.resolve()):
+        return None, "outside"
+    return folder / candidate, None
+
+
+def open_package(folder: str | Path, schemas: SchemaSet) -> tuple[CountyPackage | None, list[Problem]]:
+    """Read folder/datapackage.json; return the package (None if unusable) and the problems found."""
+    folder = Path(folder)
+    where = str(folder / DESCRIPTOR)
+    problems: list[Problem] = []
+    if not (folder / DESCRIPTOR).is_file():
+        problems.append(error(
+            "package-missing", where, None, None,
+            f"文件夹 {folder} 中没有 datapackage.json。请从演示县 data/519901 复制整个文件夹后再修改。",
+            f"There is no datapackage.json in {folder}. Copy the whole demo county folder data/519901 and edit it.",
+        ))
+        return None, problems
+    text = (folder / DESCRIPTOR).read_bytes().decode("utf-8", errors="replace")
+    try:
+        descriptor = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problems.append(error(
+            "package-invalid-json", where, exc.lineno, None,
+            f"datapackage.json 第{exc.lineno}行第{exc.colno}列不是有效的 JSON（{exc.msg}）。"
+            "常见原因：少了逗号或引号、多了最后一个逗号。请改正或从演示县重新复制。",
+            f"datapackage.json is not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}). "
+            "Usually a missing comma or quote, or a trailing comma.",
+        ))
+        return None, problems
+    if not isinstance(descriptor, dict):
+        problems.append(error(
+            "package-invalid-json", where, None, None,
+            "datapackage.json 的内容应是一个 JSON 对象（以 { 开头）。",
+            "datapackage.json must contain a JSON object (starting with {).",
+        ))
+        return None, problems
+
+    county = str(descriptor.get("gongshi", {}).get("county", "")) if isinstance(descriptor.get("gongshi"), dict) else ""
+    if not COUNTY_CODE.fullmatch(county):
+        problems.append(error(
+            "county-code-invalid", where, None, "gongshi.county",
+            f"datapackage.json 中 gongshi.county 应是6位县级区划代码，现在是“{county}”。",
+            f"gongshi.county in datapackage.json must be the 6-digit county code, got {county!r}.",
+        ))
+        return None, problems
+    if COUNTY_CODE.fullmatch(folder.name) and folder.name != county:
+        problems.append(error(
+            "county-code-mismatch", where, None, "gongshi.county",
+            f"文件夹名是 {folder.name}，但 datapackage.json 写的县代码是 {county}。复制演示县后请把两处都改成本县代码。",
+            f"The folder is named {folder.name} but datapackage.json says county {county}; make them the same.",
+        ))
+
+    package = CountyPackage(folder=folder, county=county, descriptor=descriptor)
+    listed = descriptor.get("resources") if isinstance(descriptor.get("resources"), list) else []
+    for entry in listed:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if name not in RESOURCES:
+            problems.append(warning(
+                "resource-unknown", where, None, None,
+                f"datapackage.json 中的数据表“{name}”不是 gongshi 认识的表，将被忽略。",
+                f"Resource {name!r} in datapackage.json is not one gongshi knows; it is ignored.",
+            ))
+            continue
+        path, refusal = _resource_path(folder, entry.get("path"))
+        if refusal:
+            problems.append(error(
+                "unsafe-path", where, None, name,
+                f"数据表 {name} 的文件路径“{entry.get('path')}”不安全或无效：只能是本文件夹内的文件名，如 {name}.csv。",
+                f"The path {entry.get('path')!r} of resource {name} is refused: it must be a file inside "
+                f"the package folder, such as {name}.csv.",
+            ))
+            continue
+        if not path.is_file():
+            problems.append(error(
+                "file-missing", str(path), None, None,
+                f"找不到数据表 {name} 的文件 {path}。请把文件放进本文件夹，或从演示县复制一个只有表头的文件。",
+                f"The file {path} of resource {name} is missing. Add it, or copy one with only the header row.",
+            ))
+            continue
+        package.resources[name] = path
+        if entry.get("schema") != {k: v for k, v in schemas.tables[name].items() if k != "$schema"}:
+            problems.append(warning(
+                "schema-outdated", where, None, name,
+                f"datapackage.json 中 {name} 的表结构与 schemas/{name}.json 不同；检查和建站以 schemas/ 为准。"
+                f"请运行 gongshi update-schemas {folder} 更新。",
+                f"The schema of {name} embedded in datapackage.json differs from schemas/{name}.json, which "
+                f"is what gongshi checks against. Run: gongshi update-schemas {folder}",
+            ))
+    named = {e.get("name") for e in listed if isinstance(e, dict)}
+    for name in RESOURCES:
+        if name not in named:
+            problems.append(error(
+                "resource-missing", where, None, name,
+                f"datapackage.json 中缺少数据表 {name}。每个县的数据包都要有全部7张表（可以只有表头）。",
+                f"datapackage.json does not list resource {name}; every county package has all seven "
+                "(a file with only the header row is fine).",
+            ))
+    return package, problems

@@ -1,0 +1,22 @@
+"""Money is Decimal yuan with two places, never float."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+WAN = Decimal(10000)
+
+
+def yuan(value: Decimal | int | None) -> str:
+    """Format yuan with thousands separators: 1,234,567.50 元."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).quantize(CENT, ROUND_HALF_UP):,} 元"
+
+
+def wan(value: Decimal | int | None) -> str:
+    """Format an amount in 万元 with two decimals: 123.46 万元."""
+    if value is None:
+        return ""
+    return f"{(Decimal(value) / WAN).quantize(CENT, ROUND_HALF_UP):,} 万元"

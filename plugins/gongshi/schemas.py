@@ -1,0 +1,54 @@
+"""The shared Table Schemas: the single source of truth for every resource."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+# Resource names in dependency order: a resource only refers to those before it.
+RESOURCES = ("regions", "units", "allocations", "projects", "project_funds", "acceptances", "notices")
+
+
+def default_schemas_dir() -> Path:
+    """Return the schemas/ folder of the checkout this package lives in."""
+    return Path(__file__).resolve().parents[2] / "schemas"
+
+
+@dataclass(frozen=True)
+class SchemaSet:
+    """The Table Schema of every resource, read from one folder."""
+
+    folder: Path
+    tables: dict[str, dict]
+
+    def fields(self, resource: str) -> list[dict]:
+        return self.tables[resource]["fields"]
+
+    def field(self, resource: str, name: str) -> dict | None:
+        for field in self.tables.get(resource, {}).get("fields", []):
+            if field["name"] == name:
+                return field
+        return None
+
+    def title(self, resource: str, name: str | None) -> str:
+        """Return the Chinese title of a field, or the name when there is none."""
+        field = self.field(resource, name) if name else None
+        return field.get("title", name) if field else (name or "")
+
+    def label(self, resource: str, name: str, value: str | None) -> str:
+        """Return the Chinese label of an enum value, or the value itself."""
+        field = self.field(resource, name) or {}
+        return field.get("enumLabels", {}).get(value, value or "")
+
+
+@cache
+def load_schemas(folder: str | Path | None = None) -> SchemaSet:
+    """Read every resource's schema from `folder` (default: the checkout's schemas/)."""
+    folder = Path(folder) if folder else default_schemas_dir()
+    tables = {}
+    for name in RESOURCES:
+        with open(folder / f"{name}.json", encoding="utf-8") as fh:
+            tables[name] = json.load(fh)
+    return SchemaSet(folder=folder, tables=tables)

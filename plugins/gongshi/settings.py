@@ -1,0 +1,61 @@
+"""The GONGSHI setting: one dict, checked once, with defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from .schemas import default_schemas_dir
+
+
+class SettingsError(ValueError):
+    """A GONGSHI setting is wrong; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What gongshi needs to know, from GONGSHI in pelicanconf.py or from the command line."""
+
+    data_path: Path = Path("data")
+    schemas_path: Path = field(default_factory=default_schemas_dir)
+    min_notice_days: int = 10
+    national_hotline: str = "12317"
+    # The day the site is built for ("notices in their period now"); None means today.
+    today: dt.date | None = None
+
+    def current_date(self) -> dt.date:
+        return self.today or dt.date.today()
+
+
+def from_dict(raw: dict | None, base: Path | None = None) -> Settings:
+    """Check the GONGSHI dict and return Settings; relative paths are taken from `base`."""
+    raw = dict(raw or {})
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise SettingsError(f"gongshi: unknown GONGSHI setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    base = base or Path.cwd()
+    values: dict = {}
+    for key in ("data_path", "schemas_path"):
+        if raw.get(key) is not None:
+            path = Path(raw[key])
+            values[key] = path if path.is_absolute() else base / path
+    if "min_notice_days" in raw:
+        days = raw["min_notice_days"]
+        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+            raise SettingsError(f"gongshi: min_notice_days must be a whole number of days >= 1, got {days!r}")
+        values["min_notice_days"] = days
+    if "national_hotline" in raw:
+        values["national_hotline"] = str(raw["national_hotline"])
+    if raw.get("today") is not None:
+        today = raw["today"]
+        if isinstance(today, str):
+            try:
+                today = dt.date.fromisoformat(today)
+            except ValueError as exc:
+                raise SettingsError(f"gongshi: today must be a date like 2026-11-21, got {today!r}") from exc
+        if not isinstance(today, dt.date):
+            raise SettingsError(f"gongshi: today must be a date, got {today!r}")
+        values["today"] = today
+    return Settings(**values)
