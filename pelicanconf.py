@@ -1,0 +1,41 @@
+"""Settings for local builds and previews; publishconf.py overrides them for the public site."""
+
+SITENAME = "扶贫资金项目公告公示"
+SITEURL = ""
+AUTHOR = "gongshi"
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-CN"
+RELATIVE_URLS = True
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["gongshi"]
+GONGSHI = {
+    "data_path": "data",
+    "schemas_path": "schemas",
+    # The guideline asks for at least 10 days; some places use longer periods (local practice).
+    "min_notice_days": 10,
+    "national_hotline": "12317",
+}
+
+# content/ holds prose pages only; data pages come from the gongshi generator.
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+PAGE_URL = "pages/{slug}/"
+PAGE_SAVE_AS = "pages/{slug}/index.html"
+DIRECT_TEMPLATES = []
+AUTHOR_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+TAG_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+DISPLAY_PAGES_ON_MENU = False
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True,
+                     "extensions": ["jinja2.ext.i18n"]}
+DELETE_OUTPUT_DIRECTORY = False

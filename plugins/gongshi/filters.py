@@ -1,0 +1,46 @@
+"""Jinja filters: templates format values, these compute them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .money import wan, yuan
+from .schemas import load_schemas
+
+
+def zh_date(value: dt.date | None) -> str:
+    """Format a date the Chinese way: 2018年7月4日."""
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def zh_period(start: dt.date, end: dt.date) -> str:
+    """Format a notice period: 2018年7月4日至2018年7月14日."""
+    return f"{zh_date(start)}至{zh_date(end)}"
+
+
+def label(value: str | None, resource: str, field: str) -> str:
+    """Return the Chinese label of an enum value from the schemas."""
+    return load_schemas().label(resource, field, value)
+
+
+def field_title(field: str, resource: str) -> str:
+    """Return the Chinese title of a field from the schemas."""
+    return load_schemas().title(resource, field)
+
+
+def tel(phone: str | None) -> str:
+    """Return a tel: link target with only the digits a phone can dial."""
+    return "tel:" + "".join(c for c in (phone or "") if c.isdigit() or c == "+")
+
+
+FILTERS = {
+    "yuan": yuan,
+    "wan": wan,
+    "zh_date": zh_date,
+    "zh_period": zh_period,
+    "label": label,
+    "field_title": field_title,
+    "tel": tel,
+}

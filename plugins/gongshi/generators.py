@@ -1,0 +1,73 @@
+"""The Pelican generator that writes every data page straight from the county models."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from . import problems as report
+from .model import County, build_county
+from .pipeline import CountyCheck, check_county, find_packages
+from .schemas import RESOURCES, load_schemas
+from .settings import Settings, from_dict
+
+logger = logging.getLogger(__name__)
+
+
+class GongshiGenerator(Generator):
+    """Load, check and model every county package, then write home, place, unit, money and notice pages."""
+
+    def generate_context(self) -> None:
+        # Relative paths in GONGSHI are taken from the site's folder, the one holding content/.
+        base = Path(self.settings["PATH"]).resolve().parent
+        self.gongshi: Settings = from_dict(self.settings.get("GONGSHI"), base=base)
+        self.counties: list[County] = []
+        self.rejected: list[CountyCheck] = []
+        for folder in find_packages(self.gongshi.data_path):
+            check = check_county(folder, self.gongshi)
+            for problem in check.problems:
+                log = logger.error if problem.is_error else logger.warning
+                log("gongshi: %s:%s %s %s", problem.path, problem.row or "", problem.code, problem.message_en)
+            if not check.publishable:
+                errors, _ = report.count(check.problems)
+                logger.error("gongshi: county %s not published: %d error(s); run gongshi validate %s",
+                             check.county, errors, folder)
+                self.rejected.append(check)
+                continue
+            package = check.package
+            self.counties.append(build_county(package.county, package.title, package.demo, check.tables))
+        self.counties.sort(key=lambda c: c.code)
+        today = self.gongshi.current_date()
+        notices = [n for c in self.counties for n in c.notices.values()]
+        self.context.update({
+            "gongshi_counties": self.counties,
+            "gongshi_today": today,
+            "NATIONAL_HOTLINE": self.gongshi.national_hotline,
+            "gongshi_current_notices": sorted((n for n in notices if n.is_current(today)),
+                                              key=lambda n: (n.end_date, n.notice_id)),
+            "gongshi_recent_notices": sorted(notices, key=lambda n: (n.start_date, n.notice_id), reverse=True)[:10],
+        })
+
+    def _write(self, writer, url: str, template: str, **context) -> None:
+        writer.write_file(url + "index.html", self.get_template(template), self.context,
+                          relative_urls=self.settings.get("RELATIVE_URLS", False), url=url, **context)
+
+    def generate_output(self, writer) -> None:
+        self._write(writer, "", "home")
+        self._write(writer, "dictionary/", "dictionary", schemas=load_schemas(self.gongshi.schemas_path),
+                    resources=RESOURCES)
+        for county in self.counties:
+            self._write(writer, county.url, "county", county=county, region=county.root)
+            for region in county.regions.values():
+                if region.level != "county":
+                    self._write(writer, region.url, "region", county=county, region=region)
+            for unit in county.units.values():
+                self._write(writer, unit.url, "unit", county=county, unit=unit)
+            for allocation in county.allocations.values():
+                self._write(writer, allocation.url, "allocation", county=county, allocation=allocation)
+            for project in county.projects.values():
+                self._write(writer, project.url, "project", county=county, project=project)
+            for notice in county.notices.values():
+                self._write(writer, notice.url, "notice", county=county, notice=notice)

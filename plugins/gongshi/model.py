@@ -1,0 +1,379 @@
+"""A county as linked records: places, units, allocations, projects, notices, with totals computed once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .tables import ROW
+
+ZERO = Decimal(0)
+PROJECT_NOTICE_STATUS = {
+    "project-plan": {"planned", "in-progress", "completed", "accepted"},
+    "before-start": {"planned", "in-progress", "completed", "accepted"},
+    "after-completion": {"completed", "accepted"},
+}
+
+
+@dataclass(eq=False)
+class Region:
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    supervision_phone: str | None
+    county: str
+    parent: Region | None = None
+    children: list[Region] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
+    allocations: list[Allocation] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    # Totals over this place and every place under it.
+    allocated_total: Decimal = ZERO
+    budget_total: Decimal = ZERO
+    project_count: int = 0
+    households_total: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"{self.county}/" if self.level == "county" else f"{self.county}/place/{self.code}/"
+
+    @property
+    def ancestors(self) -> list[Region]:
+        """Return the places above this one, the county first."""
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+    @property
+    def hotline(self) -> str | None:
+        """Return the nearest supervision phone, from this place up to the county."""
+        node: Region | None = self
+        while node is not None:
+            if node.supervision_phone:
+                return node.supervision_phone
+            node = node.parent
+        return None
+
+    @property
+    def prefix(self) -> str:
+        return {"county": self.code[:6], "township": self.code[:9]}.get(self.level, self.code)
+
+    def contains(self, code: str) -> bool:
+        return code.startswith(self.prefix)
+
+    @property
+    def full_name(self) -> str:
+        return "".join(r.name for r in self.ancestors[1:]) + self.name if self.level != "county" else self.name
+
+
+@dataclass(eq=False)
+class Unit:
+    unit_id: str
+    name: str
+    kind: str
+    region: Region
+    phone: str | None
+    county: str
+    allocated: list[Allocation] = field(default_factory=list)
+    received: list[Allocation] = field(default_factory=list)
+    implemented: list[Project] = field(default_factory=list)
+    disclosed: list[Notice] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"{self.county}/unit/{self.unit_id}/"
+
+    @property
+    def allocated_total(self) -> Decimal:
+        return sum((a.amount for a in self.allocated), ZERO)
+
+    @property
+    def received_total(self) -> Decimal:
+        return sum((a.amount for a in self.received), ZERO)
+
+    @property
+    def implemented_total(self) -> Decimal:
+        return sum((p.budget for p in self.implemented), ZERO)
+
+
+@dataclass(eq=False)
+class Allocation:
+    allocation_id: str
+    year: int
+    document_no: str
+    fund_source: str
+    allocator: Unit
+    recipient_region: Region
+    recipient_unit: Unit | None
+    amount: Decimal
+    allocated_on: dt.date
+    purpose: str
+    allocation_basis: str | None
+    county: str
+    funds: list[ProjectFund] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"{self.county}/allocation/{self.allocation_id}/"
+
+    @property
+    def drawn(self) -> Decimal:
+        return sum((f.amount for f in self.funds), ZERO)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.amount - self.drawn
+
+
+@dataclass(eq=False)
+class ProjectFund:
+    project: Project
+    allocation: Allocation
+    amount: Decimal
+
+
+@dataclass(eq=False)
+class Acceptance:
+    stage: str
+    accepted_on: dt.date
+    result: str
+    inspectors: str
+    notes: str | None
+
+
+@dataclass(eq=False)
+class Project:
+    project_id: str
+    year: int
+    name: str
+    category: str
+    region: Region
+    location: str
+    content: str
+    start_date: dt.date
+    end_date: dt.date
+    implementing_unit: Unit
+    responsible_person: str
+    construction_unit: str | None
+    construction_responsible: str | None
+    budget: Decimal
+    subsidy_standard: str | None
+    procurement: str | None
+    performance_targets: str
+    benefit_mechanism: str
+    beneficiary_households: int | None
+    beneficiary_people: int | None
+    status: str
+    county: str
+    funds: list[ProjectFund] = field(default_factory=list)
+    acceptances: list[Acceptance] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"{self.county}/project/{self.project_id}/"
+
+    @property
+    def funded(self) -> Decimal:
+        return sum((f.amount for f in self.funds), ZERO)
+
+    @property
+    def fund_sources(self) -> list[str]:
+        return sorted({f.allocation.fund_source for f in self.funds})
+
+
+@dataclass(eq=False)
+class Notice:
+    notice_id: str
+    kind: str
+    title: str
+    discloser: Unit
+    region: Region
+    year: int
+    start_date: dt.date
+    end_date: dt.date
+    project: Project | None
+    county: str
+    allocations: list[Allocation] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"{self.county}/notice/{self.notice_id}/"
+
+    @property
+    def period_days(self) -> int:
+        return (self.end_date - self.start_date).days
+
+    def is_current(self, today: dt.date) -> bool:
+        return self.start_date <= today <= self.end_date
+
+    @property
+    def total(self) -> Decimal:
+        if self.kind == "allocation-result":
+            return sum((a.amount for a in self.allocations), ZERO)
+        return sum((p.budget for p in self.projects), ZERO)
+
+
+@dataclass(eq=False)
+class County:
+    code: str
+    title: str
+    demo: bool
+    root: Region
+    regions: dict[str, Region]
+    units: dict[str, Unit]
+    allocations: dict[str, Allocation]
+    projects: dict[str, Project]
+    notices: dict[str, Notice]
+
+    @property
+    def name(self) -> str:
+        return self.root.name
+
+    @property
+    def url(self) -> str:
+        return self.root.url
+
+    @property
+    def townships(self) -> list[Region]:
+        return self.root.children
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({a.year for a in self.allocations.values()} | {p.year for p in self.projects.values()})
+
+
+def _fields(record: dict, names: tuple[str, ...]) -> dict:
+    return {n: record[n] for n in names}
+
+
+def build_county(code: str, title: str, demo: bool, tables: dict[str, list[dict]]) -> County:
+    """Link a checked county's records into a model; call only when the checks found no errors."""
+    regions: dict[str, Region] = {}
+    for r in tables["regions"]:
+        regions[r["code"]] = Region(**_fields(r, ("code", "name", "level", "parent_code", "supervision_phone")),
+                                    county=code)
+    for region in regions.values():
+        if region.parent_code and region.parent_code in regions:
+            region.parent = regions[region.parent_code]
+            region.parent.children.append(region)
+    for region in regions.values():
+        region.children.sort(key=lambda c: c.code)
+    root = regions[code + "000000"]
+
+    units: dict[str, Unit] = {}
+    for u in tables["units"]:
+        unit = Unit(u["unit_id"], u["name"], u["kind"], regions[u["region_code"]], u["phone"], county=code)
+        units[unit.unit_id] = unit
+        unit.region.units.append(unit)
+
+    allocations: dict[str, Allocation] = {}
+    for a in tables["allocations"]:
+        allocation = Allocation(
+            **_fields(a, ("allocation_id", "year", "document_no", "fund_source", "amount", "allocated_on",
+                          "purpose", "allocation_basis")),
+            allocator=units[a["allocator_unit_id"]], recipient_region=regions[a["recipient_region_code"]],
+            recipient_unit=units.get(a["recipient_unit_id"]) if a["recipient_unit_id"] else None, county=code)
+        allocations[allocation.allocation_id] = allocation
+        allocation.allocator.allocated.append(allocation)
+        allocation.recipient_region.allocations.append(allocation)
+        if allocation.recipient_unit:
+            allocation.recipient_unit.received.append(allocation)
+
+    projects: dict[str, Project] = {}
+    for p in tables["projects"]:
+        project = Project(
+            **_fields(p, ("project_id", "year", "name", "category", "location", "content", "start_date", "end_date",
+                          "responsible_person", "construction_unit", "construction_responsible", "budget",
+                          "subsidy_standard", "procurement", "performance_targets", "benefit_mechanism",
+                          "beneficiary_households", "beneficiary_people", "status")),
+            region=regions[p["region_code"]], implementing_unit=units[p["implementing_unit_id"]], county=code)
+        projects[project.project_id] = project
+        project.region.projects.append(project)
+        project.implementing_unit.implemented.append(project)
+
+    for f in tables["project_funds"]:
+        fund = ProjectFund(projects[f["project_id"]], allocations[f["allocation_id"]], f["amount"])
+        fund.project.funds.append(fund)
+        fund.allocation.funds.append(fund)
+
+    for a in sorted(tables["acceptances"], key=lambda a: (a["accepted_on"], a[ROW])):
+        projects[a["project_id"]].acceptances.append(
+            Acceptance(a["stage"], a["accepted_on"], a["result"], a["inspectors"], a["notes"]))
+
+    notices: dict[str, Notice] = {}
+    for n in tables["notices"]:
+        notice = Notice(
+            **_fields(n, ("notice_id", "kind", "title", "year", "start_date", "end_date")),
+            discloser=units[n["discloser_unit_id"]], region=regions[n["region_code"]],
+            project=projects.get(n["project_id"]) if n["project_id"] else None, county=code)
+        notices[notice.notice_id] = notice
+        _derive_notice_table(notice, allocations.values(), projects.values())
+        notice.discloser.disclosed.append(notice)
+        notice.region.notices.append(notice)
+        for project in notice.projects:
+            project.notices.append(notice)
+        for allocation in notice.allocations:
+            allocation.notices.append(notice)
+
+    _sort_lists(regions.values(), units.values(), projects.values())
+    _add_up(regions.values())
+    return County(code, title, demo, root, regions, units, allocations, projects, notices)
+
+
+def _derive_notice_table(notice: Notice, allocations, projects) -> None:
+    """Fill a notice's table from the other records, so nothing is typed twice."""
+    if notice.kind == "allocation-result":
+        notice.allocations = sorted(
+            (a for a in allocations if a.year == notice.year and a.allocator is notice.discloser
+             and notice.region.contains(a.recipient_region.code)),
+            key=lambda a: (a.allocated_on, a.allocation_id))
+        return
+    if notice.project is not None:
+        notice.projects = [notice.project]
+        return
+    wanted = PROJECT_NOTICE_STATUS.get(notice.kind, set())
+    notice.projects = sorted(
+        (p for p in projects if p.year == notice.year and p.status in wanted and notice.region.contains(p.region.code)),
+        key=lambda p: (p.region.code, p.project_id))
+
+
+def _sort_lists(regions, units, projects) -> None:
+    by_allocation = lambda a: (a.year, a.allocated_on, a.allocation_id)  # noqa: E731
+    by_project = lambda p: (p.year, p.start_date, p.project_id)  # noqa: E731
+    by_notice = lambda n: (n.start_date, n.notice_id)  # noqa: E731
+    for region in regions:
+        region.allocations.sort(key=by_allocation)
+        region.projects.sort(key=by_project)
+        region.notices.sort(key=by_notice, reverse=True)
+        region.units.sort(key=lambda u: u.unit_id)
+    for unit in units:
+        unit.allocated.sort(key=by_allocation)
+        unit.received.sort(key=by_allocation)
+        unit.implemented.sort(key=by_project)
+        unit.disclosed.sort(key=by_notice, reverse=True)
+    for project in projects:
+        project.notices.sort(key=by_notice)
+
+
+def _add_up(regions) -> None:
+    """Add each place's own allocations and projects to it and to every place above it."""
+    for region in regions:
+        own_allocated = sum((a.amount for a in region.allocations), ZERO)
+        live = [p for p in region.projects if p.status != "cancelled"]
+        own_budget = sum((p.budget for p in live), ZERO)
+        own_households = sum(p.beneficiary_households or 0 for p in live)
+        node: Region | None = region
+        while node is not None:
+            node.allocated_total += own_allocated
+            node.budget_total += own_budget
+            node.project_count += len(live)
+            node.households_total += own_households
+            node = node.parent

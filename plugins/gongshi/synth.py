@@ -1,0 +1,602 @@
+"""Generate the fictional demo county package (演示县, 519901) from a fixed seed."""
+
+from __future__ import annotations
+
+import csv
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from .descriptor import build_descriptor, write_descriptor
+from .schemas import RESOURCES, load_schemas
+
+COUNTY = "519901"
+COUNTY_CODE = COUNTY + "000000"
+TITLE = "演示县扶贫资金项目公告公示数据（演示数据）"
+COUNTY_PHONE = "0838-5200012"
+YEARS = (2025, 2026)
+# The demo's "today": 2026 statuses and all notice dates are consistent with it, and a few
+# before-start notices are open on it, so the site always has something "currently on notice".
+TODAY = date(2026, 11, 21)
+VILLAGE_PROJECTS = 67
+TOWNSHIP_PROJECTS = 8
+STATUSES = {
+    2025: {"completed": 8, "accepted": 67},
+    2026: {"planned": 4, "cancelled": 1, "in-progress": 20, "completed": 14, "accepted": 36},
+}
+
+# ---- names and texts --------------------------------------------------------------------------------------
+
+# (segment, name, villages); segments follow the real rule 100-199 镇, 200-399 乡.
+TOWNSHIPS = (
+    ("100", "桂花镇", ("红星村", "金竹村", "清泉村", "桃园村", "柳湾村", "马鞍村", "凤凰村")),
+    ("101", "石桥镇", ("黄桷村", "团结村", "茶园村", "石门村", "新华村", "杨柳村", "白果村")),
+    ("102", "龙泉镇", ("龙井村", "观音村", "青杠村", "高峰村", "太平村", "双龙村")),
+    ("103", "双河镇", ("河口村", "新民村", "水井村", "松林村", "光明村", "碾盘村", "大坪村")),
+    ("200", "青林乡", ("青龙村", "竹林村", "仁和村", "梨树村", "花园村", "堰塘村")),
+    ("201", "白云乡", ("白鹤村", "云峰村", "永安村", "长岭村", "杉树村", "金龙村", "三合村")),
+)
+DEPARTMENTS = (
+    ("czj", "演示县财政局", "finance-bureau"),
+    ("xczx", "演示县乡村振兴局", "poverty-office"),
+    ("nyj", "演示县农业农村局", "agriculture-bureau"),
+    ("jtj", "演示县交通运输局", "transport-bureau"),
+    ("slj", "演示县水利局", "water-bureau"),
+    ("rsj", "演示县人力资源和社会保障局", "other-department"),
+)
+# (unit_id, name, kind, village code, main product): market players that run industry projects.
+ENTERPRISES = (
+    ("hzs100201", "演示县红星村柑橘种植专业合作社", "cooperative", "519901100201", "柑橘"),
+    ("hzs101203", "演示县茶园村茶叶专业合作社", "cooperative", "519901101203", "茶叶"),
+    ("hzs102201", "演示县龙井村猕猴桃专业合作社", "cooperative", "519901102201", "猕猴桃"),
+    ("hzs103204", "演示县松林村中药材种植专业合作社", "cooperative", "519901103204", "中药材"),
+    ("hzs200202", "演示县竹林村食用菌专业合作社", "cooperative", "519901200202", "食用菌"),
+    ("hzs201203", "演示县永安村花椒种植专业合作社", "cooperative", "519901201203", "花椒"),
+    ("qy01", "演示县桂花生态农业开发有限公司", "company", "519901100204", "李子"),
+    ("qy02", "演示县白云山茶业有限公司", "company", "519901201201", "茶叶"),
+    ("qy03", "演示县龙泉农产品冷链物流有限公司", "company", "519901102205", "柑橘"),
+)
+MODELS = {"cooperative": "合作社+农户", "company": "企业+合作社+农户", "village-committee": "村集体经济组织+农户"}
+BUILDERS = {
+    "road": ("演示县通达路桥工程有限公司", "演示县宏远公路建设有限公司"),
+    "water": ("演示县清源水利水电工程有限公司", "演示县润泽水务工程有限公司"),
+    "build": ("演示县宏达建筑工程有限公司", "演示县安居建设有限公司", "演示县锦程市政工程有限公司"),
+}
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐邓冯韩曹彭曾蒋蔡余杜叶程魏苏吕丁任袁"
+GIVEN = ("建国", "明华", "丽娟", "志强", "秀英", "玉兰", "德明", "文华", "海燕", "春梅", "国富", "永福", "学军",
+         "晓东", "明亮", "光荣", "桂兰", "俊杰", "红梅", "建华", "小平", "卫东", "家富", "正兵", "天成", "思远",
+         "雪梅", "淑芬", "志刚", "勇", "军", "涛", "斌", "敏", "静", "磊", "霞", "鹏", "婷", "刚", "波", "琴")
+CROPS = ("茶叶", "柑橘", "猕猴桃", "花椒", "中药材", "李子", "食用菌")
+LIVESTOCK = ("生猪", "肉牛", "山羊", "土鸡")
+TRADES = ("电工", "焊工", "家政服务", "中式烹调", "农村电商")
+SATISFIED = "受益群众满意度≥95%"
+WORKS = "工程验收合格率100%"
+
+
+@dataclass(frozen=True)
+class Template:
+    """A kind of project; its texts are format strings filled from the project's parameters."""
+
+    category: str
+    name: str
+    content: str
+    targets: str
+    mechanism: str
+    doer: str  # "village", "township", "enterprise" (falls back to the village) or a department unit_id
+    budget: tuple[int, int] = (0, 0)  # lump-sum range in yuan
+    size: tuple[int, int] = (0, 0)  # (yuan per unit, decimals) of the quantity {q} derived from the budget
+    per: tuple[int, ...] = ()  # subsidy per head; then budget = heads * per * times
+    heads: tuple[int, int] = (0, 0)
+    times: int = 1
+    per_person: bool = False
+    subsidy: str = ""
+    builder: str = ""  # kind of contractor, empty when nobody is contracted to build
+    location: str = "{place}{groups}"
+    weight: int = 1
+
+
+VILLAGE_TEMPLATES = (
+    Template("infrastructure", "{place}通组道路硬化工程",
+             "硬化{groups}通组道路{q}公里，路面宽4.5米，C25混凝土厚20厘米，配套边沟、错车道及安全防护设施",
+             f"新建硬化道路{{q}}公里；{WORKS}；解决{{households}}户{{people}}人出行难问题；{SATISFIED}",
+             "施工优先吸纳本村脱贫户和监测户务工{workers}人，人均增收{wage}元；道路建成后降低农产品运输成本",
+             "jtj", budget=(300_000, 2_000_000), size=(450_000, 1), builder="road", weight=8),
+    Template("infrastructure", "{place}产业路建设项目",
+             "新建{groups}产业便道{q}公里，路面宽3.5米，连通{crop}种植基地",
+             f"新建产业路{{q}}公里；{WORKS}；带动{{households}}户发展产业；{SATISFIED}",
+             "采取以工代赈方式实施，吸纳脱贫户和监测户{workers}人务工，人均发放劳务报酬{wage}元",
+             "village", budget=(100_000, 600_000), size=(300_000, 1), builder="road", weight=6),
+    Template("infrastructure", "{place}农村供水保障工程",
+             "新建{tank}立方米蓄水池1口，铺设供水管网{q}米，配套净化消毒设备1套",
+             f"巩固提升{{households}}户{{people}}人供水保障水平；水质达标率100%；{WORKS}；{SATISFIED}",
+             "建成后由村集体管护，聘用脱贫户{jobs}人担任管水员；施工吸纳脱贫户务工{workers}人，人均增收{wage}元",
+             "slj", budget=(100_000, 800_000), size=(400, 0), builder="water", weight=5),
+    Template("infrastructure", "{place}农田灌溉渠系配套工程",
+             "新建U型渠道{q}米，整治山坪塘{ponds}口，改善灌溉面积{mu}亩",
+             f"新建渠道{{q}}米；新增及改善灌溉面积{{mu}}亩；{WORKS}；{SATISFIED}",
+             "改善{households}户农户生产条件，亩均增产粮食50公斤以上；施工吸纳脱贫户{workers}人务工",
+             "slj", budget=(200_000, 1_200_000), size=(600, 0), builder="water", weight=3),
+    Template("infrastructure", "{place}太阳能路灯安装项目", "在{groups}主干道安装太阳能路灯{q}盏",
+             f"安装路灯{{q}}盏；亮灯率≥98%；{SATISFIED}",
+             "改善{households}户群众夜间出行条件；路灯由村集体管护，聘用脱贫户{jobs}人担任管护员",
+             "village", budget=(50_000, 200_000), size=(2_500, 0), builder="build", weight=3),
+    Template("industry", "{place}{crop}种植基地建设项目",
+             "新建{crop}标准化种植基地{q}亩，配套生产便道、滴灌设施和种苗",
+             f"新建{{crop}}基地{{q}}亩；种苗成活率≥90%；带动脱贫户和监测户{{households}}户增收；{SATISFIED}",
+             "采取‘{model}’模式，吸纳脱贫户{workers}户务工，户均增收{income}元以上；"
+             "形成资产归村集体所有，按投资额的{share}%收取收益，用于公益岗位和困难群众帮扶",
+             "enterprise", budget=(200_000, 1_500_000), size=(2_000, 0), weight=8),
+    Template("industry", "{place}{animal}养殖产业发展项目",
+             "新建标准化{animal}圈舍{q}平方米，配套粪污资源化利用设施",
+             f"新建圈舍{{q}}平方米；圈舍出租率100%；带动{{households}}户增收；{SATISFIED}",
+             "采取‘{model}’模式，圈舍租赁给养殖大户经营，年租金{rent}元用于脱贫户和监测户分红",
+             "village", budget=(200_000, 1_000_000), size=(1_500, 0), builder="build", weight=4),
+    Template("industry", "{place}农产品冷链仓储设施建设项目",
+             "新建{crop}冷藏保鲜库{q}立方米，配套分拣包装设备",
+             f"新增冷藏库容{{q}}立方米；年周转农产品{{tons}}吨以上；带动{{households}}户增收；{SATISFIED}",
+             "资产归村集体所有，租赁给经营主体使用，年收取租金{rent}元，收益的60%用于脱贫户和监测户分红",
+             "enterprise", budget=(300_000, 1_200_000), size=(3_000, 0), builder="build", weight=3),
+    Template("housing", "{place}农村低收入群体危房改造项目", "对{n}户低收入群体（脱贫户、监测户）危房进行改造加固",
+             "完成危房改造{n}户；改造后房屋安全鉴定合格率100%；受益群众满意度≥98%",
+             "补助资金直接兑付到户，保障{n}户{people}人住房安全；优先聘用本村脱贫劳动力参与施工",
+             "village", per=(15_000, 20_000, 25_000), heads=(4, 12), subsidy="每户补助{per}元",
+             location="{place}各组", weight=4),
+    Template("health", "{place}村卫生室标准化建设项目",
+             "改扩建村卫生室{q}平方米，设置诊断室、治疗室、药房，配置基本诊疗设备",
+             f"建成标准化村卫生室1个；脱贫人口家庭医生签约服务覆盖率100%；{SATISFIED}",
+             "方便{households}户{people}人就近就医，脱贫户和监测户常见病在村内就诊，减少看病支出",
+             "village", budget=(150_000, 500_000), size=(2_500, 0), builder="build", weight=2),
+)
+TOWNSHIP_TEMPLATES = (
+    Template("industry", "{place}脱贫户和监测户产业发展到户奖补项目",
+             "对发展{crop}、{animal}等特色种养业的{n}户脱贫户和监测户给予一次性产业奖补",
+             f"奖补农户{{n}}户；奖补资金兑付率100%；户均增收{{income}}元以上；{SATISFIED}",
+             "采取‘先建后补、验收兑付’方式，奖补资金通过惠民惠农财政补贴资金“一卡通”直接兑付到户",
+             "nyj", per=(2_000, 3_000, 5_000), heads=(40, 150), subsidy="每户补助{per}元", location="{place}辖区各村"),
+    Template("employment", "{place}乡村公益性岗位项目",
+             "开发保洁、护路、管水等乡村公益性岗位{n}个，安置弱劳力、半劳力脱贫人口就业",
+             f"开发公益性岗位{{n}}个；岗位补贴按月足额发放率100%；{SATISFIED}",
+             "优先安置无法离乡、无业可就的脱贫劳动力和监测对象，人均年增收{yearly}元",
+             "township", per=(500, 600, 800), heads=(20, 60), times=12, per_person=True,
+             subsidy="每人每月{per}元", location="{place}辖区各村"),
+    Template("employment", "{place}脱贫劳动力技能培训项目", "开展{trade}等职业技能培训{n}人次，培训合格后推荐就业",
+             f"培训脱贫劳动力{{n}}人次；培训合格率≥90%；培训后就业率≥60%；{SATISFIED}",
+             "培训后推荐到东西部协作企业和县内园区就业，人均月增收{monthly}元以上",
+             "rsj", per=(1_200, 1_500, 1_800), heads=(60, 200), per_person=True,
+             subsidy="每人补助培训费{per}元", location="{place}"),
+    Template("education", "{place}雨露计划职业教育补助项目",
+             "对就读中职、高职的{n}名脱贫家庭和监测户家庭学生给予生活费补助",
+             "补助学生{n}人；补助资金按时足额发放率100%；受助学生家庭满意度≥98%",
+             "补助资金直接兑付到学生家庭，减轻脱贫家庭教育支出负担，阻断贫困代际传递",
+             "township", per=(1_500,), heads=(20, 80), times=2, per_person=True,
+             subsidy="每生每学期补助{per}元", location="{place}辖区各村"),
+    Template("relocation", "{place}易地扶贫搬迁集中安置点配套设施完善项目",
+             "完善安置点排水管网{q}米，硬化活动场地{area}平方米，改造帮扶车间1处",
+             f"完善排水管网{{q}}米；帮扶车间吸纳搬迁群众就业{{workers}}人以上；{SATISFIED}",
+             "帮扶车间优先吸纳搬迁脱贫户就业{workers}人，人均月工资2000元以上；车间租金收益用于安置点公共服务",
+             "township", budget=(300_000, 1_500_000), size=(900, 0), builder="build", location="{place}集中安置点"),
+    Template("other", "{place}脱贫人口小额信贷贴息项目", "对{households}户脱贫户和监测户发展生产的小额信贷予以贴息",
+             f"贴息农户{{households}}户；贴息资金按季足额兑付；{SATISFIED}",
+             "降低脱贫户和监测户发展产业的融资成本，支持发展种养业和小商贸，户均增收{income}元以上",
+             "township", budget=(50_000, 300_000),
+             subsidy="对脱贫户和监测户5万元以下、3年以内的小额信贷按贷款市场报价利率全额贴息",
+             location="{place}辖区各村"),
+)
+DOC_PREFIX = {"czj": "演财农", "xczx": "演乡振发"}
+BASIS = {
+    "czj": "按因素法分配：脱贫人口和监测对象规模（40%）、项目库储备（30%）、上年度资金绩效评价结果（30%）",
+    "dept": "按项目法分配，依据县级项目库入库项目和行业主管部门实施方案",
+    "east-west": "按东西部协作年度帮扶协议确定的项目安排",
+    "social": "按社会帮扶单位捐赠意向和村级项目库入库项目安排",
+    "xczx": "按项目法分配，支持村级项目库入库项目",
+    "township": "经乡镇党委会议、政府常务会议研究，按村级项目库入库项目安排",
+}
+DEPT_PURPOSE = {
+    "jtj": "全县农村通组道路硬化建设", "slj": "全县农村供水保障和农田灌溉设施建设",
+    "nyj": "全县脱贫户和监测户产业发展到户奖补", "rsj": "全县脱贫劳动力职业技能培训",
+}
+RECTIFY_NOTES = ("部分边沟勾缝不密实，要求施工单位15日内整改到位", "缺少隐蔽工程影像资料，限期10日内补齐")
+DEPT_IDS = tuple(d[0] for d in DEPARTMENTS)
+
+
+# ---- generation -------------------------------------------------------------------------------------------
+
+def _day(rng: random.Random, lo: date, hi: date) -> date:
+    """Return a random day between lo and hi inclusive."""
+    return lo + timedelta(days=rng.randint(0, (hi - lo).days))
+
+
+def _cell(value: object) -> str:
+    """Format one CSV value: money with two decimals, ISO dates, empty for missing."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class _County:
+    """Build every table of the demo county from one random stream; attributes are named after resources."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.schemas = load_schemas()
+        self.used_names: set[str] = set()
+        self.used_phones = {COUNTY_PHONE} | {f"0838-52{i}0012" for i in range(1, len(TOWNSHIPS) + 1)}
+        self.staff: dict[str, list[str]] = {}
+        self.place_names: dict[str, str] = {}
+        self.regions: list[dict] = []
+        self.units: list[dict] = []
+        self.enterprise_in = {e[3]: e for e in ENTERPRISES}
+        self.builder_staff = {b: [self._person(), self._person()] for kind in BUILDERS.values() for b in kind}
+        self._places()
+        self.projects: list[dict] = []
+        for year in YEARS:
+            self.projects += self._projects(year)
+        self.allocations, self.project_funds = [], []
+        for year in YEARS:
+            self._allocations(year)
+        self.acceptances = self._acceptances()
+        self.notices = self._notices()
+
+    def _person(self) -> str:
+        """Return a fresh fictional full name."""
+        while True:
+            name = self.rng.choice(SURNAMES) + self.rng.choice(GIVEN)
+            if name not in self.used_names:
+                self.used_names.add(name)
+                return name
+
+    def _phone(self) -> str:
+        """Return a fresh office landline; never a mobile number."""
+        while True:
+            phone = f"0838-52{self.rng.randint(10000, 99999)}"
+            if phone not in self.used_phones:
+                self.used_phones.add(phone)
+                return phone
+
+    def _region(self, code: str, name: str, level: str, parent: str, phone: str) -> None:
+        self.place_names[code] = name
+        self.regions.append({"code": code, "name": name, "level": level, "parent_code": parent,
+                             "supervision_phone": phone})
+
+    def _unit(self, unit_id: str, name: str, kind: str, region: str, phone: str) -> None:
+        # The first staff member is the unit's leader, who answers for its projects.
+        self.staff[unit_id] = [self._person() for _ in range(4)]
+        self.units.append({"unit_id": unit_id, "name": name, "kind": kind, "region_code": region, "phone": phone})
+
+    def _places(self) -> None:
+        """Create the county, its townships and villages, and every unit."""
+        rng = self.rng
+        villages = [f"{COUNTY}{seg}{j}" for seg, _, names in TOWNSHIPS for j in range(201, 201 + len(names))]
+        hotlines = set(rng.sample(villages, 5))
+        self._region(COUNTY_CODE, "演示县", "county", "", COUNTY_PHONE)
+        for unit_id, name, kind in DEPARTMENTS:
+            self._unit(unit_id, name, kind, COUNTY_CODE, self._phone())
+        for i, (seg, town, villages) in enumerate(TOWNSHIPS, 1):
+            town_code = f"{COUNTY}{seg}000"
+            self._region(town_code, town, "township", COUNTY_CODE, f"0838-52{i}0012")
+            self._unit(f"zf{seg}", f"{town}人民政府", "township-government", town_code, self._phone())
+            for j, village in enumerate(villages, 201):
+                code = f"{COUNTY}{seg}{j}"
+                # Most villages rely on the township's hotline; a few publish their own.
+                hotline = self._phone() if code in hotlines else ""
+                self._region(code, village, "village", town_code, hotline)
+                office = hotline or (self._phone() if rng.random() < 0.3 else "")
+                self._unit(f"cw{seg}{j}", f"{town}{village}村民委员会", "village-committee", code, office)
+        for unit_id, name, kind, code, _ in ENTERPRISES:
+            self._unit(unit_id, name, kind, code, self._phone())
+
+    def _projects(self, year: int) -> list[dict]:
+        """Create one year's projects with their statuses and periods."""
+        rng = self.rng
+        villages = [r["code"] for r in self.regions if r["level"] == "village"]
+        towns = [r["code"] for r in self.regions if r["level"] == "township"]
+        earlier = {p["name"] for p in self.projects}
+        # Every village gets at least one project a year; the rest go where the project library has more.
+        spots = rng.sample(villages, len(villages))
+        spots += [rng.choice(villages) for _ in range(VILLAGE_PROJECTS - len(villages))]
+        picks = [(code, None) for code in spots]
+        pairs = [(t, rng.choice(towns)) for t in TOWNSHIP_TEMPLATES]
+        while len(pairs) < TOWNSHIP_PROJECTS:
+            pair = (rng.choice(TOWNSHIP_TEMPLATES), rng.choice(towns))
+            if pair not in pairs:
+                pairs.append(pair)
+        picks += [(code, tpl) for tpl, code in pairs]
+        projects, seen = [], set()
+        for code, tpl in picks:
+            while True:
+                chosen = tpl or rng.choices(VILLAGE_TEMPLATES, [t.weight for t in VILLAGE_TEMPLATES])[0]
+                project = self._project(year, code, chosen)
+                if project["name"] not in seen:
+                    break
+            seen.add(project["name"])
+            if project["name"] in earlier:
+                project["name"] += "（二期）"
+            projects.append(project)
+        statuses = [s for s, n in STATUSES[year].items() for _ in range(n)]
+        rng.shuffle(statuses)
+        for project, status in zip(projects, statuses, strict=True):
+            project["status"] = status
+            project["start_date"], project["end_date"] = self._period(year, status)
+        projects.sort(key=lambda p: (p["region_code"], p["name"]))
+        for i, project in enumerate(projects, 1):
+            project["project_id"] = f"XM{year}-{i:03d}"
+        return projects
+
+    def _period(self, year: int, status: str) -> tuple[date, date]:
+        """Return start and end dates that agree with the status on TODAY."""
+        rng = self.rng
+        if year < TODAY.year:
+            start = _day(rng, date(year, 3, 15), date(year, 9, 30))
+            return start, start + timedelta(days=rng.randint(30, 180))
+        if status == "planned":
+            start = date(year, 12, rng.randint(1, 3))
+            return start, start + timedelta(days=rng.randint(60, 150))
+        if status == "in-progress":
+            start = _day(rng, date(year, 6, 15), date(year, 10, 31))
+            return start, _day(rng, max(start + timedelta(days=30), date(year, 12, 1)), start + timedelta(days=183))
+        if status == "cancelled":
+            start = _day(rng, date(year, 7, 1), date(year, 9, 30))
+            return start, start + timedelta(days=rng.randint(60, 120))
+        if status == "accepted":  # early enough for all three acceptance levels before TODAY
+            start = _day(rng, date(year, 3, 15), date(year, 5, 31))
+            return start, start + timedelta(days=rng.randint(30, 120))
+        start = _day(rng, date(year, 3, 15), date(year, 7, 31))
+        return start, min(start + timedelta(days=rng.randint(30, 120)), date(year, 11, 5))
+
+    def _project(self, year: int, region: str, tpl: Template) -> dict:
+        """Fill one project from a template at a village or township."""
+        rng = self.rng
+        in_village = not region.endswith("000")
+        town = region[:9] + "000"
+        enterprise = self.enterprise_in.get(region) if tpl.doer == "enterprise" else None
+        if tpl.doer in DEPT_IDS:
+            doer, kind = tpl.doer, ""
+        elif enterprise:
+            doer, kind = enterprise[0], enterprise[2]
+        elif in_village and tpl.doer != "township":
+            doer, kind = f"cw{region[6:]}", "village-committee"
+        else:
+            doer, kind = f"zf{region[6:9]}", "township-government"
+        if tpl.per:
+            per, heads = rng.choice(tpl.per), rng.randint(*tpl.heads)
+            budget = Decimal(heads * per * tpl.times)
+        else:
+            per, heads = 0, 0
+            budget = Decimal(rng.randint(tpl.budget[0] // 100, tpl.budget[1] // 100) * 100)
+        quantity = ""
+        if tpl.size[0]:
+            # The physical scale follows the money, with some spread between places.
+            tenths = int(budget) * 10 * rng.randint(85, 115) // (tpl.size[0] * 100)
+            quantity = f"{tenths / 10:.1f}" if tpl.size[1] else str(max(1, tenths // 10))
+        if tpl.per_person:
+            people, households = heads, max(1, heads * rng.randint(85, 100) // 100)
+        else:
+            households = heads or rng.randint(30, 260)
+            people = households * rng.randint(26, 34) // 10
+        groups = "、".join(f"{g}组" for g in sorted(rng.sample(range(1, 9), rng.randint(1, 3))))
+        params = {
+            "place": self.place_names[region], "groups": groups, "q": quantity, "n": heads, "per": per,
+            "crop": enterprise[4] if enterprise else rng.choice(CROPS), "animal": rng.choice(LIVESTOCK),
+            "trade": rng.choice(TRADES), "model": MODELS.get(kind, MODELS["village-committee"]),
+            "households": households, "people": people, "workers": rng.randint(5, 25),
+            "wage": rng.randint(20, 80) * 100, "jobs": rng.randint(1, 3), "income": rng.randint(2, 10) * 500,
+            "share": rng.randint(5, 8), "tank": rng.choice((50, 100, 150, 200)), "ponds": rng.randint(1, 4),
+            "mu": rng.randint(20, 150) * 10, "tons": rng.randint(10, 80) * 10, "area": rng.randint(30, 200) * 10,
+            "rent": int(budget) * rng.randint(5, 8) // 10000 * 100,
+            "monthly": rng.randint(8, 15) * 100, "yearly": per * 12,
+        }
+        builder = boss = procurement = ""
+        if tpl.builder:
+            builder = rng.choice(BUILDERS[tpl.builder])
+            boss = rng.choice(self.builder_staff[builder])
+            procurement = ("公开招标（演示县公共资源交易中心）" if budget >= 1_000_000
+                           else "竞争性磋商" if budget >= 400_000 else "比选（村务监督委员会全程监督）")
+            procurement += f"，确定施工单位为{builder}"
+        elif not tpl.per and tpl.category == "industry":
+            procurement = "种苗、设备由实施主体按规定比选采购"
+        return {
+            "year": year, "name": tpl.name.format(**params), "category": tpl.category, "region_code": region,
+            "location": tpl.location.format(**params), "content": tpl.content.format(**params),
+            "implementing_unit_id": doer, "responsible_person": self.staff[doer][0],
+            "construction_unit": builder, "construction_responsible": boss, "budget": budget,
+            "subsidy_standard": tpl.subsidy.format(**params), "procurement": procurement,
+            "performance_targets": tpl.targets.format(**params), "benefit_mechanism": tpl.mechanism.format(**params),
+            "beneficiary_households": households, "beneficiary_people": people, "_town": town,
+        }
+
+    def _allocations(self, year: int) -> None:
+        """Create one year's allocations sized to the projects they fund, and the project funds."""
+        rng = self.rng
+        projects = [p for p in self.projects if p["year"] == year and p["status"] != "cancelled"]
+        towns = [r["code"] for r in self.regions if r["level"] == "township"]
+        slots: list[dict] = []
+
+        def slot(by: str, region: str, to: str, source: str, on: date, basis: str) -> None:
+            slots.append({"year": year, "allocator_unit_id": by, "recipient_region_code": region,
+                          "recipient_unit_id": to, "fund_source": source, "allocated_on": on,
+                          "allocation_basis": basis, "_draws": []})
+
+        # The county finance bureau issues its shares in three documents in late January.
+        central, departments = date(year, 1, rng.randint(15, 18)), date(year, 1, rng.randint(19, 23))
+        provincial = date(year, 1, rng.randint(24, 28))
+        for code in towns:
+            slot("czj", code, f"zf{code[6:9]}", "central", central, BASIS["czj"])
+            slot("czj", code, f"zf{code[6:9]}", "provincial", provincial, BASIS["czj"])
+        for dept, source in (("jtj", "integrated"), ("slj", "integrated"), ("nyj", "central"), ("rsj", "city")):
+            slot("czj", COUNTY_CODE, dept, source, departments, BASIS["dept"])
+        slot("xczx", COUNTY_CODE, "jtj", "county", _day(rng, date(year, 2, 15), date(year, 2, 28)), BASIS["dept"])
+        local = [p for p in projects if p["implementing_unit_id"] not in DEPT_IDS and p["region_code"] not in towns]
+        villages = sorted({p["region_code"] for p in local})
+        chosen = rng.sample(villages, 9)
+        sources = ("east-west", "east-west", "east-west", "social", "social", "county", "county", "city", "city")
+        for code, source in zip(chosen, sources, strict=True):
+            slot("xczx", code, f"cw{code[6:]}", source, _day(rng, date(year, 2, 15), date(year, 2, 28)),
+                 BASIS.get(source, BASIS["xczx"]))
+        # A few townships pass county money on to a village whose projects start later in spring.
+        late = sorted({p["region_code"] for p in local if p["start_date"] >= date(year, 4, 1)} - set(chosen))
+        for code in rng.sample(late, 3):
+            slot(f"zf{code[6:9]}", code, f"cw{code[6:]}", "county", _day(rng, date(year, 3, 1), date(year, 3, 15)),
+                 BASIS["township"])
+
+        for project in projects:
+            fits = [s for s in slots if s["allocated_on"] + timedelta(days=10) <= project["start_date"]
+                    and self._covers(s, project)]
+            specific = [s for s in fits if s["recipient_region_code"] == project["region_code"]]
+            first = rng.choice(specific or fits)
+            others = [s for s in fits if s is not first]
+            if others and rng.random() < 0.5:
+                hundreds = int(project["budget"]) // 100
+                part = Decimal(hundreds * rng.randint(40, 75) // 100 * 100)
+                first["_draws"].append((project, part))
+                rng.choice(others)["_draws"].append((project, project["budget"] - part))
+            else:
+                first["_draws"].append((project, project["budget"]))
+
+        slots = [s for s in slots if s["_draws"]]
+        for s in slots:
+            s["amount"] = sum((amount for _, amount in s["_draws"]), Decimal(0))
+        # About a third of allocations keep a visible unspent remainder for the supervisors' checks.
+        for s in rng.sample(slots, round(len(slots) / 3)):
+            s["amount"] += Decimal(rng.randint(2, 60) * 1000)
+        order = {u["unit_id"]: i for i, u in enumerate(self.units)}
+        slots.sort(key=lambda s: (s["allocated_on"], order[s["allocator_unit_id"]], s["recipient_region_code"]))
+        numbers: dict[tuple[str, date], int] = {}
+        last: dict[str, int] = {}
+        for i, s in enumerate(slots, 1):
+            s["allocation_id"] = f"ZJ{year}-{i:03d}"
+            by = s["allocator_unit_id"]
+            key = (by, s["allocated_on"])
+            if key not in numbers:
+                # Each office numbers its documents through the year; its other documents fall in between.
+                last[by] = numbers[key] = last.get(by, 0) + rng.randint(1, 4)
+            prefix = DOC_PREFIX.get(by) or self.place_names[s["recipient_region_code"][:9] + "000"][0] + "府发"
+            s["document_no"] = f"{prefix}〔{year}〕{numbers[key]}号"
+            s["purpose"] = self._purpose(s)
+            for project, amount in s["_draws"]:
+                self.project_funds.append({"project_id": project["project_id"], "allocation_id": s["allocation_id"],
+                                   "amount": amount})
+        self.allocations += slots
+        self.project_funds.sort(key=lambda f: (f["project_id"], f["allocation_id"]))
+
+    @staticmethod
+    def _covers(slot: dict, project: dict) -> bool:
+        """Tell whether an allocation may fund a project: its department, or the project's place."""
+        if project["implementing_unit_id"] in DEPT_IDS:
+            return slot["recipient_unit_id"] == project["implementing_unit_id"]
+        return (slot["recipient_unit_id"] not in DEPT_IDS
+                and slot["recipient_region_code"] in (project["region_code"], project["_town"]))
+
+    def _purpose(self, slot: dict) -> str:
+        """Describe what an allocation is for from the projects it funds."""
+        if slot["recipient_unit_id"] in DEPT_PURPOSE:
+            return f"用于{DEPT_PURPOSE[slot['recipient_unit_id']]}项目"
+        field = self.schemas.field("projects", "category")
+        cats = {p["category"] for p, _ in slot["_draws"]}
+        labels = "、".join(field["enumLabels"][c] for c in field["constraints"]["enum"] if c in cats)
+        return f"用于{self.place_names[slot['recipient_region_code']]}{labels}项目"
+
+    def _acceptances(self) -> list[dict]:
+        """Record village, township and sampled county acceptance of finished projects."""
+        rng = self.rng
+        done = [p for p in self.projects if p["status"] in ("completed", "accepted")]
+        accepted = [p for p in done if p["status"] == "accepted"]
+        # 县级抽查 covers at least 10% of accepted projects each year.
+        county = []
+        for year in YEARS:
+            those = [p for p in accepted if p["year"] == year]
+            county += rng.sample(those, -(-len(those) * 15 // 100))
+        built = [p for p in accepted if p["year"] == YEARS[0] and p["construction_unit"]]
+        rectify = rng.sample(built, 2)
+        rows: list[dict] = []
+        for p in done:
+            village = p["region_code"]
+            if village == p["_town"]:
+                village = rng.choice([r["code"] for r in self.regions if r["parent_code"] == p["_town"]])
+            day = p["end_date"] + timedelta(days=rng.randint(3, 15))
+            day = self._accept(rows, p, "village", day, f"cw{village[6:]}", p in rectify)
+            if p["status"] == "accepted":
+                day = self._accept(rows, p, "township", day + timedelta(days=rng.randint(5, 12)), f"zf{p['_town'][6:9]}")
+            if p in county:
+                self._accept(rows, p, "county", day + timedelta(days=rng.randint(7, 20)), "xczx")
+        return rows
+
+    def _accept(self, rows: list[dict], project: dict, stage: str, day: date, unit: str,
+                rectify: bool = False) -> date:
+        """Append one acceptance (after a rectification when asked) and return its date."""
+        rng = self.rng
+        pool = self.staff[unit] + (self.staff["czj"][:2] if stage == "county" else [])
+        note = "县级抽查：资料齐全，工程质量符合设计要求" if stage == "county" else ""
+        if rectify:
+            rows.append({"project_id": project["project_id"], "stage": stage, "accepted_on": day, "result": "rectify",
+                         "inspectors": "、".join(rng.sample(pool, 3)), "notes": rng.choice(RECTIFY_NOTES)})
+            day += timedelta(days=rng.randint(15, 25))
+            note = "整改到位，复验合格"
+        rows.append({"project_id": project["project_id"], "stage": stage, "accepted_on": day, "result": "passed",
+                     "inspectors": "、".join(rng.sample(pool, rng.randint(2, 3))), "notes": note})
+        return day
+
+    def _notices(self) -> list[dict]:
+        """Create allocation, plan, before-start and after-completion notices, numbered per year by date."""
+        rng = self.rng
+        rows: list[dict] = []
+
+        def notice(kind: str, title: str, by: str, region: str, year: int, start: date, project: str = "") -> None:
+            rows.append({"kind": kind, "title": title, "discloser_unit_id": by, "region_code": region, "year": year,
+                         "start_date": start, "end_date": start + timedelta(days=rng.randint(10, 14)),
+                         "project_id": project})
+
+        region_of = {u["unit_id"]: u["region_code"] for u in self.units}
+        for year in YEARS:
+            allocators = dict.fromkeys(a["allocator_unit_id"] for a in self.allocations if a["year"] == year)
+            for by in allocators:
+                # Published within 15 working days of the allocator's last allocation of the year.
+                last = max(a["allocated_on"] for a in self.allocations
+                           if a["year"] == year and a["allocator_unit_id"] == by)
+                title = {"czj": f"演示县{year}年度财政衔接推进乡村振兴补助资金分配结果公告",
+                         "xczx": f"演示县乡村振兴局{year}年度衔接资金分配结果公告"}.get(
+                    by, f"{self.place_names[region_of[by]]}{year}年度村级衔接资金分配结果公告")
+                notice("allocation-result", title, by, region_of[by], year, last + timedelta(days=rng.randint(3, 7)))
+            for town in (r for r in self.regions if r["level"] == "township"):
+                notice("project-plan", f"{town['name']}{year}年度衔接资金项目计划公示", f"zf{town['code'][6:9]}",
+                       town["code"], year, date(year, 2, rng.randint(10, 20)))
+        for p in self.projects:
+            if p["status"] == "cancelled":
+                continue
+            region, year = p["region_code"], p["year"]
+            by = f"zf{region[6:9]}" if region == p["_town"] else f"cw{region[6:]}"
+            label = f"{self.place_names[region]}{year}年度{p['name']}"
+            lead = (p["start_date"] - TODAY).days
+            # A planned project's notice is open on TODAY; others go up 5-15 days before work starts.
+            back = rng.randint(lead + 1, min(15, lead + 5)) if p["status"] == "planned" else rng.randint(5, 15)
+            notice("before-start", f"{label}实施前公示", by, region, year,
+                   p["start_date"] - timedelta(days=back), p["project_id"])
+            if p["status"] in ("completed", "accepted"):
+                notice("after-completion", f"{label}竣工公告", by, region, year,
+                       p["end_date"] + timedelta(days=rng.randint(3, 7)), p["project_id"])
+        kinds = list(self.schemas.field("notices", "kind")["constraints"]["enum"])
+        rows.sort(key=lambda n: (n["year"], n["start_date"], kinds.index(n["kind"]), n["region_code"]))
+        counter: dict[int, int] = {}
+        for row in rows:
+            counter[row["year"]] = counter.get(row["year"], 0) + 1
+            row["notice_id"] = f"GS{row['year']}-{counter[row['year']]:03d}"
+        return rows
+
+
+def write_demo(folder: str | Path, seed: int = 2025) -> None:
+    """Write the demo county package (CSV files + datapackage.json) into folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    county = _County(seed)
+    for resource in RESOURCES:
+        names = [f["name"] for f in county.schemas.fields(resource)]
+        with open(folder / f"{resource}.csv", "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(names)
+            writer.writerows([_cell(row.get(name)) for name in names] for row in getattr(county, resource))
+    write_descriptor(folder, build_descriptor(COUNTY, TITLE, demo=True))

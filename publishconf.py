@@ -1,0 +1,11 @@
+"""Settings for the public site: pelicanconf.py plus these overrides."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F403
+
+# Printed QR codes point here for years: set it once, keep it.
+SITEURL = os.environ.get("GONGSHI_SITEURL", "https://gongshi.example.org")
+RELATIVE_URLS = False

@@ -1,0 +1,45 @@
+"""Shared fixtures: the good test package, defect overlays, and one real Pelican build of the demo."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+GOOD = FIXTURES / "good"
+DEFECTS = FIXTURES / "defects"
+DEMO = ROOT / "data" / "519901"
+BUILD_DAY = "2026-11-21"
+
+
+def package_with_defect(defect: str, folder: Path) -> Path:
+    """Copy the good package to folder and lay the defect's files over it."""
+    shutil.copytree(GOOD, folder)
+    for file in (DEFECTS / defect).iterdir():
+        shutil.copy(file, folder / file.name)
+    return folder
+
+
+def build_site(data: Path, output: Path, **extra) -> subprocess.CompletedProcess:
+    """Run a real Pelican build of the site with the county packages in `data`."""
+    gongshi = {"data_path": str(data), "schemas_path": str(ROOT / "schemas"), "today": BUILD_DAY, **extra}
+    return subprocess.run(
+        [sys.executable, "-m", "pelican", str(ROOT / "content"), "-s", str(ROOT / "pelicanconf.py"),
+         "-o", str(output), "-e", f"GONGSHI={json.dumps(gongshi)}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """Build the shipped demo data once; return the output folder."""
+    output = tmp_path_factory.mktemp("demo-site")
+    result = build_site(ROOT / "data", output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
