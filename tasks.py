@@ -1,10 +1,61 @@
-"""Project tasks, run with `invoke <task>`."""
+"""Project tasks, run with `invoke <task>`; `invoke --list` shows them."""
 
+import shutil
+import sys
 from pathlib import Path
 
 from invoke import task
 
 ROOT = Path(__file__).resolve().parent
+PELICAN = f"{sys.executable} -m pelican content"
+
+
+@task
+def build(c):
+    """Build the site for a local preview into output/."""
+    with c.cd(str(ROOT)):
+        c.run(f"{PELICAN} -s pelicanconf.py", pty=False)
+
+
+@task
+def publish(c):
+    """Build the public site into output/ with publishconf.py."""
+    with c.cd(str(ROOT)):
+        c.run(f"{PELICAN} -s publishconf.py", pty=False)
+
+
+@task
+def serve(c, port=8000):
+    """Build, then serve output/ on http://127.0.0.1:PORT and rebuild on changes."""
+    with c.cd(str(ROOT)):
+        c.run(f"{PELICAN} -s pelicanconf.py --autoreload --listen --port {int(port)}", pty=False)
+
+
+@task(help={"path": "a county folder such as data/519901, or data for all", "format": "text, json or github"})
+def validate(c, path="data", format="text"):
+    """Check county data packages and list every problem (gongshi validate)."""
+    with c.cd(str(ROOT)):
+        c.run(f"{sys.executable} -m gongshi validate {path} --format {format}", pty=False)
+
+
+@task
+def test(c):
+    """Run the test suite."""
+    with c.cd(str(ROOT)):
+        c.run(f"{sys.executable} -m pytest", pty=False)
+
+
+@task
+def lint(c):
+    """Check the code with ruff."""
+    with c.cd(str(ROOT)):
+        c.run(f"{sys.executable} -m ruff check .", pty=False)
+
+
+@task
+def clean(c):
+    """Remove output/."""
+    shutil.rmtree(ROOT / "output", ignore_errors=True)
 
 
 @task

@@ -123,3 +123,11 @@ def test_wrong_folder_for_county_code(tmp_path):
 
     shutil.copytree(GOOD, tmp_path / "519903")
     assert ("county-code-mismatch", "datapackage.json", None, "gongshi.county") in found(tmp_path / "519903")
+
+
+def test_clerk_guide_explains_every_code():
+    from conftest import ROOT
+
+    guide = (ROOT / "content" / "pages" / "clerk-guide.md").read_text(encoding="utf-8")
+    codes = {code for cases in DEFECT_CASES.values() for code, *_ in cases}
+    assert not [code for code in sorted(codes) if f"`{code}`" not in guide]

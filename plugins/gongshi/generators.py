@@ -15,6 +15,20 @@ from .settings import Settings, from_dict
 
 logger = logging.getLogger(__name__)
 
+# What each page template receives besides Pelican's own context; docs/templates.md documents it.
+SITE_CONTEXT = ("gongshi_counties", "gongshi_today", "NATIONAL_HOTLINE", "gongshi_current_notices",
+                "gongshi_recent_notices")
+PAGE_CONTEXT = {
+    "home": (),
+    "dictionary": ("schemas", "resources"),
+    "county": ("county", "region"),
+    "region": ("county", "region"),
+    "unit": ("county", "unit"),
+    "allocation": ("county", "allocation"),
+    "project": ("county", "project"),
+    "notice": ("county", "notice"),
+}
+
 
 class GongshiGenerator(Generator):
     """Load, check and model every county package, then write home, place, unit, money and notice pages."""
@@ -41,16 +55,19 @@ class GongshiGenerator(Generator):
         self.counties.sort(key=lambda c: c.code)
         today = self.gongshi.current_date()
         notices = [n for c in self.counties for n in c.notices.values()]
-        self.context.update({
+        site = {
             "gongshi_counties": self.counties,
             "gongshi_today": today,
             "NATIONAL_HOTLINE": self.gongshi.national_hotline,
             "gongshi_current_notices": sorted((n for n in notices if n.is_current(today)),
                                               key=lambda n: (n.end_date, n.notice_id)),
             "gongshi_recent_notices": sorted(notices, key=lambda n: (n.start_date, n.notice_id), reverse=True)[:10],
-        })
+        }
+        assert tuple(site) == SITE_CONTEXT
+        self.context.update(site)
 
     def _write(self, writer, url: str, template: str, **context) -> None:
+        assert tuple(context) == PAGE_CONTEXT[template], (template, tuple(context))
         writer.write_file(url + "index.html", self.get_template(template), self.context,
                           relative_urls=self.settings.get("RELATIVE_URLS", False), url=url, **context)
 

@@ -1,0 +1,67 @@
+"""The demo site in real headless Chromium, as a villager's phone shows it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def server(demo_site):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(demo_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def phone():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        # A small, cheap phone, with JavaScript off: every page must work without it.
+        context = browser.new_context(viewport={"width": 360, "height": 640}, java_script_enabled=False)
+        yield context.new_page()
+        browser.close()
+
+
+def test_villager_reaches_their_village_in_two_taps_and_sees_the_money(server, phone):
+    requested = []
+    phone.on("request", lambda request: requested.append(request.url))
+    phone.goto(server + "/")
+    phone.get_by_role("link", name="演示县").first.click()
+    township = phone.locator(".township").first
+    village = township.locator(".villages a").first
+    name = village.inner_text()
+    village.click()
+    assert phone.locator("h1").inner_text().startswith(name)
+    assert phone.locator(".hotline").first.inner_text().count("12317") == 1
+    assert phone.locator("article.project").count() + phone.locator("table.allocations tbody tr").count() > 0
+    # Nothing but this site is asked for anything.
+    assert {urlparse(u).netloc for u in requested} == {urlparse(server).netloc}
+
+
+@pytest.mark.parametrize("path", ["/", "/519901/", "/519901/unit/czj/", "/dictionary/", "/pages/clerk-guide/"])
+def test_pages_fit_a_phone_screen(server, phone, path):
+    phone.goto(server + path)
+    overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
+
+
+def test_wide_tables_become_labelled_rows_on_a_phone(server, phone):
+    phone.goto(server + "/519901/unit/czj/")
+    cell = phone.locator("table.allocations tbody td[data-label]").first
+    before = cell.evaluate("el => getComputedStyle(el, '::before').content")
+    assert "文号" in before

@@ -1,0 +1,127 @@
+"""The command line: exit codes, the three output formats, and help for every command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from gongshi.cli import main
+
+from conftest import DEMO, GOOD, ROOT, package_with_defect
+
+KEYS = {"code", "severity", "path", "row", "field", "message", "message_en"}
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_clean_package_exits_0():
+    result = run("validate", str(GOOD))
+    assert result.exit_code == 0, result.output
+    assert "检查通过" in result.output and "No problems found" in result.output
+
+
+def test_demo_validates_clean_through_invoke():
+    result = subprocess.run([sys.executable, "-m", "invoke", "validate", "--path", "data/519901"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No problems found" in result.stdout
+
+
+def test_errors_exit_1_and_name_file_row_column(tmp_path):
+    folder = package_with_defect("negative-amount", tmp_path / "pkg")
+    result = run("validate", str(folder))
+    assert result.exit_code == 1
+    assert f"{folder / 'allocations.csv'} 第3行 (row 3) 列 amount (column amount)" in result.output
+    assert "不能为负数" in result.output and "below the minimum" in result.output
+
+
+def test_warnings_alone_exit_0(tmp_path):
+    folder = package_with_defect("project-underfunded", tmp_path / "pkg")
+    result = run("validate", str(folder))
+    assert result.exit_code == 0
+    assert "project-underfunded" in result.output
+
+
+def test_json_format(tmp_path):
+    folder = package_with_defect("allocation-overspent", tmp_path / "pkg")
+    result = run("validate", str(folder), "--format", "json")
+    assert result.exit_code == 1
+    problems = json.loads(result.output)
+    assert all(set(p) == KEYS for p in problems)
+    assert [(p["code"], p["severity"], p["path"], p["row"], p["field"]) for p in problems] == [
+        ("allocation-overspent", "error", str(folder / "allocations.csv"), 3, "amount"),
+        ("project-overfunded", "warning", str(folder / "projects.csv"), 3, "budget"),
+    ]
+
+
+def test_json_format_clean_is_an_empty_list():
+    result = run("validate", str(GOOD), "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.output) == []
+
+
+def test_github_format(tmp_path):
+    folder = package_with_defect("notice-period-too-short", tmp_path / "pkg")
+    result = run("validate", str(folder), "--format", "github")
+    assert result.exit_code == 1
+    line, = result.output.strip().splitlines()
+    assert line.startswith(f"::error file={folder / 'notices.csv'},line=2,title=notice-period-too-short (end_date)::")
+
+
+def test_parent_folder_validates_every_county(tmp_path):
+    package_with_defect("negative-amount", tmp_path / "data" / "519902")
+    import shutil
+
+    shutil.copytree(DEMO, tmp_path / "data" / "519901")
+    result = run("validate", str(tmp_path / "data"), "--format", "json")
+    assert result.exit_code == 1
+    assert {p["path"].split("/")[-2] for p in json.loads(result.output)} == {"519902"}
+
+
+@pytest.mark.parametrize("args", [
+    ("validate",),
+    ("validate", "no/such/folder"),
+    ("validate", str(GOOD), "--format", "xml"),
+    ("validate", str(ROOT / "schemas")),
+    ("validate", str(GOOD), "--min-notice-days", "0"),
+    ("frobnicate",),
+])
+def test_usage_mistakes_exit_2(args):
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+
+
+def test_setting_changes_the_notice_minimum():
+    assert run("validate", str(GOOD), "--min-notice-days", "11").exit_code == 1
+
+
+def test_every_command_has_help_with_an_example():
+    assert "Example" in run("--help").output
+    for name, command in main.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0
+        assert command.help and "Example" in result.output, name
+
+
+def test_console_script_is_installed():
+    result = subprocess.run(["gongshi", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and "version" in result.stdout
+
+
+def test_update_schemas_rewrites_embedded_schemas(tmp_path):
+    import shutil
+
+    folder = shutil.copytree(GOOD, tmp_path / "519902")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["schema"]["fields"][0]["title"] = "旧标题"
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    before = json.loads(run("validate", str(folder), "--format", "json").output)
+    assert [(p["code"], p["field"]) for p in before] == [("schema-outdated", "regions")]
+    assert run("update-schemas", str(folder)).exit_code == 0
+    assert json.loads(run("validate", str(folder), "--format", "json").output) == []
+    assert json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["gongshi"]["county"] == "519902"

@@ -1,0 +1,32 @@
+"""The documented template context is the one the generator passes."""
+
+from __future__ import annotations
+
+import re
+
+from gongshi.generators import PAGE_CONTEXT, SITE_CONTEXT
+
+from conftest import ROOT
+
+DOC = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
+
+
+def section(title: str) -> str:
+    return DOC.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_every_page_names_are_documented():
+    documented = re.findall(r"^\| `(\w+)` \|", section("Every page"), flags=re.M)
+    assert documented == list(SITE_CONTEXT)
+
+
+def test_page_template_names_are_documented():
+    rows = re.findall(r"^\| `(\w+)\.html` \| (.*) \|$", section("Page templates"), flags=re.M)
+    # Types and remarks stand in parentheses after a name; the names are what is left in backticks.
+    documented = {name: tuple(re.findall(r"`(\w+)`", re.sub(r"\([^)]*\)", "", names))) for name, names in rows}
+    assert documented == PAGE_CONTEXT
+
+
+def test_every_page_template_exists():
+    for name in PAGE_CONTEXT:
+        assert (ROOT / "theme" / "templates" / f"{name}.html").is_file()
