@@ -18,6 +18,8 @@ GONGSHI = {
     # The guideline asks for at least 10 days; some places use longer periods (local practice).
     "min_notice_days": 10,
     "national_hotline": "12317",
+    # A local build can be opened straight from disk; the public site keeps folder addresses.
+    "index_links": True,
 }
 
 # content/ holds prose pages only; data pages come from the gongshi generator.

@@ -9,3 +9,4 @@ from pelicanconf import *  # noqa: E402,F403
 # Printed QR codes point here for years: set it once, keep it.
 SITEURL = os.environ.get("GONGSHI_SITEURL", "https://gongshi.example.org")
 RELATIVE_URLS = False
+GONGSHI = {**GONGSHI, "index_links": False}  # noqa: F405

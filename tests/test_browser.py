@@ -28,13 +28,19 @@ def server(demo_site):
 
 
 @pytest.fixture(scope="module")
-def phone():
+def browser():
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        # A small, cheap phone, with JavaScript off: every page must work without it.
-        context = browser.new_context(viewport={"width": 360, "height": 640}, java_script_enabled=False)
-        yield context.new_page()
-        browser.close()
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    # A small, cheap phone, with JavaScript off: every page must work without it.
+    context = browser.new_context(viewport={"width": 360, "height": 640}, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
 
 
 def test_villager_reaches_their_village_in_two_taps_and_sees_the_money(server, phone):
@@ -65,3 +71,22 @@ def test_wide_tables_become_labelled_rows_on_a_phone(server, phone):
     cell = phone.locator("table.allocations tbody td[data-label]").first
     before = cell.evaluate("el => getComputedStyle(el, '::before').content")
     assert "文号" in before
+
+
+def test_local_build_can_be_browsed_from_disk(tmp_path_factory, browser):
+    from conftest import ROOT, build_site
+
+    output = tmp_path_factory.mktemp("from-disk")
+    result = build_site(ROOT / "data", output, index_links=True)
+    assert result.returncode == 0, result.stderr
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto((output / "index.html").as_uri())
+    tab.get_by_role("link", name="演示县").first.click()
+    village = tab.locator(".township .villages a").first
+    name = village.inner_text()
+    village.click()
+    assert tab.url.endswith("/index.html") and tab.locator("h1").inner_text().startswith(name)
+    tab.get_by_role("link", name="数据说明").first.click()
+    assert tab.locator("h1").inner_text() == "数据说明"
+    context.close()

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 # What each page template receives besides Pelican's own context; docs/templates.md documents it.
 SITE_CONTEXT = ("gongshi_counties", "gongshi_today", "NATIONAL_HOTLINE", "gongshi_current_notices",
-                "gongshi_recent_notices")
+                "gongshi_recent_notices", "LINK_SUFFIX")
 PAGE_CONTEXT = {
     "home": (),
     "dictionary": ("schemas", "resources"),
@@ -62,6 +62,7 @@ class GongshiGenerator(Generator):
             "gongshi_current_notices": sorted((n for n in notices if n.is_current(today)),
                                               key=lambda n: (n.end_date, n.notice_id)),
             "gongshi_recent_notices": sorted(notices, key=lambda n: (n.start_date, n.notice_id), reverse=True)[:10],
+            "LINK_SUFFIX": "index.html" if self.gongshi.index_links else "",
         }
         assert tuple(site) == SITE_CONTEXT
         self.context.update(site)

@@ -23,6 +23,8 @@ class Settings:
     national_hotline: str = "12317"
     # The day the site is built for ("notices in their period now"); None means today.
     today: dt.date | None = None
+    # Link to folder/index.html instead of folder/, so a build opened from disk (file://) can be browsed.
+    index_links: bool = False
 
     def current_date(self) -> dt.date:
         return self.today or dt.date.today()
@@ -46,6 +48,10 @@ def from_dict(raw: dict | None, base: Path | None = None) -> Settings:
         if not isinstance(days, int) or isinstance(days, bool) or days < 1:
             raise SettingsError(f"gongshi: min_notice_days must be a whole number of days >= 1, got {days!r}")
         values["min_notice_days"] = days
+    if "index_links" in raw:
+        if not isinstance(raw["index_links"], bool):
+            raise SettingsError(f"gongshi: index_links must be True or False, got {raw['index_links']!r}")
+        values["index_links"] = raw["index_links"]
     if "national_hotline" in raw:
         values["national_hotline"] = str(raw["national_hotline"])
     if raw.get("today") is not None:
