@@ -59,6 +59,27 @@ def clean(c):
 
 
 @task
+def golden(c):
+    """Rebuild the test county's site and renew the golden pages in tests/golden."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import GOLDEN, GOOD, build_site, golden_pages
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        shutil.copytree(GOOD, data / "519902")
+        result = build_site(data, Path(tmp) / "out")
+        if result.returncode:
+            sys.exit(result.stdout + result.stderr)
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for name, html in golden_pages(Path(tmp) / "out").items():
+            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / name).write_text(html, encoding="utf-8")
+    print(f"renewed {GOLDEN}; review with: git diff --stat tests/golden")
+
+
+@task
 def demo(c):
     """Regenerate the demo county package data/519901 from its seeded script."""
     from gongshi.synth import write_demo

@@ -26,6 +26,15 @@ def package_with_defect(defect: str, folder: Path) -> Path:
     return folder
 
 
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def golden_pages(output: Path) -> dict[str, str]:
+    """Return the generated data pages of a build (not theme files or prose pages), by relative path."""
+    return {str(p.relative_to(output)): p.read_text(encoding="utf-8") for p in sorted(output.rglob("*.html"))
+            if p.relative_to(output).parts[0] not in ("theme", "pages")}
+
+
 def build_site(data: Path, output: Path, **extra) -> subprocess.CompletedProcess:
     """Run a real Pelican build of the site with the county packages in `data`."""
     gongshi = {"data_path": str(data), "schemas_path": str(ROOT / "schemas"), "today": BUILD_DAY, **extra}
