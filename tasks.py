@@ -10,46 +10,45 @@ ROOT = Path(__file__).resolve().parent
 PELICAN = f"{sys.executable} -m pelican content"
 
 
+def _run(c, command: str) -> None:
+    with c.cd(str(ROOT)):
+        c.run(command, pty=False)
+
+
 @task
 def build(c):
     """Build the site for a local preview into output/."""
-    with c.cd(str(ROOT)):
-        c.run(f"{PELICAN} -s pelicanconf.py", pty=False)
+    _run(c, f"{PELICAN} -s pelicanconf.py")
 
 
 @task
 def publish(c):
     """Build the public site into output/ with publishconf.py."""
-    with c.cd(str(ROOT)):
-        c.run(f"{PELICAN} -s publishconf.py", pty=False)
+    _run(c, f"{PELICAN} -s publishconf.py")
 
 
 @task
 def serve(c, port=8000):
     """Build, then serve output/ on http://127.0.0.1:PORT and rebuild on changes."""
-    with c.cd(str(ROOT)):
-        c.run(f"{PELICAN} -s pelicanconf.py --autoreload --listen --port {int(port)}", pty=False)
+    _run(c, f"{PELICAN} -s pelicanconf.py --autoreload --listen --port {int(port)}")
 
 
 @task(help={"path": "a county folder such as data/519901, or data for all", "format": "text, json or github"})
 def validate(c, path="data", format="text"):
     """Check county data packages and list every problem (gongshi validate)."""
-    with c.cd(str(ROOT)):
-        c.run(f"{sys.executable} -m gongshi validate {path} --format {format}", pty=False)
+    _run(c, f"{sys.executable} -m gongshi validate {path} --format {format}")
 
 
 @task
 def test(c):
     """Run the test suite."""
-    with c.cd(str(ROOT)):
-        c.run(f"{sys.executable} -m pytest", pty=False)
+    _run(c, f"{sys.executable} -m pytest")
 
 
 @task
 def lint(c):
     """Check the code with ruff."""
-    with c.cd(str(ROOT)):
-        c.run(f"{sys.executable} -m ruff check .", pty=False)
+    _run(c, f"{sys.executable} -m ruff check .")
 
 
 @task

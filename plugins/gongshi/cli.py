@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -100,8 +101,6 @@ def update_schemas(folders: tuple[str, ...]) -> None:
     """
     schemas = load_schemas()
     for folder in folders:
-        import json
-
         path = Path(folder) / DESCRIPTOR
         try:
             old = json.loads(path.read_text(encoding="utf-8"))
