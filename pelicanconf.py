@@ -20,6 +20,12 @@ GONGSHI = {
     "national_hotline": "12317",
     # A local build can be opened straight from disk; the public site keeps folder addresses.
     "index_links": True,
+    # Who may sign for which county: keys/allowed_signers, signed by the province key with this fingerprint.
+    # This is the DEMO province key (its private half is in keys/demo/); a real site sets its own.
+    "keys_path": "keys",
+    "province_key_fingerprint": "SHA256:C4WwQEZ6CThqjxwC5sWkBUqsDZ8H/qAQvSDj7y5PeUI",
+    # Local previews show packages whose signature does not verify (marked as unverified); publishconf never does.
+    "allow_unsigned": True,
 }
 
 # content/ holds prose pages only; data pages come from the gongshi generator.

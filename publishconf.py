@@ -9,4 +9,5 @@ from pelicanconf import *  # noqa: E402,F403
 # Printed QR codes point here for years: set it once, keep it.
 SITEURL = os.environ.get("GONGSHI_SITEURL", "https://gongshi.example.org")
 RELATIVE_URLS = False
-GONGSHI = {**GONGSHI, "index_links": False}  # noqa: F405
+# The public site publishes only packages whose signature verifies: allow_unsigned is never on here.
+GONGSHI = {**GONGSHI, "index_links": False, "allow_unsigned": False}  # noqa: F405

@@ -80,7 +80,9 @@ def golden(c):
 
 @task
 def demo(c):
-    """Regenerate the demo county package data/519901 from its seeded script."""
+    """Regenerate the demo county package data/519901 from its seeded script and sign it with the demo key."""
     from gongshi.synth import write_demo
+    from gongshi.verify import sign_package
 
     write_demo(ROOT / "data" / "519901")
+    sign_package(ROOT / "data" / "519901", ROOT / "keys" / "demo" / "519901_DEMO_KEY")

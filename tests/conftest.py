@@ -35,9 +35,17 @@ def golden_pages(output: Path) -> dict[str, str]:
             if p.relative_to(output).parts[0] not in ("theme", "pages")}
 
 
+def project_settings() -> dict:
+    """Return GONGSHI as pelicanconf.py sets it."""
+    from pelican.settings import read_settings
+
+    return dict(read_settings(str(ROOT / "pelicanconf.py"))["GONGSHI"])
+
+
 def build_site(data: Path, output: Path, **extra) -> subprocess.CompletedProcess:
-    """Run a real Pelican build of the site with the county packages in `data`."""
-    gongshi = {"data_path": str(data), "schemas_path": str(ROOT / "schemas"), "today": BUILD_DAY, **extra}
+    """Run a real Pelican build of the site with the county packages in `data` (pelicanconf's GONGSHI + extra)."""
+    gongshi = {**project_settings(), "data_path": str(data), "schemas_path": str(ROOT / "schemas"),
+               "keys_path": str(ROOT / "keys"), "today": BUILD_DAY, "index_links": False, **extra}
     return subprocess.run(
         [sys.executable, "-m", "pelican", str(ROOT / "content"), "-s", str(ROOT / "pelicanconf.py"),
          "-o", str(output), "-e", f"GONGSHI={json.dumps(gongshi)}"],
@@ -47,8 +55,8 @@ def build_site(data: Path, output: Path, **extra) -> subprocess.CompletedProcess
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
-    """Build the shipped demo data once; return the output folder."""
+    """Build the shipped demo data once, as the public site would (signatures required); return the output."""
     output = tmp_path_factory.mktemp("demo-site")
-    result = build_site(ROOT / "data", output)
+    result = build_site(ROOT / "data", output, allow_unsigned=False)
     assert result.returncode == 0, result.stdout + result.stderr
     return output

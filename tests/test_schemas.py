@@ -69,6 +69,7 @@ def test_demo_embeds_the_shared_schemas():
     for name in RESOURCES:
         assert embedded[name] == {k: v for k, v in SCHEMAS[name].items() if k != "$schema"}
     assert descriptor["gongshi"] == {"county": "519901", "demo": True}
+    assert all(r["hash"].startswith("sha256:") and r["bytes"] > 0 for r in descriptor["resources"])
 
 
 def test_plain_frictionless_validates_the_demo_and_catches_a_broken_key(tmp_path):
@@ -87,9 +88,12 @@ def test_plain_frictionless_validates_the_demo_and_catches_a_broken_key(tmp_path
     assert bad.returncode != 0 and "foreign-key" in bad.stdout
 
 
-def test_demo_generator_is_deterministic(tmp_path):
+def test_demo_generator_is_deterministic_and_signed(tmp_path):
     from gongshi.synth import write_demo
+    from gongshi.verify import sign_package
 
     write_demo(tmp_path / "again")
+    sign_package(tmp_path / "again", ROOT / "keys" / "demo" / "519901_DEMO_KEY")
+    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == sorted(p.name for p in DEMO.iterdir())
     for file in DEMO.iterdir():
         assert (tmp_path / "again" / file.name).read_bytes() == file.read_bytes(), file.name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -9,10 +10,13 @@ from pathlib import Path
 import click
 
 from . import problems as report
+from . import sshsig
+from .bundle import UnsafeArchive, extract
 from .descriptor import DESCRIPTOR, build_descriptor, write_descriptor
 from .pipeline import check_county, find_packages
 from .schemas import load_schemas
 from .settings import Settings, SettingsError, from_dict
+from .verify import ALLOWED_SIGNERS, SIGNATURE, load_trust, sign_file, sign_package, verify_package
 
 FORMATS = ("text", "json", "github")
 
@@ -112,3 +116,150 @@ def update_schemas(folders: tuple[str, ...]) -> None:
         new = build_descriptor(county, old.get("title", county), demo=demo, schemas=schemas, extra=meta)
         write_descriptor(folder, new)
         click.echo(f"{path}: 已更新 / updated")
+
+
+@main.command()
+@click.argument("county")
+@click.option("--out", type=click.Path(dir_okay=False), help="Where to write the private key (default ~/.ssh/gongshi_COUNTY).")
+@click.option("--public-key", type=click.Path(exists=True, dir_okay=False),
+              help="Use this existing ssh-ed25519 public key instead of creating a new key.")
+@click.option("--valid-after", default=None, help="First day the key may sign, YYYYMMDD (default: today).")
+def keygen(county: str, out: str | None, public_key: str | None, valid_after: str | None) -> None:
+    """Create a county's Ed25519 signing key and print its line for keys/allowed_signers.
+
+    Send the printed line to the province, which adds it to keys/allowed_signers and signs that file.
+    Keep the private key secret and out of the repository.
+
+    \b
+    Examples:
+      gongshi keygen 519901
+      gongshi keygen 519901 --public-key ~/.ssh/id_ed25519.pub
+    """
+    if not (county.isdigit() and len(county) == 6) and county != "province":
+        raise click.UsageError("COUNTY must be a 6-digit county code (or 'province') / COUNTY 应为6位县代码")
+    start = valid_after or dt.datetime.now(dt.UTC).strftime("%Y%m%d")
+    try:
+        sshsig.parse_time(start)
+        if public_key:
+            line = Path(public_key).read_text(encoding="utf-8").strip()
+            sshsig.parse_public_line(line)
+        else:
+            target = Path(out).expanduser() if out else Path.home() / ".ssh" / f"gongshi_{county}"
+            if target.exists():
+                raise click.UsageError(f"{target} 已存在，不会覆盖 / already exists, not overwritten")
+            line = sshsig.generate_key(target, f"gongshi-{county}")
+            click.echo(f"私钥 / private key: {target}\n公钥 / public key: {target}.pub", err=True)
+    except sshsig.SignatureError as exc:
+        raise click.UsageError(str(exc)) from exc
+    fingerprint = sshsig.fingerprint(sshsig.parse_public_line(line))
+    click.echo(f"指纹 / fingerprint: {fingerprint}\n请把下面一行交给省级管理员加入 keys/allowed_signers / "
+               "add this line to keys/allowed_signers:", err=True)
+    click.echo(f'{county} namespaces="gongshi",valid-after="{start}Z" {line}')
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--key", "key_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="The county's private Ed25519 key.")
+def sign(folder: str, key_path: str) -> None:
+    """Record every file's size and hash in datapackage.json and sign it (datapackage.json.sig).
+
+    \b
+    Example:
+      gongshi sign data/519901 --key ~/.ssh/gongshi_519901
+    """
+    if not (Path(folder) / DESCRIPTOR).is_file():
+        raise click.UsageError(f"{folder} 不是数据包文件夹 / is not a package folder (no {DESCRIPTOR})")
+    try:
+        fingerprint = sign_package(Path(folder), Path(key_path))
+    except (sshsig.SignatureError, OSError, ValueError, KeyError) as exc:
+        raise click.UsageError(f"无法签名 / cannot sign: {exc}") from exc
+    click.echo(f"已签名 / signed: {Path(folder) / SIGNATURE} ({fingerprint})")
+
+
+@main.command("sign-trust")
+@click.argument("trust_file", type=click.Path(exists=True, dir_okay=False), default=f"keys/{ALLOWED_SIGNERS}")
+@click.option("--key", "key_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="The province's private Ed25519 key.")
+def sign_trust(trust_file: str, key_path: str) -> None:
+    """Sign the trust file keys/allowed_signers with the province key (writes allowed_signers.sig).
+
+    \b
+    Example:
+      gongshi sign-trust keys/allowed_signers --key ~/.ssh/gongshi_province
+    """
+    try:
+        sshsig.parse_allowed_signers(Path(trust_file).read_text(encoding="utf-8"))
+        signature = sign_file(Path(trust_file), Path(key_path))
+        fingerprint = sshsig.fingerprint(sshsig.public_blob(sshsig.load_private_key(key_path).public_key()))
+    except (sshsig.SignatureError, UnicodeDecodeError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    click.echo(f"已签名 / signed: {signature}\n省级密钥指纹 / province key fingerprint: {fingerprint}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--allowed-signers", type=click.Path(exists=True, dir_okay=False),
+              help="Trust file (default: allowed_signers in PATH, else keys/allowed_signers).")
+@click.option("--province-key", help="The province key fingerprint (SHA256:...) as published on the site.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+def verify(path: str, allowed_signers: str | None, province_key: str | None, fmt: str) -> None:
+    """Check that a downloaded package (zip or folder) is exactly what the county signed.
+
+    Verifies the trust file's province signature, the county's signature on datapackage.json, and every file's
+    size and hash; names the file that changed. Exit status 0 when everything verifies, 1 otherwise.
+
+    \b
+    Examples:
+      gongshi verify 519901.zip --province-key SHA256:...
+      gongshi verify data/519901
+    """
+    tmp = None
+    target = Path(path)
+    if target.is_file():
+        try:
+            tmp, folder = extract(target)
+        except (UnsafeArchive, OSError, ValueError) as exc:
+            raise click.UsageError(f"{path}: 不是可用的 zip / not a usable zip ({exc})") from exc
+    else:
+        folder = target
+    try:
+        problems, lines = _verify_folder(folder, allowed_signers, province_key)
+    finally:
+        if tmp:
+            tmp.cleanup()
+    if fmt == "json":
+        click.echo(report.as_json(problems))
+    elif fmt == "github":
+        if problems:
+            click.echo(report.as_github(problems))
+    else:
+        click.echo("\n".join(lines))
+        if problems:
+            click.echo(report.as_text(problems))
+        click.echo("验证通过 / verified" if not problems else "验证失败 / NOT verified")
+    sys.exit(1 if problems else 0)
+
+
+def _verify_folder(folder: Path, allowed_signers: str | None, province_key: str | None):
+    """Return the problems of a package folder and lines telling what was checked against what."""
+    try:
+        descriptor = json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
+        county = str(descriptor["gongshi"]["county"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise click.UsageError(f"{folder}: 没有可读的 {DESCRIPTOR} / no readable {DESCRIPTOR} ({exc})") from exc
+    trust_path = Path(allowed_signers) if allowed_signers else (
+        folder / ALLOWED_SIGNERS if (folder / ALLOWED_SIGNERS).is_file() else Path("keys") / ALLOWED_SIGNERS)
+    lines = [f"县 / county: {county}", f"信任文件 / trust file: {trust_path}"]
+    signature_path = trust_path.with_name(trust_path.name + ".sig")
+    if not province_key and signature_path.is_file():
+        try:
+            province_key = sshsig.parse_signature(signature_path.read_text(encoding="utf-8")).fingerprint
+            lines.append(f"信任文件由密钥 {province_key} 签名：请与网站和公示上印的省级密钥指纹核对 / "
+                         "compare this with the province key fingerprint published on the site and notices")
+        except sshsig.SignatureError:
+            pass
+    trust, problems = load_trust(trust_path, province_key)
+    problems = problems + verify_package(folder, county, trust)
+    return problems, lines
+

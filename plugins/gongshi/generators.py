@@ -8,16 +8,18 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import problems as report
+from .downloads import write_county_downloads, write_trust_downloads
 from .model import County, build_county
 from .pipeline import CountyCheck, check_county, find_packages
 from .schemas import RESOURCES, load_schemas
 from .settings import Settings, from_dict
+from .verify import ALLOWED_SIGNERS, load_trust
 
 logger = logging.getLogger(__name__)
 
 # What each page template receives besides Pelican's own context; docs/templates.md documents it.
 SITE_CONTEXT = ("gongshi_counties", "gongshi_today", "NATIONAL_HOTLINE", "gongshi_current_notices",
-                "gongshi_recent_notices", "LINK_SUFFIX")
+                "gongshi_recent_notices", "LINK_SUFFIX", "PROVINCE_KEY_FINGERPRINT")
 PAGE_CONTEXT = {
     "home": (),
     "dictionary": ("schemas", "resources"),
@@ -27,6 +29,8 @@ PAGE_CONTEXT = {
     "allocation": ("county", "allocation"),
     "project": ("county", "project"),
     "notice": ("county", "notice"),
+    "data": ("county", "downloads"),
+    "keys": ("downloads",),
 }
 
 
@@ -39,8 +43,12 @@ class GongshiGenerator(Generator):
         self.gongshi: Settings = from_dict(self.settings.get("GONGSHI"), base=base)
         self.counties: list[County] = []
         self.rejected: list[CountyCheck] = []
+        self.sources: dict[str, Path] = {}
+        trust = load_trust(self.gongshi.keys_path / ALLOWED_SIGNERS, self.gongshi.province_key_fingerprint)
+        for problem in trust[1]:
+            logger.error("gongshi: %s %s %s", problem.path, problem.code, problem.message_en)
         for folder in find_packages(self.gongshi.data_path):
-            check = check_county(folder, self.gongshi)
+            check = check_county(folder, self.gongshi, trust)
             for problem in check.problems:
                 log = logger.error if problem.is_error else logger.warning
                 log("gongshi: %s:%s %s %s", problem.path, problem.row or "", problem.code, problem.message_en)
@@ -51,7 +59,10 @@ class GongshiGenerator(Generator):
                 self.rejected.append(check)
                 continue
             package = check.package
-            self.counties.append(build_county(package.county, package.title, package.demo, check.tables))
+            county = build_county(package.county, package.title, package.demo, check.tables)
+            county.verified = check.verified
+            self.counties.append(county)
+            self.sources[county.code] = package.folder
         self.counties.sort(key=lambda c: c.code)
         today = self.gongshi.current_date()
         notices = [n for c in self.counties for n in c.notices.values()]
@@ -63,6 +74,7 @@ class GongshiGenerator(Generator):
                                               key=lambda n: (n.end_date, n.notice_id)),
             "gongshi_recent_notices": sorted(notices, key=lambda n: (n.start_date, n.notice_id), reverse=True)[:10],
             "LINK_SUFFIX": "index.html" if self.gongshi.index_links else "",
+            "PROVINCE_KEY_FINGERPRINT": self.gongshi.province_key_fingerprint,
         }
         assert tuple(site) == SITE_CONTEXT
         self.context.update(site)
@@ -76,8 +88,15 @@ class GongshiGenerator(Generator):
         self._write(writer, "", "home")
         self._write(writer, "dictionary/", "dictionary", schemas=load_schemas(self.gongshi.schemas_path),
                     resources=RESOURCES)
+        output = Path(self.output_path)
+        keys = self.gongshi.keys_path
+        self._write(writer, "keys/", "keys",
+                    downloads=write_trust_downloads(output / "keys", keys, self.gongshi.province_key_fingerprint))
         for county in self.counties:
             self._write(writer, county.url, "county", county=county, region=county.root)
+            downloads = write_county_downloads(output / county.code / "data", county.code, self.sources[county.code],
+                                               keys)
+            self._write(writer, f"{county.code}/data/", "data", county=county, downloads=downloads)
             for region in county.regions.values():
                 if region.level != "county":
                     self._write(writer, region.url, "region", county=county, region=region)

@@ -232,6 +232,8 @@ class County:
     allocations: dict[str, Allocation]
     projects: dict[str, Project]
     notices: dict[str, Notice]
+    # False for a local preview of a package whose signature did not verify.
+    verified: bool = True
 
     @property
     def name(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .checks.privacy import privacy_problems
@@ -10,10 +10,13 @@ from .checks.rules import date_rules, money_rules, region_rules
 from .checks.schema import schema_problems
 from .descriptor import DESCRIPTOR
 from .load import CountyPackage, open_package
-from .problems import Problem, count, sort_key
+from .problems import WARNING, Problem, count, sort_key
 from .schemas import RESOURCES, load_schemas
 from .settings import Settings
 from .tables import read_records
+from .verify import Trust, verify_package
+
+TrustState = tuple[Trust | None, list[Problem]]
 
 
 @dataclass
@@ -24,6 +27,8 @@ class CountyCheck:
     package: CountyPackage | None
     problems: list[Problem] = field(default_factory=list)
     tables: dict[str, list[dict]] | None = None
+    # False when signature problems were let through for a local preview (allow_unsigned).
+    verified: bool = True
 
     @property
     def errors(self) -> list[Problem]:
@@ -38,13 +43,23 @@ class CountyCheck:
         return self.package.county if self.package else self.folder.name
 
 
-def check_county(folder: str | Path, settings: Settings) -> CountyCheck:
-    """Collect every problem of one county package; never raises for bad data."""
+def check_county(folder: str | Path, settings: Settings, trust: TrustState | None = None) -> CountyCheck:
+    """Collect every problem of one county package; never raises for bad data.
+
+    With `trust` (as the build passes it), the package's signature and file hashes are verified first.
+    """
     schemas = load_schemas(settings.schemas_path)
     package, problems = open_package(folder, schemas)
     result = CountyCheck(folder=Path(folder), package=package, problems=problems)
     if package is None:
         return result
+    if trust is not None:
+        trust_file, trust_problems = trust
+        refusals = trust_problems + verify_package(package.folder, package.county, trust_file)
+        if refusals and settings.allow_unsigned:
+            refusals = [replace(p, severity=WARNING) for p in refusals]
+            result.verified = False
+        problems.extend(refusals)
     problems.extend(schema_problems(package, schemas))
     problems.extend(privacy_problems(package, schemas))
     if all(name in package.resources for name in RESOURCES):

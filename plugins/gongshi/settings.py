@@ -25,6 +25,11 @@ class Settings:
     today: dt.date | None = None
     # Link to folder/index.html instead of folder/, so a build opened from disk (file://) can be browsed.
     index_links: bool = False
+    # The trust file keys/allowed_signers, signed by the province key with this fingerprint.
+    keys_path: Path = Path("keys")
+    province_key_fingerprint: str | None = None
+    # Local previews only: publish packages whose signature does not verify, marked as unverified.
+    allow_unsigned: bool = False
 
     def current_date(self) -> dt.date:
         return self.today or dt.date.today()
@@ -39,19 +44,27 @@ def from_dict(raw: dict | None, base: Path | None = None) -> Settings:
         raise SettingsError(f"gongshi: unknown GONGSHI setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     base = base or Path.cwd()
     values: dict = {}
-    for key in ("data_path", "schemas_path"):
+    for key in ("data_path", "schemas_path", "keys_path"):
         if raw.get(key) is not None:
             path = Path(raw[key])
             values[key] = path if path.is_absolute() else base / path
+    for key in ("data_path", "keys_path"):
+        values.setdefault(key, base / key.removesuffix("_path"))
     if "min_notice_days" in raw:
         days = raw["min_notice_days"]
         if not isinstance(days, int) or isinstance(days, bool) or days < 1:
             raise SettingsError(f"gongshi: min_notice_days must be a whole number of days >= 1, got {days!r}")
         values["min_notice_days"] = days
-    if "index_links" in raw:
-        if not isinstance(raw["index_links"], bool):
-            raise SettingsError(f"gongshi: index_links must be True or False, got {raw['index_links']!r}")
-        values["index_links"] = raw["index_links"]
+    for key in ("index_links", "allow_unsigned"):
+        if key in raw:
+            if not isinstance(raw[key], bool):
+                raise SettingsError(f"gongshi: {key} must be True or False, got {raw[key]!r}")
+            values[key] = raw[key]
+    if raw.get("province_key_fingerprint") is not None:
+        fingerprint = str(raw["province_key_fingerprint"])
+        if not fingerprint.startswith("SHA256:"):
+            raise SettingsError(f"gongshi: province_key_fingerprint must look like SHA256:..., got {fingerprint!r}")
+        values["province_key_fingerprint"] = fingerprint
     if "national_hotline" in raw:
         values["national_hotline"] = str(raw["national_hotline"])
     if raw.get("today") is not None:

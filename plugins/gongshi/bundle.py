@@ -1,0 +1,66 @@
+"""A county's download bundle: the signed package, the trust file and checksums, as one zip a journalist can check."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .descriptor import DESCRIPTOR
+from .verify import ALLOWED_SIGNERS, REVOKED, SIGNATURE
+
+SUMS = "SHA256SUMS"
+# A fixed timestamp keeps the zip byte-identical between builds of the same data.
+ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def bundle_files(package: Path, keys: Path, resource_paths: list[str]) -> dict[str, Path]:
+    """Return the files of a bundle by their name inside it."""
+    files = {DESCRIPTOR: package / DESCRIPTOR, SIGNATURE: package / SIGNATURE}
+    files.update({name: package / name for name in resource_paths})
+    for name in (ALLOWED_SIGNERS, ALLOWED_SIGNERS + ".sig", REVOKED):
+        if (keys / name).is_file():
+            files[name] = keys / name
+    return {name: path for name, path in files.items() if path.is_file()}
+
+
+def sha256sums(files: dict[str, Path]) -> str:
+    """Return a SHA256SUMS text that `sha256sum -c` accepts."""
+    return "".join(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {name}\n" for name, path in sorted(files.items()))
+
+
+def write_zip(target: Path, folder_name: str, files: dict[str, Path], extra: dict[str, str]) -> None:
+    """Write files (and extra texts) into target under one folder, deterministically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        items = [(name, path.read_bytes()) for name, path in files.items()]
+        items += [(name, text.encode("utf-8")) for name, text in extra.items()]
+        for name, data in sorted(items):
+            info = zipfile.ZipInfo(f"{folder_name}/{name}", date_time=ZIP_TIME)
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+
+
+class UnsafeArchive(ValueError):
+    """A zip entry would land outside the folder it is extracted to."""
+
+
+def extract(archive: Path) -> tuple[tempfile.TemporaryDirectory, Path]:
+    """Extract a bundle zip safely into a temporary folder; return it and the package folder inside."""
+    tmp = tempfile.TemporaryDirectory(prefix="gongshi-")
+    root = Path(tmp.name).resolve()
+    with zipfile.ZipFile(archive) as zf:
+        for info in zf.infolist():
+            target = (root / info.filename).resolve()
+            if not target.is_relative_to(root) or info.filename.startswith("/"):
+                tmp.cleanup()
+                raise UnsafeArchive(info.filename)
+            if info.is_dir():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(info) as src, open(target, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+    found = sorted(root.rglob(DESCRIPTOR))
+    return tmp, (found[0].parent if found else root)

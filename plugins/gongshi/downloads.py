@@ -1,0 +1,82 @@
+"""Files a journalist downloads: each county's signed package as a zip with checksums, and the trust files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import sshsig
+from .bundle import SUMS, bundle_files, sha256sums, write_zip
+from .descriptor import DESCRIPTOR
+from .verify import ALLOWED_SIGNERS, REVOKED, SIGNATURE
+
+PROVINCE_SIGNERS = "province_allowed_signers"
+
+
+@dataclass(frozen=True)
+class Download:
+    name: str
+    size: int
+    sha256: str
+    title: str
+
+
+def _download(path: Path, title: str) -> Download:
+    data = path.read_bytes()
+    return Download(path.name, len(data), hashlib.sha256(data).hexdigest(), title)
+
+
+README = """gongshi 数据包 {county} / data package {county}
+
+验证步骤 / How to verify:
+1. sha256sum -c SHA256SUMS
+2. ssh-keygen -Y verify -f allowed_signers -I {county} -n gongshi -s datapackage.json.sig < datapackage.json
+3. frictionless validate datapackage.json   (检查表结构，并核对每个文件的大小和哈希 / checks schemas, sizes and hashes)
+或 / or: gongshi verify . --province-key <省级密钥指纹 / province key fingerprint>
+"""
+
+
+def write_county_downloads(target: Path, county: str, package: Path, keys: Path) -> list[Download]:
+    """Write the county's bundle zip and its loose signed files into target; return what was written."""
+    target.mkdir(parents=True, exist_ok=True)
+    descriptor = json.loads((package / DESCRIPTOR).read_text(encoding="utf-8"))
+    files = bundle_files(package, keys, [r["path"] for r in descriptor.get("resources", [])])
+    inner = {SUMS: sha256sums(files), "README.txt": README.format(county=county)}
+    bundle = target / f"gongshi-{county}.zip"
+    write_zip(bundle, f"gongshi-{county}", files, inner)
+    loose = {name: path for name, path in files.items()
+             if name in (DESCRIPTOR, SIGNATURE, ALLOWED_SIGNERS, ALLOWED_SIGNERS + ".sig")}
+    for name, path in loose.items():
+        shutil.copyfile(path, target / name)
+    published = {bundle.name: bundle, **{name: target / name for name in loose}}
+    (target / SUMS).write_text(sha256sums(published), encoding="utf-8")
+    titles = {bundle.name: "完整数据包（含表结构、签名和信任文件）", DESCRIPTOR: "数据包描述（已签名）",
+              SIGNATURE: "县级签名", ALLOWED_SIGNERS: "信任文件", ALLOWED_SIGNERS + ".sig": "信任文件的省级签名",
+              SUMS: "SHA256 校验和"}
+    return [_download(target / name, titles.get(name, name)) for name in [*published, SUMS]]
+
+
+def write_trust_downloads(target: Path, keys: Path, province_fingerprint: str | None) -> list[Download]:
+    """Publish the trust file, its signature, revoked keys, and the province key as an allowed_signers line."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, title in ((ALLOWED_SIGNERS, "信任文件：哪个密钥可以为哪个县签名"),
+                        (ALLOWED_SIGNERS + ".sig", "信任文件的省级签名"), (REVOKED, "已吊销的密钥")):
+        if (keys / name).is_file():
+            shutil.copyfile(keys / name, target / name)
+            written.append(_download(target / name, title))
+    signature = keys / (ALLOWED_SIGNERS + ".sig")
+    if signature.is_file():
+        try:
+            parsed = sshsig.parse_signature(signature.read_text(encoding="utf-8"))
+        except sshsig.SignatureError:
+            parsed = None
+        # Only the key the settings name is published as the province key.
+        if parsed and parsed.fingerprint == province_fingerprint:
+            line = f'province namespaces="gongshi" {sshsig.public_line(parsed.public_key, "gongshi-province")}\n'
+            (target / PROVINCE_SIGNERS).write_text(line, encoding="utf-8")
+            written.append(_download(target / PROVINCE_SIGNERS, "省级密钥（用于验证信任文件）"))
+    return written

@@ -1,0 +1,171 @@
+"""Signed packages: stamp each file's size and hash into datapackage.json, sign it, and verify it against trust."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import sshsig
+from .descriptor import DESCRIPTOR
+from .problems import Problem, error
+
+SIGNATURE = DESCRIPTOR + ".sig"
+ALLOWED_SIGNERS = "allowed_signers"
+REVOKED = "revoked_keys"
+PROVINCE_PRINCIPAL = "province"
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    """Return (bytes, "sha256:<hex>") of a file, read in chunks."""
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, "sha256:" + digest.hexdigest()
+
+
+def stamp(folder: Path) -> bytes:
+    """Write bytes and hash of every resource file into folder/datapackage.json; return its new content."""
+    path = folder / DESCRIPTOR
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    for resource in descriptor.get("resources", []):
+        resource["bytes"], resource["hash"] = file_digest(folder / resource["path"])
+    content = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    path.write_bytes(content)
+    return content
+
+
+def sign_package(folder: Path, key_path: Path) -> str:
+    """Stamp the package and write datapackage.json.sig; return the signing key's fingerprint."""
+    key = sshsig.load_private_key(key_path)
+    content = stamp(folder)
+    (folder / SIGNATURE).write_text(sshsig.sign(content, key), encoding="utf-8")
+    return sshsig.fingerprint(sshsig.public_blob(key.public_key()))
+
+
+def sign_file(path: Path, key_path: Path) -> Path:
+    """Sign any file (the trust file, a release log) into path.sig."""
+    signature = path.with_name(path.name + ".sig")
+    signature.write_text(sshsig.sign(path.read_bytes(), sshsig.load_private_key(key_path)), encoding="utf-8")
+    return signature
+
+
+@dataclass
+class Trust:
+    """Who may sign for which county, as the province's signed allowed_signers file says."""
+
+    signers: list[sshsig.AllowedSigner]
+    revoked: set[bytes] = field(default_factory=set)
+    source: Path | None = None
+
+
+def load_trust(path: Path, province_fingerprint: str | None) -> tuple[Trust | None, list[Problem]]:
+    """Read a trust file (keys/allowed_signers) and check its signature by the province key with this fingerprint.
+
+    Revoked keys are read from revoked_keys beside it.
+    """
+    where = str(path)
+    if not path.is_file():
+        return None, [error("trust-file-missing", where, None, None,
+                            f"找不到信任文件 {path}：无法确认各县的签名密钥。请从省级管理员处获取。",
+                            f"The trust file {path} is missing; ask the province for it.")]
+    content = path.read_bytes()
+    try:
+        signers = sshsig.parse_allowed_signers(content.decode("utf-8"))
+        revoked = sshsig.read_revoked(path.parent / REVOKED)
+    except (sshsig.SignatureError, UnicodeDecodeError) as exc:
+        return None, [error("trust-file-invalid", where, None, None, f"信任文件无法读取：{exc}。",
+                            f"The trust file cannot be read: {exc}.")]
+    signature_path = path.with_name(path.name + ".sig")
+    if not signature_path.is_file():
+        return None, [error("trust-file-unsigned", where, None, None,
+                            f"信任文件 {path} 没有省级签名（缺少 {signature_path.name}）。请省级管理员签名："
+                            f"gongshi sign-trust {path} --key 省级私钥。",
+                            f"The trust file has no province signature ({signature_path.name} is missing).")]
+    try:
+        signature = sshsig.parse_signature(signature_path.read_text(encoding="utf-8"))
+    except (sshsig.SignatureError, UnicodeDecodeError) as exc:
+        signature = None
+        reason = str(exc)
+    if signature is None or not sshsig.signature_matches(content, signature):
+        reason = "签名与文件内容不符 / the signature does not match the file" if signature else reason
+        return None, [error("trust-file-invalid", str(signature_path), None, None,
+                            f"信任文件的省级签名无效（{reason}）：文件可能被改过。",
+                            f"The province signature of the trust file is invalid ({reason}).")]
+    if not province_fingerprint or signature.fingerprint != province_fingerprint:
+        return None, [error("trust-file-invalid", str(signature_path), None, None,
+                            f"信任文件是用指纹为 {signature.fingerprint} 的密钥签名的，不是设置中的省级密钥"
+                            f"（{province_fingerprint or '未设置'}）。",
+                            f"The trust file is signed by key {signature.fingerprint}, not the configured province "
+                            f"key {province_fingerprint or '(not set)'}.")]
+    return Trust(signers, revoked, path), []
+
+
+REFUSALS = {
+    sshsig.SIGNATURE_INVALID: ("签名无效：datapackage.json 在签名后被改动过，或签名文件损坏。请用本县密钥重新签名。",
+                               "The signature is invalid: datapackage.json changed after signing, or the "
+                               "signature is damaged. Sign again with the county's key."),
+    sshsig.SIGNER_NOT_ALLOWED: ("签名所用的密钥（{fp}）不在信任文件中，或不是 {county} 的密钥（可能用了别的县的密钥）。"
+                                "请用本县登记的密钥签名，或请省级把新密钥加入信任文件。",
+                                "The signing key ({fp}) is not allowed to sign for {county} in the trust file "
+                                "(another county's key?)."),
+    sshsig.KEY_EXPIRED: ("签名所用的密钥（{fp}）在 {when} 不在有效期内（valid-after/valid-before）。"
+                         "请用当前有效的新密钥重新签名。",
+                         "The signing key ({fp}) is outside its validity window at {when}; sign with the "
+                         "current key."),
+    sshsig.KEY_REVOKED: ("签名所用的密钥（{fp}）已被吊销。请用新密钥重新签名。",
+                         "The signing key ({fp}) has been revoked; sign with a new key."),
+}
+
+
+def verify_package(folder: Path, county: str, trust: Trust | None,
+                   when: dt.datetime | None = None) -> list[Problem]:
+    """Return the problems that stop a county package from being trusted: signature, signer, file hashes."""
+    when = when or dt.datetime.now(dt.UTC)
+    descriptor_path, signature_path = folder / DESCRIPTOR, folder / SIGNATURE
+    if not signature_path.is_file():
+        return [error("signature-missing", str(signature_path), None, None,
+                      f"数据包没有签名（缺少 {SIGNATURE}）。请运行 gongshi sign {folder} --key 本县私钥。",
+                      f"The package is not signed ({SIGNATURE} is missing). Run: gongshi sign {folder} --key KEY")]
+    content = descriptor_path.read_bytes()
+    problems = []
+    if trust is not None:
+        armored = signature_path.read_text(encoding="utf-8", errors="replace")
+        reason = sshsig.check(content, armored, trust.signers, county, when=when, revoked=trust.revoked)
+        if reason:
+            try:
+                fp = sshsig.parse_signature(armored).fingerprint
+            except sshsig.SignatureError:
+                fp = "?"
+            zh, en = REFUSALS[reason]
+            values = {"fp": fp, "county": county, "when": when.strftime("%Y-%m-%d %H:%M UTC")}
+            problems.append(error(reason, str(signature_path), None, None, zh.format(**values), en.format(**values)))
+    problems.extend(hash_problems(folder))
+    return problems
+
+
+def hash_problems(folder: Path) -> list[Problem]:
+    """Return a problem for each resource file whose size or hash differs from datapackage.json."""
+    try:
+        descriptor = json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    problems = []
+    for resource in descriptor.get("resources", []):
+        name, path = resource.get("name"), folder / str(resource.get("path", ""))
+        if "hash" not in resource or "bytes" not in resource:
+            problems.append(error("hash-missing", str(folder / DESCRIPTOR), None, name,
+                                  f"datapackage.json 没有记录 {path.name} 的大小和哈希。请运行 gongshi sign 重新签名。",
+                                  f"datapackage.json records no size and hash for {path.name}; sign again."))
+            continue
+        if not path.is_file() or file_digest(path) != (resource["bytes"], resource["hash"]):
+            problems.append(error("hash-mismatch", str(path), None, None,
+                                  f"文件 {path.name} 与签名时记录的大小或哈希不一致：签名之后它被改过。"
+                                  "如果是本县自己修改的，请重新签名；否则说明文件被篡改。",
+                                  f"{path.name} does not match the size and hash recorded when the package was "
+                                  "signed: it changed after signing."))
+    return problems
