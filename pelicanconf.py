@@ -23,6 +23,8 @@ GONGSHI = {
     # Who may sign for which county: keys/allowed_signers, signed by the province key with this fingerprint.
     # This is the DEMO province key (its private half is in keys/demo/); a real site sets its own.
     "keys_path": "keys",
+    # Every published version and each county's signed, hash-chained release log.
+    "history_path": "history",
     "province_key_fingerprint": "SHA256:C4WwQEZ6CThqjxwC5sWkBUqsDZ8H/qAQvSDj7y5PeUI",
     # Local previews show packages whose signature does not verify (marked as unverified); publishconf never does.
     "allow_unsigned": True,

@@ -80,9 +80,17 @@ def golden(c):
 
 @task
 def demo(c):
-    """Regenerate the demo county package data/519901 from its seeded script and sign it with the demo key."""
-    from gongshi.synth import write_demo
+    """Regenerate the demo county data/519901 and its two published versions, signed with the demo key."""
+    from gongshi.history import release
+    from gongshi.synth import CURRENT, EARLIER, make_earlier_version, write_demo
     from gongshi.verify import sign_package
 
-    write_demo(ROOT / "data" / "519901")
-    sign_package(ROOT / "data" / "519901", ROOT / "keys" / "demo" / "519901_DEMO_KEY")
+    package, key, history = ROOT / "data" / "519901", ROOT / "keys" / "demo" / "519901_DEMO_KEY", ROOT / "history"
+    shutil.rmtree(history / "519901", ignore_errors=True)
+    write_demo(package)
+    make_earlier_version(package)
+    sign_package(package, key)
+    release(package, history, "519901", key, when=EARLIER)
+    write_demo(package)
+    sign_package(package, key)
+    release(package, history, "519901", key, when=CURRENT)

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from gongshi import sshsig
 from gongshi.cli import main
+from gongshi.history import release
 from gongshi.verify import sign_package, stamp
 
 from conftest import GOOD, ROOT, build_site, package_with_defect
@@ -173,8 +174,10 @@ def test_wrong_province_fingerprint_is_refused(signed, keyring, tmp_path):
 
 def test_build_publishes_only_verified_counties(tmp_path, keyring):
     data = tmp_path / "data"
+    history = tmp_path / "history"
     good = shutil.copytree(GOOD, data / "519902")
     sign_package(good, keyring["c519902"])
+    release(good, history, "519902", keyring["c519902"])
     bad = package_with_defect("office-phone-is-public", data / "519903")  # a clean package...
     descriptor = json.loads((bad / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["gongshi"]["county"] = "519903"
@@ -182,10 +185,12 @@ def test_build_publishes_only_verified_counties(tmp_path, keyring):
     for csv in bad.glob("*.csv"):
         csv.write_text(csv.read_text(encoding="utf-8").replace("519902", "519903"), encoding="utf-8")
     sign_package(bad, keyring["c519903"])
+    release(bad, history, "519903", keyring["c519903"])
     units = bad / "units.csv"
     units.write_text(units.read_text(encoding="utf-8").replace("13812345678", "13812345679"), encoding="utf-8")  # ...tampered
     trust = make_trust(tmp_path / "keys", keyring, [line("519902", keyring["c519902"]), line("519903", keyring["c519903"])])
-    settings = {"keys_path": str(trust.parent), "province_key_fingerprint": fingerprint(keyring["province"])}
+    settings = {"keys_path": str(trust.parent), "province_key_fingerprint": fingerprint(keyring["province"]),
+                "history_path": str(history)}
 
     result = build_site(data, tmp_path / "public", allow_unsigned=False, **settings)
     assert result.returncode == 0, result.stderr

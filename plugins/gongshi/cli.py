@@ -13,6 +13,7 @@ from . import problems as report
 from . import sshsig
 from .bundle import UnsafeArchive, extract
 from .descriptor import DESCRIPTOR, build_descriptor, write_descriptor
+from .history import LOG, LogError, chain_problems, read_log, release, verify_history
 from .pipeline import check_county, find_packages
 from .schemas import load_schemas
 from .settings import Settings, SettingsError, from_dict
@@ -161,20 +162,33 @@ def keygen(county: str, out: str | None, public_key: str | None, valid_after: st
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.option("--key", "key_path", required=True, type=click.Path(exists=True, dir_okay=False),
               help="The county's private Ed25519 key.")
-def sign(folder: str, key_path: str) -> None:
-    """Record every file's size and hash in datapackage.json and sign it (datapackage.json.sig).
+@click.option("--history", type=click.Path(file_okay=False),
+              help="Where versions and the release log are kept (default: history/ beside data/).")
+def sign(folder: str, key_path: str, history: str | None) -> None:
+    """Record every file's size and hash, sign datapackage.json, and record the publication in the release log.
+
+    The signed package is archived as a new version under history/<county>/<n>/ and appended to the
+    hash-chained release log history/<county>/log.jsonl, which is signed with the same key.
 
     \b
     Example:
       gongshi sign data/519901 --key ~/.ssh/gongshi_519901
     """
-    if not (Path(folder) / DESCRIPTOR).is_file():
+    package = Path(folder)
+    if not (package / DESCRIPTOR).is_file():
         raise click.UsageError(f"{folder} 不是数据包文件夹 / is not a package folder (no {DESCRIPTOR})")
+    history_root = Path(history) if history else package.resolve().parent.parent / "history"
     try:
-        fingerprint = sign_package(Path(folder), Path(key_path))
-    except (sshsig.SignatureError, OSError, ValueError, KeyError) as exc:
+        county = str(json.loads((package / DESCRIPTOR).read_text(encoding="utf-8"))["gongshi"]["county"])
+        fingerprint = sign_package(package, Path(key_path))
+        entry = release(package, history_root, county, Path(key_path))
+    except (sshsig.SignatureError, OSError, ValueError, KeyError, TypeError, LogError) as exc:
         raise click.UsageError(f"无法签名 / cannot sign: {exc}") from exc
-    click.echo(f"已签名 / signed: {Path(folder) / SIGNATURE} ({fingerprint})")
+    click.echo(f"已签名 / signed: {package / SIGNATURE} ({fingerprint})")
+    if entry:
+        click.echo(f"已记录第 {entry.seq} 版 / recorded version {entry.seq}: {history_root / county}")
+    else:
+        click.echo("内容与上一版相同，未新增版本 / same as the last version; no new version recorded")
 
 
 @main.command("sign-trust")
@@ -202,18 +216,24 @@ def sign_trust(trust_file: str, key_path: str) -> None:
 @click.option("--allowed-signers", type=click.Path(exists=True, dir_okay=False),
               help="Trust file (default: allowed_signers in PATH, else keys/allowed_signers).")
 @click.option("--province-key", help="The province key fingerprint (SHA256:...) as published on the site.")
+@click.option("--log", "log", is_flag=True, help="PATH is a county's history (release log and versions): check it.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-def verify(path: str, allowed_signers: str | None, province_key: str | None, fmt: str) -> None:
+def verify(path: str, allowed_signers: str | None, province_key: str | None, log: bool, fmt: str) -> None:
     """Check that a downloaded package (zip or folder) is exactly what the county signed.
 
     Verifies the trust file's province signature, the county's signature on datapackage.json, and every file's
-    size and hash; names the file that changed. Exit status 0 when everything verifies, 1 otherwise.
+    size and hash; names the file that changed. With --log, checks a county's release log instead: its chain
+    (reporting the first broken link), its signature and every archived version.
+    Exit status 0 when everything verifies, 1 otherwise.
 
     \b
     Examples:
       gongshi verify 519901.zip --province-key SHA256:...
       gongshi verify data/519901
+      gongshi verify --log history/519901
     """
+    if log:
+        _report(*_verify_log(Path(path), allowed_signers, province_key), fmt)
     tmp = None
     target = Path(path)
     if target.is_file():
@@ -228,6 +248,10 @@ def verify(path: str, allowed_signers: str | None, province_key: str | None, fmt
     finally:
         if tmp:
             tmp.cleanup()
+    _report(problems, lines, fmt)
+
+
+def _report(problems, lines, fmt: str) -> None:
     if fmt == "json":
         click.echo(report.as_json(problems))
     elif fmt == "github":
@@ -263,3 +287,29 @@ def _verify_folder(folder: Path, allowed_signers: str | None, province_key: str 
     problems = problems + verify_package(folder, county, trust)
     return problems, lines
 
+
+
+def _verify_log(folder: Path, allowed_signers: str | None, province_key: str | None):
+    """Return the problems of a county's history folder (log.jsonl, its signature, versions) and what was checked."""
+    log = folder / LOG
+    if not log.is_file():
+        raise click.UsageError(f"{folder}: 没有发布记录 / no {LOG}")
+    try:
+        entries = read_log(log)
+    except LogError as exc:
+        raise click.UsageError(f"{log}: {exc}") from exc
+    county = entries[0].county if entries else folder.name
+    trust_path = Path(allowed_signers) if allowed_signers else Path("keys") / ALLOWED_SIGNERS
+    lines = [f"县 / county: {county}", f"发布记录 / release log: {log}，共 {len(entries)} 版 / {len(entries)} versions"]
+    if not province_key and trust_path.with_name(trust_path.name + ".sig").is_file():
+        try:
+            province_key = sshsig.parse_signature(
+                trust_path.with_name(trust_path.name + ".sig").read_text(encoding="utf-8")).fingerprint
+        except sshsig.SignatureError:
+            pass
+    trust, problems = load_trust(trust_path, province_key) if trust_path.is_file() else (None, [])
+    problems = problems + verify_history(folder.parent, county, trust, None)
+    # The chain is what this option is for: make sure its first broken link leads the report.
+    chain = chain_problems(entries, county, str(log))
+    problems = chain + [p for p in problems if p not in chain]
+    return problems, lines

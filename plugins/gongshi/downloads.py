@@ -59,6 +59,33 @@ def write_county_downloads(target: Path, county: str, package: Path, keys: Path)
     return [_download(target / name, titles.get(name, name)) for name in [*published, SUMS]]
 
 
+def write_version_downloads(target: Path, county: str, seq: int, archive: Path, keys: Path,
+                            log: Path) -> list[Download]:
+    """Write one archived version as a zip (with the release log) and its checksums into target."""
+    target.mkdir(parents=True, exist_ok=True)
+    descriptor = json.loads((archive / DESCRIPTOR).read_text(encoding="utf-8"))
+    files = bundle_files(archive, keys, [r["path"] for r in descriptor.get("resources", [])])
+    for name in (log.name, log.name + ".sig"):
+        if (log.parent / name).is_file():
+            files[name] = log.parent / name
+    inner = {SUMS: sha256sums(files), "README.txt": README.format(county=county)}
+    bundle = target / f"gongshi-{county}-v{seq}.zip"
+    write_zip(bundle, f"gongshi-{county}-v{seq}", files, inner)
+    (target / SUMS).write_text(sha256sums({bundle.name: bundle}), encoding="utf-8")
+    return [_download(bundle, f"第{seq}版完整数据包（含签名、信任文件和发布记录）"), _download(target / SUMS, "SHA256 校验和")]
+
+
+def write_log_downloads(target: Path, log: Path) -> list[Download]:
+    """Publish a county's release log and its signature."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, title in ((log.name, "发布记录（每行一版，逐条哈希相连）"), (log.name + ".sig", "发布记录的县级签名")):
+        if (log.parent / name).is_file():
+            shutil.copyfile(log.parent / name, target / name)
+            written.append(_download(target / name, title))
+    return written
+
+
 def write_trust_downloads(target: Path, keys: Path, province_fingerprint: str | None) -> list[Download]:
     """Publish the trust file, its signature, revoked keys, and the province key as an allowed_signers line."""
     target.mkdir(parents=True, exist_ok=True)

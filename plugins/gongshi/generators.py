@@ -8,7 +8,14 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from . import problems as report
-from .downloads import write_county_downloads, write_trust_downloads
+from .diff import diff_tables
+from .downloads import (
+    write_county_downloads,
+    write_log_downloads,
+    write_trust_downloads,
+    write_version_downloads,
+)
+from .history import LOG, county_history, read_log
 from .model import County, build_county
 from .pipeline import CountyCheck, check_county, find_packages
 from .schemas import RESOURCES, load_schemas
@@ -30,6 +37,8 @@ PAGE_CONTEXT = {
     "project": ("county", "project"),
     "notice": ("county", "notice"),
     "data": ("county", "downloads"),
+    "versions": ("county", "versions", "downloads"),
+    "version": ("county", "version", "diffs", "downloads"),
     "keys": ("downloads",),
 }
 
@@ -97,6 +106,7 @@ class GongshiGenerator(Generator):
             downloads = write_county_downloads(output / county.code / "data", county.code, self.sources[county.code],
                                                keys)
             self._write(writer, f"{county.code}/data/", "data", county=county, downloads=downloads)
+            self._write_versions(writer, county)
             for region in county.regions.values():
                 if region.level != "county":
                     self._write(writer, region.url, "region", county=county, region=region)
@@ -108,3 +118,21 @@ class GongshiGenerator(Generator):
                 self._write(writer, project.url, "project", county=county, project=project)
             for notice in county.notices.values():
                 self._write(writer, notice.url, "notice", county=county, notice=notice)
+
+    def _write_versions(self, writer, county: County) -> None:
+        """Write the county's version list and one page per published version with what changed."""
+        output = Path(self.output_path) / county.code / "versions"
+        history = county_history(self.gongshi.history_path, county.code)
+        entries = read_log(history / LOG)
+        schemas = load_schemas(self.gongshi.schemas_path)
+        versions = []
+        for entry in entries:
+            previous = history / str(entry.seq - 1) if entry.seq > 1 else None
+            diffs = diff_tables(previous, history / str(entry.seq), schemas)
+            downloads = write_version_downloads(output / str(entry.seq), county.code, entry.seq,
+                                                history / str(entry.seq), self.gongshi.keys_path, history / LOG)
+            self._write(writer, f"{county.code}/versions/{entry.seq}/", "version", county=county, version=entry,
+                        diffs=diffs, downloads=downloads)
+            versions.append((entry, diffs))
+        self._write(writer, f"{county.code}/versions/", "versions", county=county, versions=versions[::-1],
+                    downloads=write_log_downloads(output, history / LOG))

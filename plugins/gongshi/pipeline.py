@@ -9,6 +9,7 @@ from .checks.privacy import privacy_problems
 from .checks.rules import date_rules, money_rules, region_rules
 from .checks.schema import schema_problems
 from .descriptor import DESCRIPTOR
+from .history import verify_history
 from .load import CountyPackage, open_package
 from .problems import WARNING, Problem, count, sort_key
 from .schemas import RESOURCES, load_schemas
@@ -56,6 +57,8 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
     if trust is not None:
         trust_file, trust_problems = trust
         refusals = trust_problems + verify_package(package.folder, package.county, trust_file)
+        refusals += verify_history(settings.history_path, package.county, trust_file,
+                                   (package.folder / DESCRIPTOR).read_bytes())
         if refusals and settings.allow_unsigned:
             refusals = [replace(p, severity=WARNING) for p in refusals]
             result.verified = False

@@ -27,6 +27,8 @@ class Settings:
     index_links: bool = False
     # The trust file keys/allowed_signers, signed by the province key with this fingerprint.
     keys_path: Path = Path("keys")
+    # Every published version of each county and its signed, hash-chained release log.
+    history_path: Path = Path("history")
     province_key_fingerprint: str | None = None
     # Local previews only: publish packages whose signature does not verify, marked as unverified.
     allow_unsigned: bool = False
@@ -44,11 +46,11 @@ def from_dict(raw: dict | None, base: Path | None = None) -> Settings:
         raise SettingsError(f"gongshi: unknown GONGSHI setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     base = base or Path.cwd()
     values: dict = {}
-    for key in ("data_path", "schemas_path", "keys_path"):
+    for key in ("data_path", "schemas_path", "keys_path", "history_path"):
         if raw.get(key) is not None:
             path = Path(raw[key])
             values[key] = path if path.is_absolute() else base / path
-    for key in ("data_path", "keys_path"):
+    for key in ("data_path", "keys_path", "history_path"):
         values.setdefault(key, base / key.removesuffix("_path"))
     if "min_notice_days" in raw:
         days = raw["min_notice_days"]

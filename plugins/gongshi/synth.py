@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -448,3 +448,28 @@ def write_demo(folder: str | Path, seed: int = 2025) -> None:
             writer.writerow(names)
             writer.writerows([_cell(row.get(name)) for name in names] for row in getattr(county, resource))
     write_descriptor(folder, build_descriptor(COUNTY, TITLE, demo=True))
+
+
+# The demo's publication history: an earlier version, published on EARLIER, differed from today's in one
+# allocation's amount (later corrected) and lacked the notices posted since.
+EARLIER = datetime(2026, 10, 15, 8, 0, tzinfo=UTC)
+CURRENT = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+CORRECTED_ALLOCATION = "ZJ2025-003"
+
+
+def make_earlier_version(folder: str | Path) -> None:
+    """Turn a freshly written demo package into its earlier published version."""
+    folder = Path(folder)
+    with open(folder / "allocations.csv", encoding="utf-8", newline="") as fh:
+        allocations = list(csv.reader(fh))
+    amount = allocations[0].index("amount")
+    for row in allocations[1:]:
+        if row[0] == CORRECTED_ALLOCATION:
+            row[amount] = _cell(Decimal(row[amount]) + Decimal("20000"))
+    with open(folder / "notices.csv", encoding="utf-8", newline="") as fh:
+        notices = list(csv.reader(fh))
+    start = notices[0].index("start_date")
+    notices = [notices[0]] + [r for r in notices[1:] if date.fromisoformat(r[start]) < EARLIER.date()]
+    for name, rows in (("allocations", allocations), ("notices", notices)):
+        with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, lineterminator="\n").writerows(rows)

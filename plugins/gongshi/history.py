@@ -1,0 +1,152 @@
+"""The publication history: every signed version archived, and a hash-chained, signed release log per county."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import sshsig
+from .descriptor import DESCRIPTOR
+from .problems import Problem, error
+from .verify import SIGNATURE, Trust, hash_problems, sign_file
+
+LOG = "log.jsonl"
+GENESIS = "0" * 64
+ENTRY_KEYS = ("seq", "county", "date", "package_sha256", "prev")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One publication: the n-th signed datapackage.json of a county, chained to the entry before it."""
+
+    seq: int
+    county: str
+    date: str
+    package_sha256: str
+    prev: str
+    line: bytes
+
+    @property
+    def hash(self) -> str:
+        return hashlib.sha256(self.line).hexdigest()
+
+    @property
+    def when(self) -> dt.datetime:
+        return dt.datetime.strptime(self.date, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+
+
+def encode(values: dict) -> bytes:
+    """Return the one canonical line of an entry: sorted keys, no spaces, UTF-8."""
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+class LogError(ValueError):
+    """A release log line cannot be read; the message names the line."""
+
+
+def read_log(path: Path) -> list[Entry]:
+    entries = []
+    if not path.is_file():
+        return entries
+    for number, line in enumerate(path.read_bytes().splitlines(), start=1):
+        try:
+            values = json.loads(line)
+            if set(values) != set(ENTRY_KEYS):
+                raise ValueError(f"keys must be {', '.join(ENTRY_KEYS)}")
+            entries.append(Entry(int(values["seq"]), str(values["county"]), str(values["date"]),
+                                 str(values["package_sha256"]), str(values["prev"]), line))
+        except (ValueError, TypeError) as exc:
+            raise LogError(f"line {number}: {exc}") from exc
+    return entries
+
+
+def county_history(history: Path, county: str) -> Path:
+    return history / county
+
+
+def release(package: Path, history: Path, county: str, key_path: Path, when: dt.datetime | None = None) -> Entry | None:
+    """Archive the signed package as a new version and append it to the signed log; None if already released."""
+    folder = county_history(history, county)
+    log = folder / LOG
+    entries = read_log(log)
+    content = (package / DESCRIPTOR).read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    if entries and entries[-1].package_sha256 == digest:
+        return None
+    when = (when or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    seq = entries[-1].seq + 1 if entries else 1
+    values = {"seq": seq, "county": county, "date": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "package_sha256": digest,
+              "prev": entries[-1].hash if entries else GENESIS}
+    archive = folder / str(seq)
+    archive.mkdir(parents=True, exist_ok=False)
+    descriptor = json.loads(content)
+    for name in [DESCRIPTOR, SIGNATURE, *(r["path"] for r in descriptor.get("resources", []))]:
+        shutil.copyfile(package / name, archive / name)
+    line = encode(values)
+    with open(log, "ab") as fh:
+        fh.write(line + b"\n")
+    sign_file(log, key_path)
+    return read_log(log)[-1]
+
+
+def chain_problems(entries: list[Entry], county: str, path: str) -> list[Problem]:
+    """Return the first broken link of a log, if any: a wrong sequence, county or previous-entry hash."""
+    previous = None
+    for i, entry in enumerate(entries, start=1):
+        expected_prev = previous.hash if previous else GENESIS
+        if entry.seq != i or entry.county != county or entry.prev != expected_prev:
+            what = ("序号不连续" if entry.seq != i else "县代码不符" if entry.county != county
+                    else f"记录的上一条哈希与第{i - 1}条实际内容不符，第{i - 1}条在发布后被改过")
+            what_en = ("the sequence is broken" if entry.seq != i else "the county does not match"
+                       if entry.county != county else f"its hash of entry {i - 1} does not match: entry {i - 1} "
+                       "was changed after publication")
+            return [error("release-log-broken", path, i, "prev" if entry.prev != expected_prev else "seq",
+                          f"发布记录在第{i}条断开：{what}。", f"The release log breaks at entry {i}: {what_en}.")]
+        previous = entry
+    return []
+
+
+def verify_history(history: Path, county: str, trust: Trust | None, current: bytes | None) -> list[Problem]:
+    """Check a county's release log: its signature, its chain, every archived version, and that current is released."""
+    folder = county_history(history, county)
+    log = folder / LOG
+    path = str(log)
+    if not log.is_file():
+        return [error("release-missing", path, None, None,
+                      f"本县没有发布记录 {log}。请用 gongshi sign 签名，它会记录这次发布。",
+                      f"There is no release log {log}; gongshi sign records each publication.")]
+    try:
+        entries = read_log(log)
+    except LogError as exc:
+        return [error("release-log-broken", path, None, None, f"发布记录无法读取：{exc}。", f"The release log cannot be read: {exc}.")]
+    problems = chain_problems(entries, county, path)
+    signature = log.with_name(LOG + ".sig")
+    if trust is not None:
+        if not signature.is_file():
+            problems.append(error("release-log-unsigned", path, None, None, "发布记录没有签名。请重新运行 gongshi sign。",
+                                  "The release log is not signed; run gongshi sign again."))
+        else:
+            reason = sshsig.check(log.read_bytes(), signature.read_text(encoding="utf-8", errors="replace"),
+                                  trust.signers, county, when=dt.datetime.now(dt.UTC), revoked=trust.revoked)
+            if reason:
+                problems.append(error("release-log-invalid", str(signature), None, None,
+                                      f"发布记录的签名无效（{reason}）：记录在签名后被改过，或不是本县密钥签的。",
+                                      f"The release log's signature is refused ({reason})."))
+    for entry in entries:
+        archived = folder / str(entry.seq)
+        descriptor = archived / DESCRIPTOR
+        if not descriptor.is_file() or hashlib.sha256(descriptor.read_bytes()).hexdigest() != entry.package_sha256:
+            problems.append(error("release-archive-mismatch", str(descriptor), entry.seq, None,
+                                  f"第{entry.seq}版的存档与发布记录不符：存档被改过或缺失。",
+                                  f"Archived version {entry.seq} does not match the release log."))
+            continue
+        problems.extend(hash_problems(archived))
+    if current is not None and entries and entries[-1].package_sha256 != hashlib.sha256(current).hexdigest():
+        problems.append(error("release-missing", path, None, None,
+                              "当前数据包还没有记入发布记录。请用 gongshi sign 重新签名，它会记录这次发布。",
+                              "The current package is not in the release log; sign it with gongshi sign."))
+    return problems
