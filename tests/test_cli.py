@@ -125,3 +125,10 @@ def test_update_schemas_rewrites_embedded_schemas(tmp_path):
     assert run("update-schemas", str(folder)).exit_code == 0
     assert json.loads(run("validate", str(folder), "--format", "json").output) == []
     assert json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["gongshi"]["county"] == "519902"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    commands = readme[readme.index("```sh") + 1:readme.index("```sh") + 3]
+    assert "invoke build" in commands[0] and "pytest" in commands[1]
+    assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1] == commands[1]
