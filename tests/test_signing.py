@@ -276,6 +276,19 @@ class TestDownloads:
         sums = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=package, capture_output=True, text=True)
         assert sums.returncode != 0 and "allocations.csv: FAILED" in sums.stdout
 
+    def test_a_changed_byte_in_the_signed_descriptor_fails_both_verifiers(self, download, tmp_path):
+        with zipfile.ZipFile(download / "gongshi-519901.zip") as archive:
+            archive.extractall(tmp_path / "unzipped")
+        package = tmp_path / "unzipped" / "gongshi-519901"
+        descriptor = package / "datapackage.json"
+        descriptor.write_bytes(descriptor.read_bytes().replace(b'"bytes": ', b'"bytes":  ', 1))
+        stock = ssh_keygen("-Y", "verify", "-f", str(package / "allowed_signers"), "-I", "519901", "-n", "gongshi",
+                           "-s", str(package / "datapackage.json.sig"), stdin=descriptor.read_bytes())
+        assert stock.returncode != 0
+        result = CliRunner().invoke(main, ["verify", str(package), "--format", "json"])
+        assert result.exit_code == 1 and [p["code"] for p in json.loads(result.output)] == ["signature-invalid"]
+        assert "datapackage.json" in json.loads(result.output)[0]["message"]
+
     def test_trust_file_verifies_against_the_published_province_key(self, demo_site):
         keys = demo_site / "keys"
         result = ssh_keygen("-Y", "verify", "-f", str(keys / "province_allowed_signers"), "-I", "province",

@@ -162,7 +162,11 @@ def hash_problems(folder: Path) -> list[Problem]:
                                   f"datapackage.json 没有记录 {path.name} 的大小和哈希。请运行 gongshi sign 重新签名。",
                                   f"datapackage.json records no size and hash for {path.name}; sign again."))
             continue
-        if not path.is_file() or file_digest(path) != (resource["bytes"], resource["hash"]):
+        if not path.is_file():
+            problems.append(error("file-missing", str(path), None, None,
+                                  f"找不到数据文件 {path.name}：签名的数据包中有这个文件。请下载完整数据包（zip）。",
+                                  f"{path.name} is missing; the signed package lists it. Download the whole zip."))
+        elif file_digest(path) != (resource["bytes"], resource["hash"]):
             problems.append(error("hash-mismatch", str(path), None, None,
                                   f"文件 {path.name} 与签名时记录的大小或哈希不一致：签名之后它被改过。"
                                   "如果是本县自己修改的，请重新签名；否则说明文件被篡改。",
