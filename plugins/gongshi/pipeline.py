@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from .checks.schema import schema_problems
 from .descriptor import DESCRIPTOR
 from .history import verify_history
 from .load import CountyPackage, open_package
-from .problems import WARNING, Problem, count, sort_key
+from .problems import WARNING, Problem, count, error, sort_key
+from .repair import Normalized, normalize
 from .schemas import RESOURCES, load_schemas
 from .settings import Settings
 from .tables import read_records
@@ -30,6 +32,7 @@ class CountyCheck:
     tables: dict[str, list[dict]] | None = None
     # False when signature problems were let through for a local preview (allow_unsigned).
     verified: bool = True
+    normalized: dict[str, Normalized] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -47,7 +50,7 @@ class CountyCheck:
 def check_county(folder: str | Path, settings: Settings, trust: TrustState | None = None) -> CountyCheck:
     """Collect every problem of one county package; never raises for bad data.
 
-    With `trust` (as the build passes it), the package's signature and file hashes are verified first.
+    With `trust` (as the build passes it), the package's signature, file hashes and history are verified first.
     """
     schemas = load_schemas(settings.schemas_path)
     package, problems = open_package(folder, schemas)
@@ -63,17 +66,54 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
             refusals = [replace(p, severity=WARNING) for p in refusals]
             result.verified = False
         problems.extend(refusals)
-    problems.extend(schema_problems(package, schemas))
-    problems.extend(privacy_problems(package, schemas))
-    if all(name in package.resources for name in RESOURCES):
-        tables = {name: read_records(package.resources[name], schemas.fields(name)) for name in RESOURCES}
+    tables = read_tables(package, settings, problems)
+    result.normalized = tables
+    readable = {name: n for name, n in tables.items() if n.text is not None}
+    with tempfile.TemporaryDirectory(prefix="gongshi-") as tmp:
+        for name, table in readable.items():
+            Path(tmp, f"{name}.csv").write_text(table.text, encoding="utf-8")
+        present = [name for name in RESOURCES if name in readable]
+        for problem in schema_problems(Path(tmp), present, package.display_path, schemas):
+            table = readable[next(n for n in present if package.display_path(n) == problem.path)] \
+                if problem.path != tmp else None
+            if table is not None:
+                problem = replace(problem, row=table.spreadsheet_row(problem.row))
+                if (problem.row, problem.field) in table.reported or (problem.field in table.missing_fields):
+                    continue
+            problems.append(problem)
+    for name, table in tables.items():
+        if table.original is not None:
+            problems.extend(privacy_problems(table.original, schemas.fields(name), package.display_path(name)))
+    if all(name in readable for name in RESOURCES):
+        records = {name: read_records(readable[name].text, schemas.fields(name), readable[name].rows)
+                   for name in RESOURCES}
         path = package.display_path
-        problems.extend(region_rules(tables, path, package.county))
-        problems.extend(money_rules(tables, path))
-        problems.extend(date_rules(tables, path, settings.min_notice_days))
-        result.tables = tables
+        problems.extend(region_rules(records, path, package.county))
+        problems.extend(money_rules(records, path))
+        problems.extend(date_rules(records, path, settings.min_notice_days))
+        result.tables = records
     problems.sort(key=sort_key)
     return result
+
+
+def read_tables(package: CountyPackage, settings: Settings, problems: list[Problem]) -> dict[str, Normalized]:
+    """Read and repair each table that is within the size limit."""
+    schemas = load_schemas(settings.schemas_path)
+    tables = {}
+    for name in RESOURCES:
+        path = package.resources.get(name)
+        if path is None:
+            continue
+        size = path.stat().st_size
+        if size > settings.max_file_bytes:
+            problems.append(error("file-too-large", package.display_path(name), None, None,
+                                  f"文件有 {size:,} 字节，超过上限 {settings.max_file_bytes:,} 字节，未读取。请拆分数据或联系管理员。",
+                                  f"The file is {size:,} bytes, over the limit of {settings.max_file_bytes:,}; it was not read."))
+            continue
+        table = normalize(path, package.display_path(name), name, schemas.fields(name), settings.max_rows)
+        problems.extend(table.problems)
+        tables[name] = table
+    return tables
 
 
 def find_packages(path: str | Path) -> list[Path]:

@@ -32,6 +32,9 @@ class Settings:
     province_key_fingerprint: str | None = None
     # Local previews only: publish packages whose signature does not verify, marked as unverified.
     allow_unsigned: bool = False
+    # A table larger than this is refused before it is read.
+    max_file_bytes: int = 200 * 1024 * 1024
+    max_rows: int = 2_000_000
 
     def current_date(self) -> dt.date:
         return self.today or dt.date.today()
@@ -67,6 +70,11 @@ def from_dict(raw: dict | None, base: Path | None = None) -> Settings:
         if not fingerprint.startswith("SHA256:"):
             raise SettingsError(f"gongshi: province_key_fingerprint must look like SHA256:..., got {fingerprint!r}")
         values["province_key_fingerprint"] = fingerprint
+    for key in ("max_file_bytes", "max_rows"):
+        if key in raw:
+            if not isinstance(raw[key], int) or isinstance(raw[key], bool) or raw[key] < 1:
+                raise SettingsError(f"gongshi: {key} must be a whole number >= 1, got {raw[key]!r}")
+            values[key] = raw[key]
     if "national_hotline" in raw:
         values["national_hotline"] = str(raw["national_hotline"])
     if raw.get("today") is not None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 ROW = "_row"  # the spreadsheet row number of a record: the header is row 1
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -35,32 +35,28 @@ def parse_value(text: str, type_: str):
     return text
 
 
-def read_records(path: Path, fields: list[dict]) -> list[dict]:
-    """Return the non-blank rows of a CSV file as typed records keyed by field name."""
+def read_records(text: str, fields: list[dict], rows: list[int]) -> list[dict]:
+    """Return the rows of a table's canonical text as typed records, each with its spreadsheet row number."""
     types = {f["name"]: f.get("type", "string") for f in fields}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    positions = [(i, name) for i, name in enumerate(header) if name in types]
     records = []
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, [])
-        positions = [(i, name) for i, name in enumerate(header) if name in types]
-        for number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            record = {name: None for name in types}
-            for i, name in positions:
-                if i < len(cells):
-                    record[name] = parse_value(cells[i], types[name])
-            record[ROW] = number
-            records.append(record)
+    for number, cells in zip(rows, reader, strict=False):
+        record = {name: None for name in types}
+        for i, name in positions:
+            if i < len(cells):
+                record[name] = parse_value(cells[i], types[name])
+        record[ROW] = number
+        records.append(record)
     return records
 
 
-def read_raw_cells(path: Path):
-    """Yield (row, header name, cell text) for every non-empty cell of a CSV file."""
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, [])
-        for number, cells in enumerate(reader, start=2):
-            for i, cell in enumerate(cells):
-                if cell:
-                    yield number, header[i] if i < len(header) else None, cell
+def read_raw_cells(text: str):
+    """Yield (row, header, cell text) for every non-empty cell of a CSV text, as the spreadsheet numbers rows."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    for number, cells in enumerate(reader, start=2):
+        for i, cell in enumerate(cells):
+            if cell:
+                yield number, header[i] if i < len(header) else None, cell

@@ -1,14 +1,15 @@
-"""Scan every text cell of every table for personal numbers that must never be published."""
+"""Scan every cell of every table for personal numbers that must never be published, and unmasked names."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from collections.abc import Iterator
 
-from ..load import CountyPackage
 from ..privacy import find_private_numbers
 from ..problems import Problem, error
-from ..schemas import SchemaSet
-from ..tables import read_raw_cells
+from ..repair import resolve_header
 
 MESSAGES = {
     "id-number": (
@@ -32,24 +33,57 @@ MESSAGES = {
         "delete it.",
     ),
 }
+# A masked name keeps the surname and hides at least one character: 张*三, 李*, 欧阳**.
+MASKED_NAME = re.compile(r"[\u4e00-\u9fff]{1,2}[*＊×]+[\u4e00-\u9fff*＊×]*")
 
 
-def privacy_problems(package: CountyPackage, schemas: SchemaSet) -> Iterator[Problem]:
-    """Yield a problem for each cell holding an ID, personal mobile or bank account number."""
-    for resource, file in package.resources.items():
-        fields = {f["name"]: f for f in schemas.fields(resource)}
-        for row, header, cell in read_raw_cells(file):
-            field = fields.get(header or "", {})
-            # Numbers, dates and codes are typed and checked by the schema; free text is where leaks hide.
-            if field.get("type", "string") != "string":
+def _is_free_text(field: dict) -> bool:
+    constraints = field.get("constraints", {})
+    return field.get("type", "string") == "string" and "pattern" not in constraints and "enum" not in constraints
+
+
+def privacy_problems(text: str, fields: list[dict], path: str) -> Iterator[Problem]:
+    """Yield a problem for each cell (or run of a row's free-text cells) holding a private number or an unmasked name."""
+    specs = {f["name"]: f for f in fields}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    names = [resolve_header(h, fields) for h in header]
+    for row, cells in enumerate(reader, start=2):
+        found_in_cells = set()
+        free_text = []
+        for i, cell in enumerate(cells):
+            if not cell:
                 continue
-            public_contact = field.get("publicContact", False)
+            name = names[i] if i < len(names) else None
+            # An unknown column is treated as free text: whatever its header, it may hold a leak.
+            field = specs.get(name, {}) if name else {}
+            label = name or (header[i] if i < len(header) else f"第{i + 1}列")
+            if name and field.get("type", "string") != "string":
+                continue
+            if field.get("maskedName") and not MASKED_NAME.fullmatch(cell.strip()):
+                yield error("unmasked-name", path, row, label,
+                            f"「{field.get('title', label)}」（{label}）中的姓名没有脱敏。请保留姓、隐去至少一个字，如 张*三、李*。",
+                            f"The name in column {label} is not masked; keep the surname and hide at least one "
+                            "character, e.g. 张*三.")
             seen = set()
-            for kind, _number in find_private_numbers(cell):
-                if (kind == "mobile" and public_contact) or kind in seen:
+            for kind, number in find_private_numbers(cell):
+                found_in_cells.add(number)
+                if (kind == "mobile" and field.get("publicContact")) or kind in seen:
                     continue
                 seen.add(kind)
-                code, zh, en = MESSAGES[kind]
-                title = field.get("title", header or "")
-                yield error(code, package.display_path(resource), row, header,
-                            zh.format(title=title, field=header), en.format(field=header))
+                yield _leak(kind, path, row, label, field.get("title", label))
+            if not name or _is_free_text(field):
+                free_text.append((label, cell))
+        # A number split across two free-text cells of one row (a name and a note) is a leak too.
+        for a in range(len(free_text) - 1):
+            joined = free_text[a][1] + free_text[a + 1][1]
+            for kind, number in find_private_numbers(joined):
+                if number not in found_in_cells:
+                    found_in_cells.add(number)
+                    label = f"{free_text[a][0]}+{free_text[a + 1][0]}"
+                    yield _leak(kind, path, row, label, label)
+
+
+def _leak(kind: str, path: str, row: int, label: str, title: str) -> Problem:
+    code, zh, en = MESSAGES[kind]
+    return error(code, path, row, label, zh.format(title=title, field=label), en.format(field=label))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from frictionless import Package, system
 
-from ..load import CountyPackage
 from ..privacy import mask_numbers
 from ..problems import Problem, error
-from ..schemas import RESOURCES, SchemaSet
+from ..schemas import SchemaSet
 
 # Frictionless 5 calls these "primary-key" and "foreign-key"; our contract keeps the "-error" suffix.
 CODE_NAMES = {"primary-key": "primary-key-error", "foreign-key": "foreign-key-error"}
@@ -168,26 +168,25 @@ def _foreign_key_message(err, resource, schemas) -> tuple[str | None, str, str]:
             f"{field_name}: {_shown(value)!r} is not found in {target}.csv; add it there or use an existing one.")
 
 
-def schema_problems(package: CountyPackage, schemas: SchemaSet) -> Iterator[Problem]:
-    """Yield every Frictionless error of the package's present resources, checked against shared schemas."""
-    present = [name for name in RESOURCES if name in package.resources]
+def schema_problems(folder: Path, present: list[str], display, schemas: SchemaSet) -> Iterator[Problem]:
+    """Yield every Frictionless error of the tables in folder (one <resource>.csv each), against shared schemas.
+
+    `display(resource)` gives the path to name in each problem.
+    """
     resources = []
     for name in present:
         schema = {k: v for k, v in schemas.tables[name].items() if k != "$schema"}
         # A foreign key into a missing table cannot be checked; the missing table is reported already.
         keys = [fk for fk in schema.get("foreignKeys", []) if fk["reference"]["resource"] in present]
         schema = {**schema, "foreignKeys": keys}
-        resources.append({"name": name, "path": package.resources[name].name, "schema": schema,
-                          "format": "csv", "encoding": "utf-8"})
+        resources.append({"name": name, "path": f"{name}.csv", "schema": schema, "format": "csv", "encoding": "utf-8"})
     if not resources:
         return
     with system.use_context(trusted=False):
-        frictionless_package = Package({"name": "county", "resources": resources},
-                                       basepath=str(package.folder))
+        frictionless_package = Package({"name": "county", "resources": resources}, basepath=str(folder))
         report = frictionless_package.validate(limit_errors=LIMIT_ERRORS)
     for task in report.tasks:
-        path = package.display_path(task.name)
         for err in task.errors:
-            yield translate(err, task.name, path, schemas)
+            yield translate(err, task.name, display(task.name), schemas)
     for err in report.errors:
-        yield error(err.type, str(package.folder), None, None, f"数据包无法检查：{err.note}", err.message)
+        yield error(err.type, str(folder), None, None, f"数据包无法检查：{err.note}", err.message)

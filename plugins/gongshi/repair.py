@@ -1,0 +1,360 @@
+"""Read a table the way office PCs really save it: repair what is certain (announced as a warning), refuse the rest.
+
+Decisions, per kind of mess (the clerk guide lists them too):
+- Encoding: UTF-8 with or without a byte-order mark is read as is; a file that is not UTF-8 but decodes as
+  GB18030/GBK with Chinese in it is repaired (Excel's "CSV (逗号分隔)" on Chinese Windows); anything else is refused.
+- CRLF line ends, blank rows, empty trailing columns and cells: repaired (removed), the spreadsheet row numbers kept.
+- Headers: a field's name in another case, with spaces or full-width letters, or its Chinese title, is repaired;
+  columns in another order are repaired; a column missing, a header that is not a field, a duplicate header are errors.
+- Numbers: full-width digits, thousands separators, ￥/元/万元 are repaired (万 multiplies by 10,000).
+- Dates: 2018/7/4, 2018.7.4, 2018年7月4日 and Excel date serial numbers are repaired (the last with a "please check").
+- Codes and ids: full-width digits, a trailing ".0" and scientific notation that still holds every digit are repaired;
+  scientific notation that lost digits (5.10682E+11) or a code that is too short are refused: only the clerk knows them.
+- Enumerations: the Chinese label of a value (村 for village) is repaired to its code.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from .privacy import mask_numbers
+from .problems import Problem, error, warning
+
+CODE12 = "[0-9]{12}"
+_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
+_SCIENTIFIC = re.compile(r"([0-9])(?:\.([0-9]+))?[eE]\+?([0-9]+)")
+_EXCEL_POINT_ZERO = re.compile(r"([0-9]+)\.0+")
+_DATE_PARTS = re.compile(r"([0-9]{4})\s*[/.\-年]\s*([0-9]{1,2})\s*[/.\-月]\s*([0-9]{1,2})\s*日?")
+_DATE_TIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]00:00(:00)?")
+_EXCEL_SERIAL = re.compile(r"([0-9]{5})(\.0+)?")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_UNITS = (("亿元", Decimal(100_000_000)), ("亿", Decimal(100_000_000)), ("万元", Decimal(10_000)),
+          ("万", Decimal(10_000)), ("元", Decimal(1)))
+_CURRENCY = ("¥", "￥", "RMB", "CNY")
+
+
+@dataclass
+class Normalized:
+    """A table read and repaired: its text in canonical form, and how its rows map back to the spreadsheet."""
+
+    resource: str
+    text: str | None = None
+    rows: list[int] = field(default_factory=list)
+    original: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    # Cells and columns already reported as errors here, so later checks do not report them twice.
+    reported: set[tuple[int, str]] = field(default_factory=set)
+    missing_fields: set[str] = field(default_factory=set)
+    changed: bool = False
+
+    def spreadsheet_row(self, row: int | None) -> int | None:
+        """Map a row of the canonical text back to the row the clerk sees in the spreadsheet."""
+        if row is None or row < 2 or row - 2 >= len(self.rows):
+            return row
+        return self.rows[row - 2]
+
+
+def fold(text: str) -> str:
+    """Fold full-width characters to ASCII and trim: the way a value is meant, not how it was typed."""
+    return unicodedata.normalize("NFKC", text).replace("\u3000", " ").strip()
+
+
+def _decode(data: bytes, out: Normalized, path: str) -> str | None:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        out.changed = True
+        out.problems.append(warning("bom-removed", path, None, None,
+                                    "文件开头有 UTF-8 字节顺序标记（BOM），已去掉。内容不变。",
+                                    "The file starts with a UTF-8 byte-order mark; it was removed. Content unchanged."))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text):
+        out.changed = True
+        out.problems.append(warning("encoding-repaired", path, None, None,
+                                    "文件是 GBK/GB18030 编码（表格软件默认的“CSV（逗号分隔）”），已按 UTF-8 重新保存。"
+                                    "以后请选“CSV UTF-8（逗号分隔）”保存。",
+                                    "The file is GBK/GB18030 encoded; it was converted to UTF-8. Save as 'CSV UTF-8' next time."))
+        return text
+    out.problems.append(error("encoding-error", path, None, None,
+                              f"文件既不是 UTF-8 也不是 GBK 编码，无法读取（第 {utf8_error.start} 字节）。"
+                              "请在表格软件中“另存为 CSV UTF-8（逗号分隔）”。",
+                              f"The file is neither UTF-8 nor GBK (byte {utf8_error.start}); save it as 'CSV UTF-8'."))
+    return None
+
+
+def resolve_header(raw: str, fields: list[dict]) -> str | None:
+    """Return the field a header names: its name in any case or width, or its Chinese title."""
+    folded = fold(raw)
+    for f in fields:
+        if folded in (f["name"], fold(f.get("title", ""))) or folded.lower() == f["name"].lower():
+            return f["name"]
+    return None
+
+
+def _map_header(header: list[str], rows: list[list[str]], fields: list[dict], out: Normalized, path: str) -> dict[int, str]:
+    """Return column index → field name, reporting repairs and errors of the header row."""
+    names = [f["name"] for f in fields]
+    by_title = {fold(f.get("title", "")): f["name"] for f in fields}
+    by_lower = {n.lower(): n for n in names}
+    mapping: dict[int, str] = {}
+    unknown: list[tuple[int, str]] = []
+    for i, raw in enumerate(header):
+        folded = fold(raw)
+        name = folded if folded in names else by_lower.get(folded.lower()) or by_title.get(folded)
+        if name is None:
+            if not folded and all(i >= len(r) or not r[i].strip() for r in rows):
+                out.changed = True
+                out.problems.append(warning("empty-column-removed", path, 1, None,
+                                            f"第{i + 1}列没有表头也没有内容，已删除。",
+                                            f"Column {i + 1} has no header and no content; it was removed."))
+                continue
+            unknown.append((i, raw))
+            continue
+        if name in mapping.values():
+            out.problems.append(error("duplicate-label", path, 1, name,
+                                      f"表头“{raw}”与前面的列重复（都是 {name}）。请删除重复的列。",
+                                      f"Header {raw!r} repeats column {name}; delete one of them."))
+            out.reported.add((1, name))
+            continue
+        if raw != name:
+            out.changed = True
+            out.problems.append(warning("header-repaired", path, 1, name, f"表头“{raw}”已改为字段名“{name}”。",
+                                        f"Header {raw!r} was read as field {name!r}."))
+        mapping[i] = name
+    missing = [n for n in names if n not in mapping.values()]
+    guessed = set()
+    for i, raw in unknown:
+        guess = difflib.get_close_matches(fold(raw).lower(), missing, n=1, cutoff=0.6) or \
+            [by_title[t] for t in difflib.get_close_matches(fold(raw), list(by_title), n=1, cutoff=0.5)
+             if by_title[t] in missing]
+        hint_zh = f"是不是“{guess[0]}”？" if guess else ""
+        hint_en = f" Did you mean {guess[0]!r}?" if guess else ""
+        code = "incorrect-label" if guess else "extra-label"
+        guessed.update(guess[:1])
+        out.problems.append(error(code, path, 1, guess[0] if guess else None,
+                                  f"第{i + 1}列的表头“{raw}”不是这张表的字段。{hint_zh}表头请用字段名（或字段的中文名），"
+                                  "可以从演示县的表里复制。",
+                                  f"Header {raw!r} (column {i + 1}) is not a field of this table.{hint_en}"))
+    for name in missing:
+        out.missing_fields.add(name)
+        out.reported.add((1, name))
+        if name in guessed:
+            continue
+        out.problems.append(error("missing-label", path, 1, name,
+                                  f"缺少“{name}”列（{by_title_inverse(fields, name)}）。请从演示县的表里复制这一列的表头，并填写内容。",
+                                  f"Column {name!r} is missing; add it."))
+    if list(mapping.values()) != [n for n in names if n in mapping.values()]:
+        out.changed = True
+        out.problems.append(warning("columns-reordered", path, 1, None, "列的顺序与标准不同，已按标准顺序重排。内容不变。",
+                                    "The columns are in another order; they were put in the standard order."))
+    return mapping
+
+
+def by_title_inverse(fields: list[dict], name: str) -> str:
+    return next((f.get("title", name) for f in fields if f["name"] == name), name)
+
+
+def _repair_number(value: str, integer: bool) -> str | None:
+    text = fold(value).replace(" ", "")
+    multiplier = Decimal(1)
+    for prefix in _CURRENCY:
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    for suffix, factor in (*_UNITS, ("户", Decimal(1)), ("人", Decimal(1))):
+        if text.endswith(suffix):
+            text, multiplier = text[:-len(suffix)], factor
+            break
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
+    try:
+        number = Decimal(text) * multiplier
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    if integer:
+        return str(int(number)) if number == number.to_integral_value() else None
+    if multiplier != 1 or "," in fold(value):
+        number = number.quantize(Decimal("0.01")) if number.as_tuple().exponent >= -2 else number
+    return format(number, "f")
+
+
+def _repair_date(value: str) -> tuple[str | None, bool]:
+    """Return (ISO date, from an Excel serial number) or (None, False)."""
+    text = fold(value)
+    if m := _DATE_TIME.fullmatch(text):
+        return m.group(1), False
+    if m := _DATE_PARTS.fullmatch(text):
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat(), False
+        except ValueError:
+            return None, False
+    if (m := _EXCEL_SERIAL.fullmatch(text)) and 20000 <= int(m.group(1)) <= 80000:
+        return (_EXCEL_EPOCH + dt.timedelta(days=int(m.group(1)))).isoformat(), True
+    return None, False
+
+
+def _repair_code(value: str, pattern: str) -> tuple[str | None, str | None]:
+    """Return (repaired code, None) or (None, why it cannot be repaired) for an id or a code."""
+    text = fold(value).replace(" ", "")
+    if m := _EXCEL_POINT_ZERO.fullmatch(text):
+        text = m.group(1)
+    if m := _SCIENTIFIC.fullmatch(text):
+        digits = m.group(1) + (m.group(2) or "")
+        exponent = int(m.group(3))
+        if len(digits) > exponent + 1 or exponent > 30:
+            return None, None
+        if pattern == CODE12 and len(digits) < exponent + 1:
+            return None, "scientific"
+        text = digits + "0" * (exponent + 1 - len(digits))
+    if pattern == CODE12 and text.isdigit() and len(text) < 12:
+        return None, "short"
+    return text, None
+
+
+def _repair_cell(value: str, spec: dict) -> tuple[str, str | None, str | None]:
+    """Return (new value, repair note or None, error reason or None) for one cell."""
+    if value == "":
+        return value, None, None
+    kind = spec.get("type", "string")
+    constraints = spec.get("constraints", {})
+    if kind in ("number", "integer"):
+        repaired = _repair_number(value, kind == "integer")
+        return (repaired, "number", None) if repaired is not None and repaired != value else (value, None, None)
+    if kind == "date":
+        repaired, serial = _repair_date(value)
+        if repaired is not None and repaired != value:
+            return repaired, "serial" if serial else "date", None
+        return value, None, None
+    if "enum" in constraints:
+        text = fold(value)
+        labels = {fold(label): code for code, label in spec.get("enumLabels", {}).items()}
+        repaired = text if text in constraints["enum"] else labels.get(text) or (
+            text.lower() if text.lower() in constraints["enum"] else None)
+        return (repaired, "enum", None) if repaired is not None and repaired != value else (value, None, None)
+    if "pattern" in constraints:
+        repaired, reason = _repair_code(value, constraints["pattern"])
+        if reason:
+            return value, None, reason
+        return (repaired, "code", None) if repaired is not None and repaired != value else (value, None, None)
+    return value, None, None
+
+
+REPAIR_NOTES = {
+    "number": ("按数字读取", "read as a plain number"),
+    "date": ("按日期读取", "read as a date"),
+    "serial": ("按表格软件的日期序号换算，请核对日期是否正确", "converted from a spreadsheet date serial number; check it"),
+    "enum": ("按可选值读取", "read as the allowed value"),
+    "code": ("按完整代码读取", "read as the full code"),
+}
+
+
+def normalize(path: Path, display: str, resource: str, fields: list[dict], max_rows: int) -> Normalized:
+    """Read one resource file, repair what is certain, and return its canonical text with every problem found."""
+    out = Normalized(resource)
+    text = _decode(path.read_bytes(), out, display)
+    if text is None:
+        return out
+    out.original = text
+    if "\r" in text:
+        out.changed = True
+        out.problems.append(warning("line-endings-repaired", display, None, None,
+                                    "文件使用 Windows 换行符（CRLF），已统一为 LF。内容不变。",
+                                    "The file uses Windows line ends (CRLF); they were changed to LF. Content unchanged."))
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        out.problems.append(error("format-error", display, None, None, f"CSV 格式错误：{exc}。请检查引号是否成对。",
+                                  f"The CSV cannot be parsed: {exc}. Check the quotes."))
+        return out
+    if not records:
+        out.problems.append(error("blank-header", display, 1, None, "文件是空的，连表头都没有。请从演示县复制表头。",
+                                  "The file is empty, without even a header row."))
+        return out
+    if len(records) - 1 > max_rows:
+        out.problems.append(error("too-many-rows", display, None, None,
+                                  f"这张表有 {len(records) - 1} 行，超过上限 {max_rows} 行，未处理。请拆分数据或联系管理员。",
+                                  f"The table has {len(records) - 1} rows, over the limit of {max_rows}; it was not read."))
+        return out
+    header, body = records[0], records[1:]
+    mapping = _map_header(header, body, fields, out, display)
+    specs = {f["name"]: f for f in fields}
+    names = [f["name"] for f in fields]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(names)
+    trimmed = 0
+    for number, cells in enumerate(body, start=2):
+        if not any(c.strip() for c in cells):
+            out.changed = True
+            out.problems.append(warning("blank-row-removed", display, number, None, "这是一个空行，已删除。",
+                                        "This row is blank; it was removed."))
+            continue
+        extra = [c for c in cells[len(header):] if c.strip()]
+        if extra:
+            out.problems.append(error("extra-cell", display, number, None,
+                                      f"这一行的单元格比表头多（多出“{mask_numbers(extra[0])[:40]}”）。请删除多余的内容，"
+                                      "或检查内容中的英文逗号所在的格子是否加了引号。",
+                                      f"This row has more cells than the header (extra {mask_numbers(extra[0])[:40]!r})."))
+        elif len(cells) > len(header):
+            trimmed += 1
+        if len(cells) < len(header):
+            first = next((mapping[i] for i in range(len(cells), len(header)) if i in mapping), None)
+            out.problems.append(error("missing-cell", display, number, first,
+                                      "这一行的单元格比表头少。请补齐这一行（可以留空，但逗号不能少）。",
+                                      "This row has fewer cells than the header."))
+            out.reported.update((number, n) for n in mapping.values())
+        values = dict.fromkeys(names, "")
+        for i, name in mapping.items():
+            if i >= len(cells):
+                continue
+            value, note, refusal = _repair_cell(cells[i], specs[name])
+            if refusal:
+                out.reported.add((number, name))
+                out.problems.append(_code_error(refusal, cells[i], display, number, name))
+            elif note:
+                out.changed = True
+                zh, en = REPAIR_NOTES[note]
+                out.problems.append(warning(
+                    "value-repaired", display, number, name,
+                    f"“{mask_numbers(cells[i])[:40]}”已{zh}：{value}。如不对，请直接在表中改正。",
+                    f"{mask_numbers(cells[i])[:40]!r} was {en}: {value}."))
+            values[name] = value
+        writer.writerow([values[n] for n in names])
+        out.rows.append(number)
+    if trimmed:
+        out.changed = True
+        out.problems.append(warning("empty-column-removed", display, None, None,
+                                    f"有 {trimmed} 行在最后多出空单元格，已删除。内容不变。",
+                                    f"{trimmed} row(s) had empty cells past the last column; they were removed."))
+    out.text = buffer.getvalue()
+    return out
+
+
+def _code_error(reason: str, value: str, path: str, row: int, name: str) -> Problem:
+    shown = mask_numbers(value)[:40]
+    if reason == "scientific":
+        return error("code-mangled", path, row, name,
+                     f"代码“{shown}”被表格软件显示成了科学计数法，后面的数字已经丢失，无法恢复。请把这一列设为“文本”格式，"
+                     "重新输入完整的12位代码，再另存为 CSV UTF-8。",
+                     f"The code {shown!r} was turned into scientific notation by the spreadsheet and lost digits. "
+                     "Format the column as text and type the full 12-digit code again.")
+    return error("code-mangled", path, row, name,
+                 f"代码“{shown}”不足12位，可能被表格软件去掉了前面的数字或当成了数字。请把这一列设为“文本”格式，"
+                 "重新输入完整的12位代码。",
+                 f"The code {shown!r} has fewer than 12 digits; the spreadsheet may have dropped some. "
+                 "Format the column as text and type the full code again.")
