@@ -45,6 +45,7 @@ DEFECT_CASES = {
     "extra-cell": [("extra-cell", "units.csv", 3, None)],
     "invalid-json": [("package-invalid-json", "datapackage.json", 3, None)],
     "resource-path-outside": [("unsafe-path", "datapackage.json", None, "units")],
+    "unmasked-beneficiary-name": [("unmasked-name", "beneficiaries.csv", 3, "household")],
     # A unit's office phone is public even when it is a mobile number.
     "office-phone-is-public": [],
 }

@@ -15,7 +15,7 @@ from .bundle import UnsafeArchive, extract
 from .descriptor import DESCRIPTOR, build_descriptor, write_descriptor
 from .history import LOG, LogError, chain_problems, read_log, release, verify_history
 from .pipeline import check_county, find_packages
-from .schemas import load_schemas
+from .schemas import OPTIONAL_RESOURCES, load_schemas
 from .settings import Settings, SettingsError, from_dict
 from .verify import ALLOWED_SIGNERS, SIGNATURE, load_trust, sign_file, sign_package, verify_package
 
@@ -93,6 +93,44 @@ def validate(paths: tuple[str, ...], fmt: str, settings_file: str | None, min_no
     sys.exit(1 if errors else 0)
 
 
+def _repair(folder: Path, settings: Settings) -> tuple[list, list[str]]:
+    """Write the certain repairs of each table back to its file; return all problems and the files rewritten."""
+    check = check_county(folder, settings)
+    written = []
+    for name, table in check.normalized.items():
+        # A table with an error of its own keeps its file untouched, so nothing the clerk typed is lost.
+        if table.changed and table.text is not None and not any(p.is_error for p in table.problems):
+            path = check.package.resources[name]
+            path.write_text(table.text, encoding="utf-8", newline="\n")
+            written.append(str(path))
+    return check_county(folder, settings).problems, written
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--settings", "settings_file", type=click.Path(exists=True, dir_okay=False),
+              help="Pelican settings file whose GONGSHI dict to use (default: ./pelicanconf.py if present).")
+def repair(folder: str, settings_file: str | None) -> None:
+    """Save the certain repairs into the CSV files (UTF-8, standard headers and order, plain numbers and dates).
+
+    Only tables without errors of their own are rewritten; the remaining problems are listed.
+    Exit status 0 when no errors remain, 1 otherwise.
+
+    \b
+    Example:
+      gongshi repair data/519901
+    """
+    if not (Path(folder) / DESCRIPTOR).is_file():
+        raise click.UsageError(f"{folder} 不是数据包文件夹 / is not a package folder (no {DESCRIPTOR})")
+    problems, written = _repair(Path(folder), _settings(settings_file, None))
+    for path in written:
+        click.echo(f"已修复并保存 / repaired and saved: {path}")
+    if problems:
+        click.echo(report.as_text(problems))
+    click.echo(report.summary(problems))
+    sys.exit(1 if report.count(problems)[0] else 0)
+
+
 @main.command("update-schemas")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
 def update_schemas(folders: tuple[str, ...]) -> None:
@@ -114,7 +152,9 @@ def update_schemas(folders: tuple[str, ...]) -> None:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise click.UsageError(f"{path}: 无法读取 / cannot read ({exc})") from exc
         demo = bool(meta.pop("demo", False))
-        new = build_descriptor(county, old.get("title", county), demo=demo, schemas=schemas, extra=meta)
+        optional = tuple(r.get("name") for r in old.get("resources", []) if r.get("name") in OPTIONAL_RESOURCES)
+        new = build_descriptor(county, old.get("title", county), demo=demo, schemas=schemas, extra=meta,
+                               optional=optional)
         write_descriptor(folder, new)
         click.echo(f"{path}: 已更新 / updated")
 
@@ -167,6 +207,7 @@ def keygen(county: str, out: str | None, public_key: str | None, valid_after: st
 def sign(folder: str, key_path: str, history: str | None) -> None:
     """Record every file's size and hash, sign datapackage.json, and record the publication in the release log.
 
+    Certain repairs are saved first (as gongshi repair does); a package with errors is not signed.
     The signed package is archived as a new version under history/<county>/<n>/ and appended to the
     hash-chained release log history/<county>/log.jsonl, which is signed with the same key.
 
@@ -178,6 +219,13 @@ def sign(folder: str, key_path: str, history: str | None) -> None:
     if not (package / DESCRIPTOR).is_file():
         raise click.UsageError(f"{folder} 不是数据包文件夹 / is not a package folder (no {DESCRIPTOR})")
     history_root = Path(history) if history else package.resolve().parent.parent / "history"
+    problems, written = _repair(package, _settings(None, None))
+    for path in written:
+        click.echo(f"已修复并保存 / repaired and saved: {path}")
+    if report.count(problems)[0]:
+        click.echo(report.as_text([p for p in problems if p.is_error]))
+        click.echo("有错误，未签名 / errors found: not signed. gongshi validate " + folder)
+        sys.exit(1)
     try:
         county = str(json.loads((package / DESCRIPTOR).read_text(encoding="utf-8"))["gongshi"]["county"])
         fingerprint = sign_package(package, Path(key_path))

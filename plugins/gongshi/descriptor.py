@@ -10,9 +10,12 @@ from .schemas import RESOURCES, SchemaSet, load_schemas
 DESCRIPTOR = "datapackage.json"
 
 
-def build_descriptor(county_code: str, title: str, *, demo: bool = False,
-                     schemas: SchemaSet | None = None, extra: dict | None = None) -> dict:
-    """Return the descriptor of a county package whose CSV files are named after their resources."""
+def build_descriptor(county_code: str, title: str, *, demo: bool = False, schemas: SchemaSet | None = None,
+                     extra: dict | None = None, optional: tuple[str, ...] = ()) -> dict:
+    """Return the descriptor of a county package whose CSV files are named after their resources.
+
+    `optional` names the optional tables (such as beneficiaries) the county has.
+    """
     schemas = schemas or load_schemas()
     descriptor = {
         "name": f"gongshi-{county_code}",
@@ -20,7 +23,7 @@ def build_descriptor(county_code: str, title: str, *, demo: bool = False,
         "gongshi": {"county": county_code, "demo": demo, **(extra or {})},
         "resources": [],
     }
-    for name in RESOURCES:
+    for name in (*RESOURCES, *optional):
         descriptor["resources"].append({
             "name": name,
             "path": f"{name}.csv",

@@ -6,7 +6,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .schemas import RESOURCES, SchemaSet
+from .schemas import ALL_RESOURCES, RESOURCES, SchemaSet
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def _key(row: dict, fields: tuple[str, ...]) -> str:
 def diff_tables(old: Path | None, new: Path, schemas: SchemaSet) -> list[TableDiff]:
     """Compare each table of two package folders by its primary key (old None: everything is added)."""
     diffs = []
-    for resource in RESOURCES:
+    for resource in ALL_RESOURCES:
         keys = tuple(schemas.tables[resource].get("primaryKey", []))
         names = [f["name"] for f in schemas.fields(resource)]
         before = {_key(r, keys): r for r in (_rows(old / f"{resource}.csv") if old else [])}
@@ -57,5 +57,6 @@ def diff_tables(old: Path | None, new: Path, schemas: SchemaSet) -> list[TableDi
                            if (before[k].get(n) or "") != (after[k].get(n) or "")]
                 if changes:
                     diff.changed.append((k, changes))
-        diffs.append(diff)
+        if resource in RESOURCES or not diff.empty:
+            diffs.append(diff)
     return diffs

@@ -18,7 +18,7 @@ from .downloads import (
 from .history import LOG, county_history, read_log
 from .model import County, build_county
 from .pipeline import CountyCheck, check_county, find_packages
-from .schemas import RESOURCES, load_schemas
+from .schemas import ALL_RESOURCES, load_schemas
 from .settings import Settings, from_dict
 from .verify import ALLOWED_SIGNERS, load_trust
 
@@ -96,7 +96,7 @@ class GongshiGenerator(Generator):
     def generate_output(self, writer) -> None:
         self._write(writer, "", "home")
         self._write(writer, "dictionary/", "dictionary", schemas=load_schemas(self.gongshi.schemas_path),
-                    resources=RESOURCES)
+                    resources=ALL_RESOURCES)
         output = Path(self.output_path)
         keys = self.gongshi.keys_path
         self._write(writer, "keys/", "keys",

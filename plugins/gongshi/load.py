@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .descriptor import DESCRIPTOR
 from .problems import Problem, error, warning
-from .schemas import RESOURCES, SchemaSet
+from .schemas import ALL_RESOURCES, RESOURCES, SchemaSet
 
 COUNTY_CODE = re.compile(r"[1-8][0-9]{5}")
 
@@ -102,7 +102,7 @@ def open_package(folder: str | Path, schemas: SchemaSet) -> tuple[CountyPackage 
     listed = descriptor.get("resources") if isinstance(descriptor.get("resources"), list) else []
     for entry in listed:
         name = entry.get("name") if isinstance(entry, dict) else None
-        if name not in RESOURCES:
+        if name not in ALL_RESOURCES:
             problems.append(warning(
                 "resource-unknown", where, None, None,
                 f"datapackage.json 中的数据表“{name}”不是 gongshi 认识的表，将被忽略。",

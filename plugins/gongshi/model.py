@@ -139,6 +139,19 @@ class ProjectFund:
 
 
 @dataclass(eq=False)
+class Beneficiary:
+    """A household of a 到户 project; its name is masked (张*三), as the checks make sure."""
+
+    household_id: str
+    household: str
+    region: Region
+    members: int | None
+    subsidy: Decimal
+    paid_on: dt.date | None
+    notes: str | None
+
+
+@dataclass(eq=False)
 class Acceptance:
     stage: str
     accepted_on: dt.date
@@ -174,10 +187,15 @@ class Project:
     funds: list[ProjectFund] = field(default_factory=list)
     acceptances: list[Acceptance] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    beneficiaries: list[Beneficiary] = field(default_factory=list)
 
     @property
     def url(self) -> str:
         return f"{self.county}/project/{self.project_id}/"
+
+    @property
+    def subsidy_total(self) -> Decimal:
+        return sum((b.subsidy for b in self.beneficiaries), ZERO)
 
     @property
     def funded(self) -> Decimal:
@@ -309,6 +327,11 @@ def build_county(code: str, title: str, demo: bool, tables: dict[str, list[dict]
     for a in sorted(tables["acceptances"], key=lambda a: (a["accepted_on"], a[ROW])):
         projects[a["project_id"]].acceptances.append(
             Acceptance(a["stage"], a["accepted_on"], a["result"], a["inspectors"], a["notes"]))
+
+    for b in tables.get("beneficiaries", []):
+        projects[b["project_id"]].beneficiaries.append(Beneficiary(
+            b["household_id"], b["household"], regions[b["region_code"]], b["members"], b["subsidy"], b["paid_on"],
+            b["notes"]))
 
     notices: dict[str, Notice] = {}
     for n in tables["notices"]:

@@ -14,7 +14,7 @@ from .history import verify_history
 from .load import CountyPackage, open_package
 from .problems import WARNING, Problem, count, error, sort_key
 from .repair import Normalized, normalize
-from .schemas import RESOURCES, load_schemas
+from .schemas import ALL_RESOURCES, OPTIONAL_RESOURCES, RESOURCES, load_schemas
 from .settings import Settings
 from .tables import read_records
 from .verify import Trust, verify_package
@@ -69,38 +69,47 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
     tables = read_tables(package, settings, problems)
     result.normalized = tables
     readable = {name: n for name, n in tables.items() if n.text is not None}
+    checked: list[Problem] = []  # problems of the checks after reading, which must not repeat the reader's
     with tempfile.TemporaryDirectory(prefix="gongshi-") as tmp:
         for name, table in readable.items():
             Path(tmp, f"{name}.csv").write_text(table.text, encoding="utf-8")
-        present = [name for name in RESOURCES if name in readable]
+        present = [name for name in ALL_RESOURCES if name in readable]
         for problem in schema_problems(Path(tmp), present, package.display_path, schemas):
             table = readable[next(n for n in present if package.display_path(n) == problem.path)] \
                 if problem.path != tmp else None
             if table is not None:
                 problem = replace(problem, row=table.spreadsheet_row(problem.row))
-                if (problem.row, problem.field) in table.reported or (problem.field in table.missing_fields):
-                    continue
-            problems.append(problem)
+            checked.append(problem)
     for name, table in tables.items():
         if table.original is not None:
-            problems.extend(privacy_problems(table.original, schemas.fields(name), package.display_path(name)))
+            checked.extend(privacy_problems(table.original, schemas.fields(name), package.display_path(name)))
     if all(name in readable for name in RESOURCES):
         records = {name: read_records(readable[name].text, schemas.fields(name), readable[name].rows)
-                   for name in RESOURCES}
+                   for name in ALL_RESOURCES if name in readable}
+        for name in OPTIONAL_RESOURCES:
+            records.setdefault(name, [])
         path = package.display_path
-        problems.extend(region_rules(records, path, package.county))
-        problems.extend(money_rules(records, path))
-        problems.extend(date_rules(records, path, settings.min_notice_days))
+        checked.extend(region_rules(records, path, package.county))
+        checked.extend(money_rules(records, path))
+        checked.extend(date_rules(records, path, settings.min_notice_days))
         result.tables = records
+    problems.extend(_not_reported_yet(checked, tables, package))
     problems.sort(key=sort_key)
     return result
+
+
+def _not_reported_yet(checked: list[Problem], tables: dict[str, Normalized], package: CountyPackage) -> list[Problem]:
+    """Drop problems about a cell or column the reader already reported as an error (a mangled code, a missing column)."""
+    reported = {(package.display_path(name), row, field) for name, t in tables.items() for row, field in t.reported}
+    missing = {(package.display_path(name), field) for name, t in tables.items() for field in t.missing_fields}
+    return [p for p in checked if (p.path, p.row, p.field) not in reported and (p.path, p.field) not in missing]
 
 
 def read_tables(package: CountyPackage, settings: Settings, problems: list[Problem]) -> dict[str, Normalized]:
     """Read and repair each table that is within the size limit."""
     schemas = load_schemas(settings.schemas_path)
     tables = {}
-    for name in RESOURCES:
+    for name in ALL_RESOURCES:
         path = package.resources.get(name)
         if path is None:
             continue

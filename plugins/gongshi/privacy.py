@@ -84,7 +84,10 @@ def find_private_numbers(text: str) -> Iterator[tuple[str, str]]:
 
 def mask_numbers(text: str) -> str:
     """Return text with every private number hidden, for echoing a cell back in a message."""
+    found = list(find_private_numbers(text))
+    if not found:
+        return text
     masked = normalise(text)
-    for _kind, number in find_private_numbers(text):
+    for _kind, number in found:
         masked = re.sub(r"[ \-]?".join(re.escape(c) for c in number), "*" * len(number), masked)
     return masked

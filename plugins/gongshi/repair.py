@@ -188,9 +188,8 @@ def _repair_number(value: str, integer: bool) -> str | None:
         return None
     if integer:
         return str(int(number)) if number == number.to_integral_value() else None
-    if multiplier != 1 or "," in fold(value):
-        number = number.quantize(Decimal("0.01")) if number.as_tuple().exponent >= -2 else number
-    return format(number, "f")
+    # Money is written with two decimals, as the demo and the forms write it.
+    return format(number.quantize(Decimal("0.01")) if number.as_tuple().exponent >= -2 else number, "f")
 
 
 def _repair_date(value: str) -> tuple[str | None, bool]:
@@ -242,7 +241,12 @@ def _repair_cell(value: str, spec: dict) -> tuple[str, str | None, str | None]:
         return value, None, None
     if "enum" in constraints:
         text = fold(value)
-        labels = {fold(label): code for code, label in spec.get("enumLabels", {}).items()}
+        labels = {}
+        for code, label in spec.get("enumLabels", {}).items():
+            # "村（社区）" also answers to "村" and "社区"; "乡村振兴局（扶贫办）" to either name.
+            for alias in [label, *re.split(r"[（）()、]", label)]:
+                if fold(alias):
+                    labels.setdefault(fold(alias), code)
         repaired = text if text in constraints["enum"] else labels.get(text) or (
             text.lower() if text.lower() in constraints["enum"] else None)
         return (repaired, "enum", None) if repaired is not None and repaired != value else (value, None, None)
@@ -329,10 +333,12 @@ def normalize(path: Path, display: str, resource: str, fields: list[dict], max_r
             elif note:
                 out.changed = True
                 zh, en = REPAIR_NOTES[note]
+                # A 12-digit code is no personal number; other values are quoted with any such number hidden.
+                shown = cells[i] if note == "code" else mask_numbers(cells[i])
                 out.problems.append(warning(
                     "value-repaired", display, number, name,
-                    f"“{mask_numbers(cells[i])[:40]}”已{zh}：{value}。如不对，请直接在表中改正。",
-                    f"{mask_numbers(cells[i])[:40]!r} was {en}: {value}."))
+                    f"“{shown[:40]}”已{zh}：{value}。如不对，请直接在表中改正。",
+                    f"{shown[:40]!r} was {en}: {value}."))
             values[name] = value
         writer.writerow([values[n] for n in names])
         out.rows.append(number)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 # Resource names in dependency order: a resource only refers to those before it.
 RESOURCES = ("regions", "units", "allocations", "projects", "project_funds", "acceptances", "notices")
+# Tables a county adds when it has them (household lists of 到户 projects).
+OPTIONAL_RESOURCES = ("beneficiaries",)
+ALL_RESOURCES = RESOURCES + OPTIONAL_RESOURCES
 
 
 def default_schemas_dir() -> Path:
@@ -48,7 +51,7 @@ def load_schemas(folder: str | Path | None = None) -> SchemaSet:
     """Read every resource's schema from `folder` (default: the checkout's schemas/)."""
     folder = Path(folder) if folder else default_schemas_dir()
     tables = {}
-    for name in RESOURCES:
+    for name in ALL_RESOURCES:
         with open(folder / f"{name}.json", encoding="utf-8") as fh:
             tables[name] = json.load(fh)
     return SchemaSet(folder=folder, tables=tables)

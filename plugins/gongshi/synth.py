@@ -88,6 +88,8 @@ class _County:
             self._allocations(year)
         self.acceptances = self._acceptances()
         self.notices = self._notices()
+        # Drawn from a stream of its own, so adding households left every other table as it was.
+        self.beneficiaries = self._beneficiaries(random.Random(seed + 1))
 
     def _person(self) -> str:
         """Return a fresh fictional full name."""
@@ -435,19 +437,44 @@ class _County:
             row["notice_id"] = f"GS{row['year']}-{counter[row['year']]:03d}"
         return rows
 
+    def _beneficiaries(self, rng: random.Random) -> list[dict]:
+        """List the households of each 到户 subsidy project; their subsidies add up to the project's budget."""
+        rows = []
+        villages = {r["code"]: r for r in self.regions if r["level"] == "village"}
+        for p in self.projects:
+            count = p.get("beneficiary_households") or 0
+            if not p.get("subsidy_standard") or p["status"] in ("cancelled", "planned") or not count:
+                continue
+            places = [p["region_code"]] if p["region_code"] in villages else \
+                [c for c in villages if c.startswith(p["region_code"][:9])]
+            share = (p["budget"] / count).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+            for i in range(count):
+                subsidy = share if i < count - 1 else p["budget"] - share * (count - 1)
+                rows.append({"project_id": p["project_id"], "household_id": f"H{i + 1:03d}", "household": _masked(rng),
+                             "region_code": rng.choice(places), "members": rng.randint(1, 6), "subsidy": subsidy,
+                             "paid_on": p["end_date"] if p["status"] in ("completed", "accepted") else None,
+                             "notes": None})
+        return rows
+
+
+def _masked(rng: random.Random) -> str:
+    """Return a masked fictional name as notices print it: the surname, then at least one hidden character."""
+    given = rng.choice(GIVEN)
+    return rng.choice(SURNAMES) + ("*" + given[-1] if rng.random() < 0.7 else "*" * len(given))
+
 
 def write_demo(folder: str | Path, seed: int = 2025) -> None:
     """Write the demo county package (CSV files + datapackage.json) into folder."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     county = _County(seed)
-    for resource in RESOURCES:
+    for resource in (*RESOURCES, "beneficiaries"):
         names = [f["name"] for f in county.schemas.fields(resource)]
         with open(folder / f"{resource}.csv", "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(names)
             writer.writerows([_cell(row.get(name)) for name in names] for row in getattr(county, resource))
-    write_descriptor(folder, build_descriptor(COUNTY, TITLE, demo=True))
+    write_descriptor(folder, build_descriptor(COUNTY, TITLE, demo=True, optional=("beneficiaries",)))
 
 
 # The demo's publication history: an earlier version, published on EARLIER, differed from today's in one

@@ -58,7 +58,9 @@ def privacy_problems(text: str, fields: list[dict], path: str) -> Iterator[Probl
             # An unknown column is treated as free text: whatever its header, it may hold a leak.
             field = specs.get(name, {}) if name else {}
             label = name or (header[i] if i < len(header) else f"第{i + 1}列")
-            if name and field.get("type", "string") != "string":
+            # Typed columns are checked by the schema; a 12-digit code cannot hold a personal number.
+            if name and (field.get("type", "string") != "string"
+                         or field.get("constraints", {}).get("pattern") == "[0-9]{12}"):
                 continue
             if field.get("maskedName") and not MASKED_NAME.fullmatch(cell.strip()):
                 yield error("unmasked-name", path, row, label,
@@ -73,15 +75,13 @@ def privacy_problems(text: str, fields: list[dict], path: str) -> Iterator[Probl
                 seen.add(kind)
                 yield _leak(kind, path, row, label, field.get("title", label))
             if not name or _is_free_text(field):
-                free_text.append((label, cell))
+                free_text.append((label, field.get("title", label), cell))
         # A number split across two free-text cells of one row (a name and a note) is a leak too.
-        for a in range(len(free_text) - 1):
-            joined = free_text[a][1] + free_text[a + 1][1]
-            for kind, number in find_private_numbers(joined):
+        for (label_a, title_a, a), (label_b, title_b, b) in zip(free_text, free_text[1:], strict=False):
+            for kind, number in find_private_numbers(a + b):
                 if number not in found_in_cells:
                     found_in_cells.add(number)
-                    label = f"{free_text[a][0]}+{free_text[a + 1][0]}"
-                    yield _leak(kind, path, row, label, label)
+                    yield _leak(kind, path, row, f"{label_a}+{label_b}", f"{title_a}＋{title_b}")
 
 
 def _leak(kind: str, path: str, row: int, label: str, title: str) -> Problem:
