@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -361,3 +362,67 @@ def _verify_log(folder: Path, allowed_signers: str | None, province_key: str | N
     chain = chain_problems(entries, county, str(log))
     problems = chain + [p for p in problems if p not in chain]
     return problems, lines
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--staged", is_flag=True, help="Scan the CSV/XLSX files staged for the next git commit.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+def scan(paths: tuple[str, ...], staged: bool, fmt: str) -> None:
+    """Find ID numbers, personal mobile numbers, bank accounts and unmasked names in any CSV or XLSX file.
+
+    PATHS are files or folders (every .csv/.xlsx inside is scanned). Exit status 0 when nothing is found, 1 when
+    something is, 2 for a usage mistake.
+
+    \b
+    Examples:
+      gongshi scan data/519901
+      gongshi scan 受益户名单.xlsx
+      gongshi scan --staged        (what the pre-commit hook runs)
+    """
+    from .scan import scan_paths, scan_staged
+
+    if not paths and not staged:
+        raise click.UsageError("给出文件或文件夹，或用 --staged / give files or folders, or --staged")
+    try:
+        found = scan_paths([Path(p) for p in paths]) + (scan_staged(Path.cwd()) if staged else [])
+    except subprocess.CalledProcessError as exc:
+        raise click.UsageError(f"git: {exc.stderr.decode(errors='replace').strip()}") from exc
+    if fmt == "json":
+        click.echo(report.as_json(found))
+    elif fmt == "github":
+        if found:
+            click.echo(report.as_github(found))
+    else:
+        if found:
+            click.echo(report.as_text(found))
+            click.echo("发现个人信息，请删除后再提交 / personal data found: remove it before committing", err=True)
+        else:
+            click.echo("没有发现个人信息 / no personal data found")
+    sys.exit(1 if found else 0)
+
+
+@main.command("install-hook")
+@click.option("--repo", type=click.Path(exists=True, file_okay=False), default=".", show_default=True)
+@click.option("--force", is_flag=True, help="Replace an existing pre-commit hook.")
+def install_hook(repo: str, force: bool) -> None:
+    """Install a git pre-commit hook that refuses commits with personal data (runs gongshi scan --staged).
+
+    \b
+    Example:
+      gongshi install-hook
+    """
+    from .scan import HOOK
+
+    try:
+        hooks = Path(subprocess.run(["git", "rev-parse", "--git-path", "hooks"], cwd=repo, capture_output=True,
+                                    check=True, text=True).stdout.strip())
+    except subprocess.CalledProcessError as exc:
+        raise click.UsageError(f"{repo} 不是 git 仓库 / is not a git repository") from exc
+    hook = (Path(repo) / hooks if not hooks.is_absolute() else hooks) / "pre-commit"
+    if hook.exists() and hook.read_text(errors="replace") != HOOK and not force:
+        raise click.UsageError(f"{hook} 已存在；用 --force 替换 / exists; use --force to replace it")
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text(HOOK, encoding="utf-8")
+    hook.chmod(0o755)
+    click.echo(f"已安装 / installed: {hook}")
