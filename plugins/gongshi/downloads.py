@@ -59,6 +59,21 @@ def write_county_downloads(target: Path, county: str, package: Path, keys: Path)
     return [_download(target / name, titles.get(name, name)) for name in [*published, SUMS]]
 
 
+def write_spreadsheets(target: Path, county: str, tables: dict[str, str], schemas) -> list[Download]:
+    """Write the Excel-friendly copies of a county's tables: one XLSX and a CSV per table, formulas neutralised."""
+    from .spreadsheet import write_csv, write_xlsx
+
+    folder = target / "tables"
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook = target / f"gongshi-{county}.xlsx"
+    write_xlsx(workbook, tables, schemas)
+    written = [_download(workbook, "表格软件版：全部数据表（XLSX，已防公式注入，非签名原件）")]
+    for name, text in tables.items():
+        write_csv(folder / f"{name}.csv", text)
+        written.append(_download(folder / f"{name}.csv", f"表格软件版：{schemas.tables[name].get('title', name)}（CSV）"))
+    return written
+
+
 def write_version_downloads(target: Path, county: str, seq: int, archive: Path, keys: Path,
                             log: Path) -> list[Download]:
     """Write one archived version as a zip (with the release log) and its checksums into target."""

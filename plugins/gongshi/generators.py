@@ -12,6 +12,7 @@ from .diff import diff_tables
 from .downloads import (
     write_county_downloads,
     write_log_downloads,
+    write_spreadsheets,
     write_trust_downloads,
     write_version_downloads,
 )
@@ -53,6 +54,7 @@ class GongshiGenerator(Generator):
         self.counties: list[County] = []
         self.rejected: list[CountyCheck] = []
         self.sources: dict[str, Path] = {}
+        self.texts: dict[str, dict[str, str]] = {}
         trust = load_trust(self.gongshi.keys_path / ALLOWED_SIGNERS, self.gongshi.province_key_fingerprint)
         for problem in trust[1]:
             logger.error("gongshi: %s %s %s", problem.path, problem.code, problem.message_en)
@@ -72,6 +74,7 @@ class GongshiGenerator(Generator):
             county.verified = check.verified
             self.counties.append(county)
             self.sources[county.code] = package.folder
+            self.texts[county.code] = {n: t.text for n, t in check.normalized.items() if t.text is not None}
         self.counties.sort(key=lambda c: c.code)
         today = self.gongshi.current_date()
         notices = [n for c in self.counties for n in c.notices.values()]
@@ -105,6 +108,8 @@ class GongshiGenerator(Generator):
             self._write(writer, county.url, "county", county=county, region=county.root)
             downloads = write_county_downloads(output / county.code / "data", county.code, self.sources[county.code],
                                                keys)
+            downloads += write_spreadsheets(output / county.code / "data", county.code, self.texts[county.code],
+                                            load_schemas(self.gongshi.schemas_path))
             self._write(writer, f"{county.code}/data/", "data", county=county, downloads=downloads)
             self._write_versions(writer, county)
             for region in county.regions.values():
