@@ -90,3 +90,62 @@ def test_local_build_can_be_browsed_from_disk(tmp_path_factory, browser):
     tab.get_by_role("link", name="数据说明").first.click()
     assert tab.locator("h1").inner_text() == "数据说明"
     context.close()
+
+
+PAYLOADS = ('<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">',
+            '"><svg onload=window.__pwned=1>', "<svg onload=window.__pwned=1>")
+
+
+def fill_with_payloads(folder) -> int:
+    """Put HTML and script payloads into every free-text cell of a package, within each field's length limit."""
+    import csv
+    import io
+
+    from gongshi.schemas import load_schemas
+
+    schemas, filled = load_schemas(), 0
+    for name in ("regions", "units", "allocations", "projects", "acceptances", "notices"):
+        path = folder / f"{name}.csv"
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        for field in schemas.fields(name):
+            constraints = field.get("constraints", {})
+            if field["type"] != "string" or "pattern" in constraints or "enum" in constraints:
+                continue
+            limit = constraints.get("maxLength", 10_000)
+            for row in rows:
+                payload = next(p for p in PAYLOADS if len(p) <= limit)
+                row[field["name"]] = (row[field["name"]] + payload)[-limit:] if len(row[field["name"]] + payload) > limit \
+                    else row[field["name"]] + payload
+                filled += 1
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+    return filled
+
+
+def test_no_script_from_data_ever_runs(tmp_path_factory, browser):
+    import shutil
+
+    from conftest import GOOD, build_site
+
+    root = tmp_path_factory.mktemp("payloads")
+    folder = shutil.copytree(GOOD, root / "data" / "519902")
+    assert fill_with_payloads(folder) > 40
+    result = build_site(root / "data", root / "out")
+    assert result.returncode == 0 and (root / "out" / "519902" / "project" / "XM-1" / "index.html").is_file(), \
+        result.stdout + result.stderr
+    pages = sorted((root / "out").rglob("*.html"))
+    context = browser.new_context()  # JavaScript on: a payload that could run, would
+    dialogs = []
+    context.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    tab = context.new_page()
+    for page in pages:
+        tab.goto(page.as_uri())
+        assert tab.evaluate("window.__pwned") is None, page
+    assert dialogs == []
+    tab.goto((root / "out" / "519902" / "project" / "XM-1" / "index.html").as_uri())
+    assert "<script>window.__pwned=1</script>" in tab.locator("h1").inner_text()
+    assert tab.locator("main script, main svg, main img").count() == 0
+    context.close()
