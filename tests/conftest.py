@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -50,6 +51,7 @@ def build_site(data: Path, output: Path, **extra) -> subprocess.CompletedProcess
         [sys.executable, "-m", "pelican", str(ROOT / "content"), "-s", str(ROOT / "pelicanconf.py"),
          "-o", str(output), "-e", f"GONGSHI={json.dumps(gongshi)}"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "COLUMNS": "400"},  # one log record per line, as the tests read them
     )
 
 

@@ -195,8 +195,11 @@ def test_build_publishes_only_verified_counties(tmp_path, keyring):
     result = build_site(data, tmp_path / "public", allow_unsigned=False, **settings)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "public" / "519902" / "index.html").is_file()
-    assert not (tmp_path / "public" / "519903").exists()
     assert "hash-mismatch" in result.stdout + result.stderr
+    # The tampered submission is not published: 519903 keeps its released version, with a notice saying so.
+    assert 'class="rejected"' in (tmp_path / "public" / "519903" / "index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "public" / "519903" / "data" / "datapackage.json").read_bytes() == \
+        (history / "519903" / "1" / "datapackage.json").read_bytes()
 
     preview = build_site(data, tmp_path / "preview", allow_unsigned=True, **settings)
     assert preview.returncode == 0

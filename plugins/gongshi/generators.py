@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -17,7 +20,7 @@ from .downloads import (
     write_version_downloads,
 )
 from .history import LOG, county_history, read_log
-from .model import County, build_county
+from .model import County, Rejection, build_county
 from .pipeline import CountyCheck, check_county, find_packages
 from .schemas import ALL_RESOURCES, load_schemas
 from .settings import Settings, from_dict
@@ -39,6 +42,7 @@ PAGE_CONTEXT = {
     "notice": ("county", "notice"),
     "data": ("county", "downloads"),
     "versions": ("county", "versions", "downloads"),
+    "report": ("county", "problems"),
     "version": ("county", "version", "diffs", "downloads"),
     "keys": ("downloads",),
 }
@@ -55,6 +59,7 @@ class GongshiGenerator(Generator):
         self.rejected: list[CountyCheck] = []
         self.sources: dict[str, Path] = {}
         self.texts: dict[str, dict[str, str]] = {}
+        self.reports: dict[str, list] = {}
         trust = load_trust(self.gongshi.keys_path / ALLOWED_SIGNERS, self.gongshi.province_key_fingerprint)
         for problem in trust[1]:
             logger.error("gongshi: %s %s %s", problem.path, problem.code, problem.message_en)
@@ -63,15 +68,24 @@ class GongshiGenerator(Generator):
             for problem in check.problems:
                 log = logger.error if problem.is_error else logger.warning
                 log("gongshi: %s:%s %s %s", problem.path, problem.row or "", problem.code, problem.message_en)
+            rejection = None
             if not check.publishable:
                 errors, _ = report.count(check.problems)
-                logger.error("gongshi: county %s not published: %d error(s); run gongshi validate %s",
-                             check.county, errors, folder)
                 self.rejected.append(check)
-                continue
+                fallback = self._last_good(check.county, trust)
+                if fallback is None:
+                    logger.error("gongshi: county %s not published: %d error(s); run gongshi validate %s",
+                                 check.county, errors, folder)
+                    continue
+                logger.error("gongshi: county %s: latest submission rejected (%d error(s)); publishing its last good "
+                             "version %d", check.county, errors, fallback[1].seq)
+                self.reports[check.county] = check.problems
+                rejection = Rejection(submitted_on(folder), errors, fallback[1].seq, fallback[1].date)
+                check = fallback[0]
             package = check.package
             county = build_county(package.county, package.title, package.demo, check.tables)
             county.verified = check.verified
+            county.rejection = rejection
             self.counties.append(county)
             self.sources[county.code] = package.folder
             self.texts[county.code] = {n: t.text for n, t in check.normalized.items() if t.text is not None}
@@ -90,6 +104,19 @@ class GongshiGenerator(Generator):
         }
         assert tuple(site) == SITE_CONTEXT
         self.context.update(site)
+
+    def _last_good(self, county: str, trust):
+        """Return (check, log entry) of the newest archived version of the county that passes every check."""
+        history = county_history(self.gongshi.history_path, county)
+        try:
+            entries = read_log(history / LOG)
+        except ValueError:
+            return None
+        for entry in reversed(entries):
+            check = check_county(history / str(entry.seq), self.gongshi, trust)
+            if check.publishable and check.county == county:
+                return check, entry
+        return None
 
     def _write(self, writer, url: str, template: str, **context) -> None:
         assert tuple(context) == PAGE_CONTEXT[template], (template, tuple(context))
@@ -112,6 +139,10 @@ class GongshiGenerator(Generator):
                                             load_schemas(self.gongshi.schemas_path))
             self._write(writer, f"{county.code}/data/", "data", county=county, downloads=downloads)
             self._write_versions(writer, county)
+            if county.rejection:
+                # File names only: the report is public and must not show where the build ran.
+                problems = [replace(p, path=Path(p.path).name) for p in self.reports[county.code]]
+                self._write(writer, f"{county.code}/report/", "report", county=county, problems=problems)
             for region in county.regions.values():
                 if region.level != "county":
                     self._write(writer, region.url, "region", county=county, region=region)
@@ -141,3 +172,16 @@ class GongshiGenerator(Generator):
             versions.append((entry, diffs))
         self._write(writer, f"{county.code}/versions/", "versions", county=county, versions=versions[::-1],
                     downloads=write_log_downloads(output, history / LOG))
+
+
+def submitted_on(folder: Path) -> dt.date:
+    """Return the day of the county's latest submission: its last git commit, else its newest file."""
+    try:
+        day = subprocess.run(["git", "log", "-1", "--format=%cs", "--", "."], cwd=folder, capture_output=True,
+                             text=True, timeout=30).stdout.strip()
+        if day:
+            return dt.date.fromisoformat(day)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        pass
+    newest = max((p.stat().st_mtime for p in folder.iterdir() if p.is_file()), default=0)
+    return dt.datetime.fromtimestamp(newest, dt.UTC).date()

@@ -239,6 +239,16 @@ class Notice:
         return sum((p.budget for p in self.projects), ZERO)
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """The latest submission failed its checks; the county's pages show its last good published version."""
+
+    submitted: dt.date
+    errors: int
+    version: int
+    version_date: str
+
+
 @dataclass(eq=False)
 class County:
     code: str
@@ -252,6 +262,7 @@ class County:
     notices: dict[str, Notice]
     # False for a local preview of a package whose signature did not verify.
     verified: bool = True
+    rejection: Rejection | None = None
 
     @property
     def name(self) -> str:

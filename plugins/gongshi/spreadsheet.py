@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -62,3 +63,20 @@ def write_xlsx(target: Path, tables: dict[str, str], schemas: SchemaSet) -> None
                              else neutralise(cell))
             sheet.append(cells)
     workbook.save(target)
+    _make_reproducible(target)
+
+
+_STAMP = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def _make_reproducible(path: Path) -> None:
+    """Pin the times a workbook records, so the same data always gives the same bytes (and published hash)."""
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.external_attr = info.external_attr
+            archive.writestr(fixed, data, compress_type=zipfile.ZIP_DEFLATED)
