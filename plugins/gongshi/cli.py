@@ -23,6 +23,16 @@ from .verify import ALLOWED_SIGNERS, SIGNATURE, load_trust, sign_file, sign_pack
 FORMATS = ("text", "json", "github")
 
 
+def _machine_output(problems: list, fmt: str) -> bool:
+    """Print problems as JSON or CI annotations when asked for; return False when the format is text."""
+    if fmt == "json":
+        click.echo(report.as_json(problems))
+    elif fmt == "github":
+        if problems:
+            click.echo(report.as_github(problems))
+    return fmt != "text"
+
+
 def _settings(settings_file: str | None, min_notice_days: int | None) -> Settings:
     """Read GONGSHI from a Pelican settings file (pelicanconf.py here by default), then apply options."""
     raw: dict = {}
@@ -79,12 +89,7 @@ def validate(paths: tuple[str, ...], fmt: str, settings_file: str | None, min_no
         folders.extend(found)
     checks = [check_county(folder, settings) for folder in folders]
     found = [p for c in checks for p in c.problems]
-    if fmt == "json":
-        click.echo(report.as_json(found))
-    elif fmt == "github":
-        if found:
-            click.echo(report.as_github(found))
-    else:
+    if not _machine_output(found, fmt):
         for check in checks:
             click.echo(f"== {check.folder}")
             if check.problems:
@@ -301,12 +306,7 @@ def verify(path: str, allowed_signers: str | None, province_key: str | None, log
 
 
 def _report(problems, lines, fmt: str) -> None:
-    if fmt == "json":
-        click.echo(report.as_json(problems))
-    elif fmt == "github":
-        if problems:
-            click.echo(report.as_github(problems))
-    else:
+    if not _machine_output(problems, fmt):
         click.echo("\n".join(lines))
         if problems:
             click.echo(report.as_text(problems))
@@ -388,12 +388,7 @@ def scan(paths: tuple[str, ...], staged: bool, fmt: str) -> None:
         found = scan_paths([Path(p) for p in paths]) + (scan_staged(Path.cwd()) if staged else [])
     except subprocess.CalledProcessError as exc:
         raise click.UsageError(f"git: {exc.stderr.decode(errors='replace').strip()}") from exc
-    if fmt == "json":
-        click.echo(report.as_json(found))
-    elif fmt == "github":
-        if found:
-            click.echo(report.as_github(found))
-    else:
+    if not _machine_output(found, fmt):
         if found:
             click.echo(report.as_text(found))
             click.echo("发现个人信息，请删除后再提交 / personal data found: remove it before committing", err=True)
