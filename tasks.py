@@ -57,6 +57,29 @@ def clean(c):
     shutil.rmtree(ROOT / "output", ignore_errors=True)
 
 
+@task(help={"scale": "1.0 is a whole province (~200,000 projects); 0.01 for tests", "seed": "random seed",
+            "out": "folder to write (outside data/)"})
+def province(c, scale=1.0, seed=1, out=None):
+    """Generate a Sichuan-sized province of valid, signed county packages (default build/province-SCALE)."""
+    from gongshi.province import generate_province
+
+    target = Path(out) if out else ROOT / "build" / f"province-{scale}"
+    shutil.rmtree(target, ignore_errors=True)
+    print(generate_province(target, float(scale), int(seed)))
+    print(f"written to {target}")
+
+
+@task(help={"scale": "province scale to measure", "seed": "random seed", "sample": "records in the Pelican peer"})
+def bench(c, scale=1.0, seed=1, sample=5000):
+    """Generate a province (if missing) and print validation, page and build figures beside their peers."""
+    from gongshi.bench import run
+
+    target = ROOT / "build" / f"province-{scale}"
+    if not (target / "data").is_dir():
+        province(c, scale=scale, seed=seed, out=target)
+    print(run(target, int(sample)))
+
+
 @task
 def golden(c):
     """Rebuild the test county's site and renew the golden pages in tests/golden."""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import os
 import subprocess
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -51,7 +54,12 @@ PAGE_CONTEXT = {
 class GongshiGenerator(Generator):
     """Load, check and model every county package, then write home, place, unit, money and notice pages."""
 
+    def _timed(self, stage: str, started: float) -> None:
+        self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
+
     def generate_context(self) -> None:
+        self.timings: dict[str, float] = {}
+        started = time.perf_counter()
         # Relative paths in GONGSHI are taken from the site's folder, the one holding content/.
         base = Path(self.settings["PATH"]).resolve().parent
         self.gongshi: Settings = from_dict(self.settings.get("GONGSHI"), base=base)
@@ -90,6 +98,7 @@ class GongshiGenerator(Generator):
             self.sources[county.code] = package.folder
             self.texts[county.code] = {n: t.text for n, t in check.normalized.items() if t.text is not None}
         self.counties.sort(key=lambda c: c.code)
+        self._timed("check_and_model", started)
         today = self.gongshi.current_date()
         notices = [n for c in self.counties for n in c.notices.values()]
         site = {
@@ -120,10 +129,21 @@ class GongshiGenerator(Generator):
 
     def _write(self, writer, url: str, template: str, **context) -> None:
         assert tuple(context) == PAGE_CONTEXT[template], (template, tuple(context))
+        self.pages_written += 1
         writer.write_file(url + "index.html", self.get_template(template), self.context,
                           relative_urls=self.settings.get("RELATIVE_URLS", False), url=url, **context)
 
     def generate_output(self, writer) -> None:
+        started = time.perf_counter()
+        pages_before = self.pages_written = 0
+        self._generate_output(writer)
+        self._timed("output", started)
+        # A benchmark asks for the stages' times by naming a file in GONGSHI_TIMINGS.
+        if os.environ.get("GONGSHI_TIMINGS"):
+            Path(os.environ["GONGSHI_TIMINGS"]).write_text(
+                json.dumps({**self.timings, "pages": self.pages_written - pages_before}), encoding="utf-8")
+
+    def _generate_output(self, writer) -> None:
         self._write(writer, "", "home")
         self._write(writer, "dictionary/", "dictionary", schemas=load_schemas(self.gongshi.schemas_path),
                     resources=ALL_RESOURCES)

@@ -1,0 +1,141 @@
+"""Measure a generated province: validation, page generation and the whole build, beside their peers.
+
+Each stage runs in a fresh Python process, so its wall time and peak memory are its own. The peers are measured in
+the same run on the same data: `frictionless validate` on the same packages, and a plain Pelican build of a sample
+of the same records written as Markdown articles.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+_MEASURE = """
+import json, resource, sys, time
+started = time.perf_counter()
+result = {{}}
+{body}
+usage = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(json.dumps({{"seconds": time.perf_counter() - started, "peak_mb": usage / 1024, **result}}))
+"""
+
+
+def _stage(body: str, env: dict | None = None) -> dict:
+    code = _MEASURE.format(body=textwrap.dedent(body))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, "COLUMNS": "300", **(env or {})})
+    if done.returncode:
+        raise RuntimeError(done.stderr[-3000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _settings(province: Path) -> dict:
+    from .province import province_fingerprint
+
+    return {"data_path": str(province / "data"), "keys_path": str(province / "keys"),
+            "history_path": str(province / "history"), "schemas_path": str(ROOT / "schemas"),
+            "province_key_fingerprint": province_fingerprint(province), "allow_unsigned": False,
+            "today": "2026-11-21"}
+
+
+def validate_gongshi(province: Path) -> dict:
+    return _stage(f"""
+        from pathlib import Path
+        from gongshi.pipeline import check_county, find_packages
+        from gongshi.settings import Settings
+        checks = [check_county(f, Settings()) for f in find_packages(Path({str(province / "data")!r}))]
+        result["rows"] = sum(len(t) for c in checks for t in (c.tables or {{}}).values())
+        result["errors"] = sum(len(c.errors) for c in checks)
+    """)
+
+
+def validate_frictionless(province: Path) -> dict:
+    return _stage(f"""
+        from pathlib import Path
+        from frictionless import validate
+        reports = [validate(str(p)) for p in sorted(Path({str(province / "data")!r}).glob("*/datapackage.json"))]
+        result["rows"] = sum(t.stats["rows"] or 0 for r in reports for t in r.tasks)
+        result["errors"] = sum(len(t.errors) for r in reports for t in r.tasks)
+    """)
+
+
+def build_site(province: Path, output: Path) -> dict:
+    timings = output.parent / "timings.json"
+    measured = _stage(f"""
+        from pelican import Pelican
+        from pelican.settings import read_settings
+        settings = read_settings({str(ROOT / "pelicanconf.py")!r}, override={{
+            "OUTPUT_PATH": {str(output)!r}, "GONGSHI": {_settings(province)!r}}})
+        Pelican(settings).run()
+    """, env={"GONGSHI_TIMINGS": str(timings)})
+    return {**measured, **json.loads(timings.read_text(encoding="utf-8"))}
+
+
+def pelican_articles(province: Path, work: Path, sample: int) -> dict:
+    """Build `sample` project records as plain Pelican Markdown articles: the ordinary way to do this."""
+    content = work / "articles"
+    content.mkdir(parents=True)
+    written = 0
+    for table in sorted((province / "data").glob("*/projects.csv")):
+        with open(table, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if written == sample:
+                    break
+                body = "\n".join(f"- **{k}**: {v}" for k, v in row.items())
+                (content / f"{row['project_id']}-{table.parent.name}.md").write_text(
+                    f"Title: {row['name']}\nDate: {row['start_date']}\nCategory: {row['category']}\n"
+                    f"Slug: {table.parent.name}-{row['project_id']}\n\n{body}\n", encoding="utf-8")
+                written += 1
+    measured = _stage(f"""
+        from pelican import Pelican
+        from pelican.settings import read_settings
+        settings = read_settings(override={{"PATH": {str(content)!r}, "OUTPUT_PATH": {str(work / "out")!r},
+            "SITEURL": "", "TIMEZONE": "Asia/Shanghai", "FEED_ALL_ATOM": None, "CATEGORY_FEED_ATOM": None}})
+        Pelican(settings).run()
+    """)
+    measured["pages"] = written
+    return measured
+
+
+def run(province: Path, sample: int = 5000) -> str:
+    """Run every stage and return the table of figures."""
+    province = province.resolve()
+    with tempfile.TemporaryDirectory(prefix="gongshi-bench-") as tmp:
+        work = Path(tmp)
+        ours = validate_gongshi(province)
+        peer = validate_frictionless(province)
+        build = build_site(province, work / "site")
+        articles = pelican_articles(province, work / "peer", sample)
+    generation = build.get("output", 0.0)
+    rows = [
+        ("validation: gongshi", ours["rows"], "", ours["seconds"], ours["peak_mb"]),
+        ("validation: frictionless validate", peer["rows"], "", peer["seconds"], peer["peak_mb"]),
+        ("page generation: gongshi", "", build["pages"], generation, ""),
+        (f"page generation: Pelican articles ({articles['pages']})", "", articles["pages"], articles["seconds"],
+         articles["peak_mb"]),
+        ("search indexing", "", "", "not yet", ""),
+        ("whole build (checks, pages, downloads)", ours["rows"], build["pages"], build["seconds"], build["peak_mb"]),
+    ]
+    lines = [f"{'stage':44} {'rows':>9} {'pages':>8} {'seconds':>9} {'rows/s':>10} {'pages/s':>9} {'peak MB':>8}"]
+    for name, n_rows, n_pages, seconds, peak in rows:
+        numeric = isinstance(seconds, float) and seconds > 0
+        lines.append(
+            f"{name:44} {n_rows!s:>9} {n_pages!s:>8} {(f'{seconds:.1f}' if numeric else seconds):>9} "
+            f"{(f'{n_rows / seconds:,.0f}' if numeric and n_rows else ''):>10} "
+            f"{(f'{n_pages / seconds:,.0f}' if numeric and n_pages else ''):>9} "
+            f"{(f'{peak:,.0f}' if peak else ''):>8}")
+    validation_ratio = (peer["seconds"] / ours["seconds"]) if ours["seconds"] else 0
+    pages_ratio = (build["pages"] / generation) / (articles["pages"] / articles["seconds"]) if generation else 0
+    lines.append(f"validation speed vs frictionless validate: {validation_ratio:.2f}x "
+                 f"(errors: gongshi {ours['errors']}, frictionless {peer['errors']})")
+    lines.append(f"page generation speed vs Pelican articles: {pages_ratio:.2f}x")
+    lines.append(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}")
+    return "\n".join(lines)
