@@ -16,6 +16,8 @@ def prepare_environment(generator) -> None:
     """Escape every value by default, install gettext and our filters, in every generator's templates."""
     env = generator.env
     env.autoescape = True
+    # Templates do not change during a build; a rebuild (invoke serve) makes new generators anyway.
+    env.auto_reload = False
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
         env.add_extension("jinja2.ext.i18n")
     env.install_null_translations(newstyle=True)
