@@ -109,7 +109,8 @@ def _repair(folder: Path, settings: Settings) -> tuple[list, list[str]]:
             path = check.package.resources[name]
             path.write_text(table.text, encoding="utf-8", newline="\n")
             written.append(str(path))
-    return check_county(folder, settings).problems, written
+    # Only a rewritten file can change what the checks find.
+    return (check_county(folder, settings).problems if written else check.problems), written
 
 
 @main.command()
@@ -314,6 +315,20 @@ def _report(problems, lines, fmt: str) -> None:
     sys.exit(1 if problems else 0)
 
 
+def _province_key(trust_path: Path, given: str | None, lines: list[str]) -> str | None:
+    """Return the province key to check the trust file against: the one given, else the one that signed it (said)."""
+    signature = trust_path.with_name(trust_path.name + ".sig")
+    if given or not signature.is_file():
+        return given
+    try:
+        found = sshsig.parse_signature(signature.read_text(encoding="utf-8")).fingerprint
+    except (sshsig.SignatureError, UnicodeDecodeError):
+        return None
+    lines.append(f"信任文件由密钥 {found} 签名：请与网站和公示上印的省级密钥指纹核对 / "
+                 "compare this with the province key fingerprint published on the site and notices")
+    return found
+
+
 def _verify_folder(folder: Path, allowed_signers: str | None, province_key: str | None):
     """Return the problems of a package folder and lines telling what was checked against what."""
     try:
@@ -324,14 +339,7 @@ def _verify_folder(folder: Path, allowed_signers: str | None, province_key: str 
     trust_path = Path(allowed_signers) if allowed_signers else (
         folder / ALLOWED_SIGNERS if (folder / ALLOWED_SIGNERS).is_file() else Path("keys") / ALLOWED_SIGNERS)
     lines = [f"县 / county: {county}", f"信任文件 / trust file: {trust_path}"]
-    signature_path = trust_path.with_name(trust_path.name + ".sig")
-    if not province_key and signature_path.is_file():
-        try:
-            province_key = sshsig.parse_signature(signature_path.read_text(encoding="utf-8")).fingerprint
-            lines.append(f"信任文件由密钥 {province_key} 签名：请与网站和公示上印的省级密钥指纹核对 / "
-                         "compare this with the province key fingerprint published on the site and notices")
-        except sshsig.SignatureError:
-            pass
+    province_key = _province_key(trust_path, province_key, lines)
     trust, problems = load_trust(trust_path, province_key)
     problems = problems + verify_package(folder, county, trust)
     return problems, lines
@@ -350,12 +358,7 @@ def _verify_log(folder: Path, allowed_signers: str | None, province_key: str | N
     county = entries[0].county if entries else folder.name
     trust_path = Path(allowed_signers) if allowed_signers else Path("keys") / ALLOWED_SIGNERS
     lines = [f"县 / county: {county}", f"发布记录 / release log: {log}，共 {len(entries)} 版 / {len(entries)} versions"]
-    if not province_key and trust_path.with_name(trust_path.name + ".sig").is_file():
-        try:
-            province_key = sshsig.parse_signature(
-                trust_path.with_name(trust_path.name + ".sig").read_text(encoding="utf-8")).fingerprint
-        except sshsig.SignatureError:
-            pass
+    province_key = _province_key(trust_path, province_key, lines)
     trust, problems = load_trust(trust_path, province_key) if trust_path.is_file() else (None, [])
     problems = problems + verify_history(folder.parent, county, trust, None)
     # The chain is what this option is for: make sure its first broken link leads the report.

@@ -12,7 +12,7 @@ from .checks.schema import schema_problems
 from .descriptor import DESCRIPTOR
 from .history import verify_history
 from .load import CountyPackage, open_package
-from .problems import WARNING, Problem, count, error, sort_key
+from .problems import WARNING, Problem, error, sort_key
 from .repair import Normalized, normalize
 from .schemas import ALL_RESOURCES, OPTIONAL_RESOURCES, RESOURCES, load_schemas
 from .settings import Settings
@@ -74,9 +74,9 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
         for name, table in readable.items():
             Path(tmp, f"{name}.csv").write_text(table.text, encoding="utf-8")
         present = [name for name in ALL_RESOURCES if name in readable]
+        by_path = {package.display_path(name): readable[name] for name in present}
         for problem in schema_problems(Path(tmp), present, package.display_path, schemas):
-            table = readable[next(n for n in present if package.display_path(n) == problem.path)] \
-                if problem.path != tmp else None
+            table = by_path.get(problem.path)
             if table is not None:
                 problem = replace(problem, row=table.spreadsheet_row(problem.row))
             checked.append(problem)
@@ -134,6 +134,3 @@ def find_packages(path: str | Path) -> list[Path]:
         return []
     return sorted(p for p in path.iterdir() if p.is_dir() and (p / DESCRIPTOR).is_file())
 
-
-def totals(checks: list[CountyCheck]) -> tuple[int, int]:
-    return count(p for c in checks for p in c.problems)

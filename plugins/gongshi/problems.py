@@ -29,9 +29,6 @@ class Problem:
     def as_dict(self) -> dict:
         return asdict(self)
 
-    def key(self) -> tuple:
-        return (self.code, self.path, self.row, self.field)
-
 
 def error(code: str, path: str, row: int | None, field: str | None, message: str, message_en: str) -> Problem:
     return Problem(code, ERROR, path, row, field, message, message_en)

@@ -60,7 +60,6 @@ class Trust:
 
     signers: list[sshsig.AllowedSigner]
     revoked: set[bytes] = field(default_factory=set)
-    source: Path | None = None
 
 
 def load_trust(path: Path, province_fingerprint: str | None) -> tuple[Trust | None, list[Problem]]:
@@ -88,11 +87,11 @@ def load_trust(path: Path, province_fingerprint: str | None) -> tuple[Trust | No
                             f"The trust file has no province signature ({signature_path.name} is missing).")]
     try:
         signature = sshsig.parse_signature(signature_path.read_text(encoding="utf-8"))
+        reason = None if sshsig.signature_matches(content, signature) else \
+            "签名与文件内容不符 / the signature does not match the file"
     except (sshsig.SignatureError, UnicodeDecodeError) as exc:
-        signature = None
         reason = str(exc)
-    if signature is None or not sshsig.signature_matches(content, signature):
-        reason = "签名与文件内容不符 / the signature does not match the file" if signature else reason
+    if reason:
         return None, [error("trust-file-invalid", str(signature_path), None, None,
                             f"信任文件的省级签名无效（{reason}）：文件可能被改过。",
                             f"The province signature of the trust file is invalid ({reason}).")]
@@ -102,7 +101,7 @@ def load_trust(path: Path, province_fingerprint: str | None) -> tuple[Trust | No
                             f"（{province_fingerprint or '未设置'}）。",
                             f"The trust file is signed by key {signature.fingerprint}, not the configured province "
                             f"key {province_fingerprint or '(not set)'}.")]
-    return Trust(signers, revoked, path), []
+    return Trust(signers, revoked), []
 
 
 REFUSALS = {
