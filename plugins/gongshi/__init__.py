@@ -5,6 +5,7 @@ from __future__ import annotations
 from pelican import signals
 
 from .filters import FILTERS
+from .jinja_ext import FoldGettext
 from .generators import GongshiGenerator
 
 
@@ -21,6 +22,8 @@ def prepare_environment(generator) -> None:
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
         env.add_extension("jinja2.ext.i18n")
     env.install_null_translations(newstyle=True)
+    if "gongshi.jinja_ext.FoldGettext" not in env.extensions:
+        env.add_extension(FoldGettext)
     env.filters.update(FILTERS)
 
 

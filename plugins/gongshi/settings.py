@@ -35,6 +35,8 @@ class Settings:
     # A table larger than this is refused before it is read.
     max_file_bytes: int = 200 * 1024 * 1024
     max_rows: int = 2_000_000
+    # Counties built at once, each in its own process; None means one per CPU core.
+    workers: int | None = None
 
     def current_date(self) -> dt.date:
         return self.today or dt.date.today()
@@ -70,8 +72,8 @@ def from_dict(raw: dict | None, base: Path | None = None) -> Settings:
         if not fingerprint.startswith("SHA256:"):
             raise SettingsError(f"gongshi: province_key_fingerprint must look like SHA256:..., got {fingerprint!r}")
         values["province_key_fingerprint"] = fingerprint
-    for key in ("max_file_bytes", "max_rows"):
-        if key in raw:
+    for key in ("max_file_bytes", "max_rows", "workers"):
+        if raw.get(key) is not None:
             if not isinstance(raw[key], int) or isinstance(raw[key], bool) or raw[key] < 1:
                 raise SettingsError(f"gongshi: {key} must be a whole number >= 1, got {raw[key]!r}")
             values[key] = raw[key]
