@@ -143,7 +143,8 @@ def run(province: Path, sample: int = 5000) -> str:
     """Run every stage and return the table of figures."""
     province = province.resolve()
     workers = os.cpu_count() or 1
-    with tempfile.TemporaryDirectory(prefix="gongshi-bench-") as tmp:
+    # The work folder sits beside the province, on the disk a real build writes to.
+    with tempfile.TemporaryDirectory(prefix="bench-", dir=province.parent) as tmp:
         work = Path(tmp)
         ours = validate_gongshi(province)
         peer = validate_frictionless(province)

@@ -6,9 +6,9 @@ These are conveniences made from the checked values; the signed package stays by
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,40 +43,33 @@ def write_csv(target: Path, text: str) -> None:
 
 
 def write_xlsx(target: Path, tables: dict[str, str], schemas: SchemaSet) -> None:
-    """Write one workbook, a sheet per table: Chinese titles over field names, numbers as numbers, text neutralised."""
-    from openpyxl import Workbook
+    """Write one workbook, a sheet per table: Chinese titles over field names, numbers as numbers, text neutralised.
 
-    workbook = Workbook(write_only=True)
+    The same data always gives the same bytes (so the published hash is stable): the workbook's times are pinned.
+    """
+    import xlsxwriter
+
+    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+               "strings_to_numbers": False}
+    workbook = xlsxwriter.Workbook(str(target), options)
+    workbook.set_properties({"created": FIXED_TIME})
     for name, text in tables.items():
-        sheet = workbook.create_sheet(title=name[:31])
+        sheet = workbook.add_worksheet(name[:31])
         fields = {f["name"]: f for f in schemas.fields(name)}
         header, rows = table_rows(text)
-        sheet.append([fields.get(h, {}).get("title", h) for h in header])
-        sheet.append(header)
-        for row in rows:
-            cells = []
-            for column, cell in zip(header, row, strict=False):
-                kind = fields.get(column, {}).get("type", "string")
+        sheet.write_row(0, 0, [fields.get(h, {}).get("title", h) for h in header])
+        sheet.write_row(1, 0, header)
+        kinds = [fields.get(column, {}).get("type", "string") for column in header]
+        for number, row in enumerate(rows, start=2):
+            for column, (kind, cell) in enumerate(zip(kinds, row, strict=False)):
                 value = parse_value(cell, kind) if kind in ("number", "integer") else None
-                # Money stays exact as text would not sum; a float of two-decimal yuan is what spreadsheets use.
-                cells.append(float(value) if isinstance(value, Decimal) else value if value is not None
-                             else neutralise(cell))
-            sheet.append(cells)
-    workbook.save(target)
-    _make_reproducible(target)
+                if value is None:
+                    if cell:
+                        sheet.write_string(number, column, neutralise(cell))
+                else:
+                    # Money as a float of two-decimal yuan is what spreadsheets sum; the CSV keeps it exact.
+                    sheet.write_number(number, column, float(value))
+    workbook.close()
 
 
-_STAMP = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def _make_reproducible(path: Path) -> None:
-    """Pin the times a workbook records, so the same data always gives the same bytes (and published hash)."""
-    with zipfile.ZipFile(path) as archive:
-        entries = [(info, archive.read(info)) for info in archive.infolist()]
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":
-                data = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            fixed.external_attr = info.external_attr
-            archive.writestr(fixed, data, compress_type=zipfile.ZIP_DEFLATED)
+FIXED_TIME = dt.datetime(2000, 1, 1)
