@@ -157,7 +157,10 @@ class CountySite:
         _hash_tree(digest, theme, "theme")
         _hash_tree(digest, gongshi.schemas_path, "schemas")
         _hash_tree(digest, gongshi.keys_path, "keys")
-        settings = {k: str(v) for k, v in asdict(gongshi).items() if k not in ("data_path", "history_path")}
+        # Where the files are does not matter, only what they hold (hashed above), so that jobs run on other
+        # machines or checkouts give the same keys.
+        ignored = ("data_path", "history_path", "schemas_path", "keys_path", "workers")
+        settings = {k: str(v) for k, v in asdict(gongshi).items() if k not in ignored}
         settings["today"] = gongshi.current_date().isoformat()
         digest.update(json.dumps([settings, site_settings, relative_urls], sort_keys=True, default=str).encode())
         self.site_key = digest.hexdigest()

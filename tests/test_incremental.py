@@ -1,0 +1,106 @@
+"""Counties are built in parallel processes, and a rebuild only redoes what changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gongshi.bench import change_one_county
+from gongshi.countysite import STAMP
+from gongshi.province import generate_province, province_fingerprint
+
+from conftest import build_site
+
+
+def settings(province: Path, **extra) -> dict:
+    return {"keys_path": str(province / "keys"), "history_path": str(province / "history"),
+            "province_key_fingerprint": province_fingerprint(province), "allow_unsigned": False, **extra}
+
+
+def build(province: Path, output: Path, monkeypatch, **extra) -> dict:
+    timings = output.parent / f"{output.name}-timings.json"
+    monkeypatch.setenv("GONGSHI_TIMINGS", str(timings))
+    result = build_site(province / "data", output, **settings(province, **extra))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(timings.read_text(encoding="utf-8"))
+
+
+def snapshot(output: Path, county: str) -> dict[str, tuple[int, int]]:
+    """Each file of a county's folder with its inode and modification time: rewritten files show."""
+    return {str(p.relative_to(output)): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in (output / county).rglob("*") if p.is_file()}
+
+
+def contents(output: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(output)): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("small-province")
+    generate_province(out, scale=0.002, seed=3)
+    return out
+
+
+def test_parallel_build_equals_serial_build(province, tmp_path, monkeypatch):
+    parallel = build(province, tmp_path / "parallel", monkeypatch, workers=2)
+    serial = build(province, tmp_path / "serial", monkeypatch, workers=1)
+    assert parallel["built"] == serial["built"] == 2
+    assert parallel["pages_total"] > 500
+    assert contents(tmp_path / "parallel") == contents(tmp_path / "serial")
+
+
+def test_rebuild_reuses_unchanged_counties_and_redoes_a_changed_one(province, tmp_path, monkeypatch):
+    copy = tmp_path / "province"
+    shutil.copytree(province, copy)
+    output = tmp_path / "site"
+    first = build(copy, output, monkeypatch, workers=2)
+    counties = sorted(p.name for p in (copy / "data").iterdir())
+    before = {code: snapshot(output, code) for code in counties}
+
+    again = build(copy, output, monkeypatch, workers=2)
+    assert (again["built"], again["reused"]) == (0, 2)
+    assert {code: snapshot(output, code) for code in counties} == before  # not one file rewritten
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert all(f'{code}/"' in home for code in counties)
+
+    changed = change_one_county(copy)
+    other = next(code for code in counties if code != changed)
+    third = build(copy, output, monkeypatch, workers=2)
+    assert (third["built"], third["reused"]) == (1, 1)
+    assert snapshot(output, other) == before[other]
+    assert snapshot(output, changed) != before[changed]
+    pages = list((output / changed / "project").glob("*/index.html"))
+    assert any("（更正）" in page.read_text(encoding="utf-8") for page in pages)
+    # The new version is published with its history; the stamp records what the folder was built from.
+    assert (output / changed / "versions" / "2" / "index.html").is_file()
+    stamp = json.loads((output / changed / STAMP).read_text(encoding="utf-8"))
+    assert stamp["summary"]["pages"] == third["pages_built"]
+    assert third["pages_total"] == first["pages_total"] + 1  # the page of version 2
+
+
+def test_a_setting_that_changes_pages_rebuilds_every_county(province, tmp_path, monkeypatch):
+    output = tmp_path / "site"
+    build(province, output, monkeypatch, workers=2)
+    again = build(province, output, monkeypatch, workers=2, national_hotline="12345")
+    assert (again["built"], again["reused"]) == (2, 0)
+    page = next((output / sorted(p.name for p in (province / "data").iterdir())[0] / "project").glob("*/index.html"))
+    assert "12345" in page.read_text(encoding="utf-8")
+
+
+def test_counties_built_apart_are_merged_without_rebuilding(province, tmp_path, monkeypatch):
+    """A batch runner builds each county on its own; the province build then only merges."""
+    output = tmp_path / "site"
+    codes = sorted(p.name for p in (province / "data").iterdir())
+    for code in codes:
+        part = tmp_path / "parts" / code
+        alone = build(province, part, monkeypatch, data_path=str(province / "data" / code), workers=1)
+        assert (alone["built"], alone["reused"]) == (1, 0)
+        shutil.copytree(part / code, output / code)
+    merged = build(province, output, monkeypatch, workers=2)
+    assert (merged["built"], merged["reused"]) == (0, 2)
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert all(f'{code}/"' in home for code in codes)
