@@ -5,8 +5,8 @@ from __future__ import annotations
 from pelican import signals
 
 from .filters import FILTERS
-from .jinja_ext import FoldGettext
 from .generators import GongshiGenerator
+from .jinja_ext import FoldGettext
 
 
 def get_generators(pelican):

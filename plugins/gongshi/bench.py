@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile

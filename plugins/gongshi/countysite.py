@@ -24,7 +24,12 @@ from pathlib import Path
 
 from . import problems as report
 from .diff import diff_tables
-from .downloads import write_county_downloads, write_log_downloads, write_spreadsheets, write_version_downloads
+from .downloads import (
+    write_county_downloads,
+    write_log_downloads,
+    write_spreadsheets,
+    write_version_downloads,
+)
 from .history import LOG, county_history, read_log
 from .model import County, Rejection, build_county
 from .pipeline import CountyCheck, check_county

@@ -2,8 +2,8 @@
 
 Templates write fixed text as `{{ _("首页") }}` so that a catalogue can translate it one day. With Jinja's i18n
 extension every such call runs at render time, which was about 40% of the time to render a page. This extension
-rewrites `_("literal")` into the literal, marked safe as gettext would, while the template is compiled, so the text becomes part of the compiled
-page; calls with anything other than one plain string are left to gettext.
+rewrites `_("literal")` into the literal, marked safe as gettext would, while the template is compiled, so the text
+becomes part of the compiled page; calls with anything other than one plain string are left to gettext.
 """
 
 from __future__ import annotations

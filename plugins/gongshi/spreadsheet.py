@@ -9,7 +9,6 @@ import csv
 import datetime as dt
 import io
 import re
-from decimal import Decimal
 from pathlib import Path
 
 from .schemas import SchemaSet
