@@ -27,6 +27,21 @@ def publish(c):
     _run(c, f"{PELICAN} -s publishconf.py")
 
 
+@task(help={"code": "the county's code, such as 519901", "out": "folder to write (default parts/CODE)",
+            "settings": "pelicanconf.py for a preview, publishconf.py for the public site"})
+def county(c, code, out=None, settings="publishconf.py"):
+    """Build one county's folder of the site on its own: one job of a batch run; `invoke publish` then merges."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    config = read_settings(str(ROOT / settings))
+    gongshi = {**config.get("GONGSHI", {}), "data_path": str(Path(config.get("GONGSHI", {}).get("data_path", "data"))
+                                                              / code)}
+    target = Path(out) if out else ROOT / "parts" / code
+    Pelican(read_settings(str(ROOT / settings), override={"OUTPUT_PATH": str(target), "GONGSHI": gongshi})).run()
+    print(f"built {target / code}; copy it to output/{code} and run invoke publish to merge")
+
+
 @task
 def serve(c, port=8000):
     """Build, then serve output/ on http://127.0.0.1:PORT and rebuild on changes."""
