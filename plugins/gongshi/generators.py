@@ -26,6 +26,7 @@ from .history import LOG, county_history, read_log
 from .model import County, Rejection, build_county
 from .pipeline import CountyCheck, check_county, find_packages
 from .schemas import ALL_RESOURCES, load_schemas
+from .search import SearchIndexError, index_county, write_search_manifest
 from .settings import Settings, from_dict
 from .verify import ALLOWED_SIGNERS, load_trust
 
@@ -174,6 +175,17 @@ class GongshiGenerator(Generator):
                 self._write(writer, project.url, "project", county=county, project=project)
             for notice in county.notices.values():
                 self._write(writer, notice.url, "notice", county=county, notice=notice)
+            self._index(output / county.code)
+        write_search_manifest(output, {c.code: c.name for c in self.counties})
+
+    def _index(self, county_dir: Path) -> None:
+        """Index the county's pages for search; a county that cannot be indexed is still published."""
+        started = time.perf_counter()
+        try:
+            index_county(county_dir)
+        except SearchIndexError as error:
+            logger.error("%s", error)
+        self._timed("search_index", started)
 
     def _write_versions(self, writer, county: County) -> None:
         """Write the county's version list and one page per published version with what changed."""
