@@ -169,13 +169,20 @@ def test_home_lists_counties_and_notices_in_their_period(demo_site):
     assert {a.get_text(strip=True) for a in section.select("li a")} == current
 
 
+def without_search_script(path: Path, html: str) -> str:
+    """Return the page less the one script the site has: the search page's own, from the theme."""
+    if path.parent.name == "search":
+        return re.sub(r'<script src="[./]*/theme/js/search\.js"></script>', "", html, count=1)
+    return html
+
+
 def test_every_page_is_chinese_static_and_self_contained(demo_site):
     pages = list(demo_site.rglob("*.html"))
     assert len(pages) > 500
     for path in pages:
         html = path.read_text(encoding="utf-8")
         assert '<html lang="zh-CN">' in html, path
-        assert "<script" not in html, path
+        assert "<script" not in without_search_script(path, html), path
         soup = BeautifulSoup(html, "html.parser")
         for tag in soup.find_all(["link", "img", "script", "iframe"]):
             url = tag.get("href") or tag.get("src") or ""
@@ -241,5 +248,5 @@ def test_every_data_value_is_escaped(data_dir, tmp_path):
     pages = list((tmp_path / "out").rglob("*.html"))
     assert any("&lt;script&gt;" in p.read_text(encoding="utf-8") for p in pages)
     for path in pages:
-        html = path.read_text(encoding="utf-8")
+        html = without_search_script(path, path.read_text(encoding="utf-8"))
         assert "<script" not in html and "<img" not in html, path

@@ -34,6 +34,7 @@ from .history import LOG, county_history, read_log
 from .model import County, Rejection, build_county
 from .pipeline import CountyCheck, check_county
 from .schemas import load_schemas
+from .search import SearchIndexError, index_county
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -238,6 +239,13 @@ class CountySite:
         texts = {n: t.text for n, t in check.normalized.items() if t.text is not None}
         self._downloads(staging, county, package.folder, texts)
         timings["downloads"] = time.perf_counter() - started
+        if self.gongshi.search:
+            started = time.perf_counter()
+            try:
+                index_county(staging / county.code)
+            except SearchIndexError as error:  # the county is still published, without search
+                logger.error("%s", error)
+            timings["search"] = time.perf_counter() - started
         pages = self.pages
         summary = CountySummary.of(county, pages, timings)
         built = staging / county.code

@@ -17,6 +17,7 @@ from .countysite import PAGE_CONTEXT, STAGING, CountySite, CountySummary
 from .downloads import write_trust_downloads
 from .pipeline import find_packages
 from .schemas import ALL_RESOURCES, load_schemas
+from .search import write_search_manifest
 from .settings import Settings, from_dict
 from .verify import ALLOWED_SIGNERS, load_trust
 
@@ -84,7 +85,7 @@ class GongshiGenerator(Generator):
         self._province_pages(writer, counties)
         self.timings["province"] = time.perf_counter() - started
         built = [c for c in counties if c.timings]
-        for stage in ("check", "pages", "downloads"):
+        for stage in ("check", "pages", "downloads", "search"):
             self.timings[stage] = sum(c.timings.get(stage, 0.0) for c in built)
         self.timings["pages_built"] = sum(c.pages for c in built)
         self.timings["pages_total"] = sum(c.pages for c in counties) + 3
@@ -118,4 +119,6 @@ class GongshiGenerator(Generator):
         output = Path(self.output_path)
         self._write(writer, "keys/", "keys", downloads=write_trust_downloads(
             output / "keys", self.gongshi.keys_path, self.gongshi.province_key_fingerprint))
+        if self.gongshi.search:
+            write_search_manifest(output, {c.code: c.name for c in counties})
 

@@ -37,6 +37,8 @@ class Settings:
     max_rows: int = 2_000_000
     # Counties built at once, each in its own process; None means one per CPU core.
     workers: int | None = None
+    # Index each county's pages for search (Pagefind).
+    search: bool = True
 
     def current_date(self) -> dt.date:
         return self.today or dt.date.today()
@@ -62,7 +64,7 @@ def from_dict(raw: dict | None, base: Path | None = None) -> Settings:
         if not isinstance(days, int) or isinstance(days, bool) or days < 1:
             raise SettingsError(f"gongshi: min_notice_days must be a whole number of days >= 1, got {days!r}")
         values["min_notice_days"] = days
-    for key in ("index_links", "allow_unsigned"):
+    for key in ("index_links", "allow_unsigned", "search"):
         if key in raw:
             if not isinstance(raw[key], bool):
                 raise SettingsError(f"gongshi: {key} must be True or False, got {raw[key]!r}")
