@@ -10,6 +10,11 @@
   var FILTERS = [["township", "乡镇"], ["year", "年度"], ["kind", "类型"], ["category", "项目类别"],
                  ["source", "资金来源"], ["status", "项目状态"]];
   var PAGE = 10;
+  var ALL = "all";
+  // Searching every county downloads a part of every county's index. A phone should not pay that by surprise:
+  // with more counties than this, a search without a county asks for one, or for "all counties" on purpose.
+  var MERGE_WITHOUT_ASKING = 3;
+  var counties = Number(form.getAttribute("data-counties")) || 0;
   var input = document.getElementById("q");
   var county = document.getElementById("county");
   var details = document.getElementById("search-filters");
@@ -64,7 +69,7 @@
   }
 
   function bundles(code) {
-    if (code) return Promise.resolve([{code: code, bundle: code + "/pagefind/"}]);
+    if (code && code !== ALL) return Promise.resolve([{code: code, bundle: code + "/pagefind/"}]);
     return fetch(new URL("search/indexes.json", root)).then(function (r) {
       if (!r.ok) throw new Error("indexes.json " + r.status);
       return r.json();
@@ -207,6 +212,11 @@
       return Promise.resolve().then(done);
     }
     if (!s.q && !Object.keys(s.filters).length) { say(""); return Promise.resolve().then(done); }
+    if (!s.county && counties > MERGE_WITHOUT_ASKING) {
+      say("请先选择县。要在全省 " + counties + " 个县中一起搜索，请选择“全省各县”（需要下载较多数据）。");
+      county.focus();
+      return Promise.resolve().then(done);
+    }
     say("正在搜索……");
     var started = Date.now();
     return open(s.county).then(function (instance) {
@@ -220,7 +230,7 @@
       current = found.response;
       if (details.open) drawFilters(current, s.filters);
       var n = current.results.length;
-      var where = s.county ? county.options[county.selectedIndex].text : "全省各县";
+      var where = s.county && s.county !== ALL ? county.options[county.selectedIndex].text : "全省各县";
       say(n ? (found.partial ? "没有同时包含全部词语的结果。以下 " + n + " 条结果包含其中部分词语（" + where + "）。"
                              : "在" + where + "找到 " + n + " 条结果。")
             : "在" + where + "没有找到“" + s.q + "”。请换一个词，或者少写几个字。");
