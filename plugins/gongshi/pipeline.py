@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .checks.privacy import privacy_problems
+from .checks.fast import fast_schema_problems
+from .checks.privacy import frame_privacy_problems, privacy_problems
 from .checks.rules import date_rules, money_rules, region_rules
-from .checks.schema import schema_problems
 from .descriptor import DESCRIPTOR
 from .history import verify_history
 from .load import CountyPackage, open_package
@@ -16,7 +15,7 @@ from .problems import WARNING, Problem, error, sort_key
 from .repair import Normalized, normalize
 from .schemas import ALL_RESOURCES, OPTIONAL_RESOURCES, RESOURCES, load_schemas
 from .settings import Settings
-from .tables import read_records
+from .tables import frame_records
 from .verify import Trust, verify_package
 
 TrustState = tuple[Trust | None, list[Problem]]
@@ -68,23 +67,22 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
         problems.extend(refusals)
     tables = read_tables(package, settings, problems)
     result.normalized = tables
-    readable = {name: n for name, n in tables.items() if n.text is not None}
+    readable = {name: n for name, n in tables.items() if n.frame is not None}
     checked: list[Problem] = []  # problems of the checks after reading, which must not repeat the reader's
-    with tempfile.TemporaryDirectory(prefix="gongshi-") as tmp:
-        for name, table in readable.items():
-            Path(tmp, f"{name}.csv").write_text(table.text, encoding="utf-8")
-        present = [name for name in ALL_RESOURCES if name in readable]
-        by_path = {package.display_path(name): readable[name] for name in present}
-        for problem in schema_problems(Path(tmp), present, package.display_path, schemas):
-            table = by_path.get(problem.path)
-            if table is not None:
-                problem = replace(problem, row=table.spreadsheet_row(problem.row))
-            checked.append(problem)
+    frames = {name: readable[name].frame for name in ALL_RESOURCES if name in readable}
+    by_path = {package.display_path(name): table for name, table in readable.items()}
+    for problem in fast_schema_problems(frames, package.display_path, schemas):
+        table = by_path.get(problem.path)
+        if table is not None:
+            problem = replace(problem, row=table.spreadsheet_row(problem.row))
+        checked.append(problem)
     for name, table in tables.items():
-        if table.original is not None:
+        if table.plain:
+            checked.extend(frame_privacy_problems(table.frame, schemas.fields(name), package.display_path(name)))
+        elif table.original is not None:
             checked.extend(privacy_problems(table.original, schemas.fields(name), package.display_path(name)))
     if all(name in readable for name in RESOURCES):
-        records = {name: read_records(readable[name].text, schemas.fields(name), readable[name].rows)
+        records = {name: frame_records(readable[name].frame, schemas.fields(name), readable[name].rows)
                    for name in ALL_RESOURCES if name in readable}
         for name in OPTIONAL_RESOURCES:
             records.setdefault(name, [])

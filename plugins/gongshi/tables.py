@@ -8,6 +8,8 @@ import io
 import re
 from decimal import Decimal, InvalidOperation
 
+import polars as pl
+
 ROW = "_row"  # the spreadsheet row number of a record: the header is row 1
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -50,6 +52,32 @@ def read_records(text: str, fields: list[dict], rows: list[int]) -> list[dict]:
         record[ROW] = number
         records.append(record)
     return records
+
+
+def frame_records(frame: pl.DataFrame, fields: list[dict], rows: list[int]) -> list[dict]:
+    """Return what `read_records` returns, from a table's canonical frame (one string column per field)."""
+    columns = []
+    for f in fields:
+        col = frame.get_column(f["name"])
+        type_ = f.get("type", "string")
+        if type_ == "string":
+            columns.append(col.zip_with(col != "", pl.Series([None] * len(col), dtype=pl.String)).to_list())
+            continue
+        if type_ == "integer":
+            plain = col.str.contains(r"^-?[0-9]{1,18}$")
+            typed = col.cast(pl.Int64, strict=False)
+        elif type_ == "date":
+            plain = col.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$") & ~col.str.starts_with("0000")
+            typed = col.str.to_date("%Y-%m-%d", strict=False)
+        else:
+            columns.append([parse_value(text, type_) for text in col.to_list()])
+            continue
+        values = typed.zip_with(plain, pl.Series([None] * len(col), dtype=typed.dtype)).to_list()
+        for i in (~plain & (col != "")).arg_true().to_list():
+            values[i] = parse_value(col[i], type_)
+        columns.append(values)
+    keys = [f["name"] for f in fields] + [ROW]
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, rows, strict=True)]
 
 
 def read_raw_cells(text: str):

@@ -7,6 +7,8 @@ import io
 import re
 from collections.abc import Iterator
 
+import polars as pl
+
 from ..privacy import find_private_numbers
 from ..problems import Problem, error
 from ..repair import resolve_header
@@ -49,39 +51,69 @@ def privacy_problems(text: str, fields: list[dict], path: str) -> Iterator[Probl
     header = next(reader, [])
     names = [resolve_header(h, fields) for h in header]
     for row, cells in enumerate(reader, start=2):
-        found_in_cells = set()
-        free_text = []
-        for i, cell in enumerate(cells):
-            if not cell:
+        yield from _row_problems(row, cells, header, names, specs, path)
+
+
+def frame_privacy_problems(frame: pl.DataFrame, fields: list[dict], path: str) -> Iterator[Problem]:
+    """Yield what `privacy_problems` yields for a table read in the standard shape (header = field names).
+
+    Only rows that can hold a finding are scanned, the same way: rows whose scanned cells hold at least ten digits
+    in all (every private number has ten or more, however typed), or a name that is not plainly masked.
+    """
+    specs = {f["name"]: f for f in fields}
+    names = [f["name"] for f in fields]
+    scanned = [f["name"] for f in fields if not _skipped(f)]
+    if not scanned or not len(frame):
+        return
+    digits = pl.sum_horizontal(pl.col(n).str.normalize("NFKC").str.count_matches("[0-9]") for n in scanned)
+    suspect = digits >= 10
+    for f in fields:
+        if f.get("maskedName") and f["name"] in scanned:
+            name = pl.col(f["name"])
+            suspect = suspect | ((name != "") & ~name.str.contains(f"^(?:{MASKED_NAME.pattern})$"))
+    rows = frame.with_row_index("_i").filter(suspect)
+    for values in rows.iter_rows():
+        yield from _row_problems(values[0] + 2, list(values[1:]), names, names, specs, path)
+
+
+def _skipped(field: dict) -> bool:
+    """Typed columns are checked by the schema; a 12-digit code cannot hold a personal number."""
+    return field.get("type", "string") != "string" or field.get("constraints", {}).get("pattern") == "[0-9]{12}"
+
+
+def _row_problems(row: int, cells: list[str], header: list[str], names: list[str | None], specs: dict[str, dict],
+                  path: str) -> Iterator[Problem]:
+    found_in_cells = set()
+    free_text = []
+    for i, cell in enumerate(cells):
+        if not cell:
+            continue
+        name = names[i] if i < len(names) else None
+        # An unknown column is treated as free text: whatever its header, it may hold a leak.
+        field = specs.get(name, {}) if name else {}
+        label = name or (header[i] if i < len(header) else f"第{i + 1}列")
+        if name and _skipped(field):
+            continue
+        if field.get("maskedName") and not MASKED_NAME.fullmatch(cell.strip()):
+            yield error("unmasked-name", path, row, label,
+                        f"「{field.get('title', label)}」（{label}）中的姓名没有脱敏。请保留姓、隐去至少一个字，如 张*三、李*。",
+                        f"The name in column {label} is not masked; keep the surname and hide at least one "
+                        "character, e.g. 张*三.")
+        seen = set()
+        for kind, number in find_private_numbers(cell):
+            found_in_cells.add(number)
+            if (kind == "mobile" and field.get("publicContact")) or kind in seen:
                 continue
-            name = names[i] if i < len(names) else None
-            # An unknown column is treated as free text: whatever its header, it may hold a leak.
-            field = specs.get(name, {}) if name else {}
-            label = name or (header[i] if i < len(header) else f"第{i + 1}列")
-            # Typed columns are checked by the schema; a 12-digit code cannot hold a personal number.
-            if name and (field.get("type", "string") != "string"
-                         or field.get("constraints", {}).get("pattern") == "[0-9]{12}"):
-                continue
-            if field.get("maskedName") and not MASKED_NAME.fullmatch(cell.strip()):
-                yield error("unmasked-name", path, row, label,
-                            f"「{field.get('title', label)}」（{label}）中的姓名没有脱敏。请保留姓、隐去至少一个字，如 张*三、李*。",
-                            f"The name in column {label} is not masked; keep the surname and hide at least one "
-                            "character, e.g. 张*三.")
-            seen = set()
-            for kind, number in find_private_numbers(cell):
+            seen.add(kind)
+            yield _leak(kind, path, row, label, field.get("title", label))
+        if not name or _is_free_text(field):
+            free_text.append((label, field.get("title", label), cell))
+    # A number split across two free-text cells of one row (a name and a note) is a leak too.
+    for (label_a, title_a, a), (label_b, title_b, b) in zip(free_text, free_text[1:], strict=False):
+        for kind, number in find_private_numbers(a + b):
+            if number not in found_in_cells:
                 found_in_cells.add(number)
-                if (kind == "mobile" and field.get("publicContact")) or kind in seen:
-                    continue
-                seen.add(kind)
-                yield _leak(kind, path, row, label, field.get("title", label))
-            if not name or _is_free_text(field):
-                free_text.append((label, field.get("title", label), cell))
-        # A number split across two free-text cells of one row (a name and a note) is a leak too.
-        for (label_a, title_a, a), (label_b, title_b, b) in zip(free_text, free_text[1:], strict=False):
-            for kind, number in find_private_numbers(a + b):
-                if number not in found_in_cells:
-                    found_in_cells.add(number)
-                    yield _leak(kind, path, row, f"{label_a}+{label_b}", f"{title_a}＋{title_b}")
+                yield _leak(kind, path, row, f"{label_a}+{label_b}", f"{title_a}＋{title_b}")
 
 
 def _leak(kind: str, path: str, row: int, label: str, title: str) -> Problem:
