@@ -212,3 +212,28 @@ def test_mutated_package_checked_the_same(tmp_path_factory, changes):
     write_tables(folder, tables)
     assert_engines_agree(folder)
     assert_same_reading(folder)
+
+
+# Pieces of personal numbers as people type them, to be put in cells alone or split across neighbouring cells.
+PIECES = ["", "11010519491231002X", "110105 1949", "1231002X", "身份证１１０１０５", "１９４９１２３１００２Ｘ", "138-1234-5678",
+          "138 1234", "5678", "+86 139 1234 5678", "联系电话", "13912345678", "卡号 6222 0212", "3456 7890 128",
+          "6222021234567890128", "账号", "22-050101040012345", "0838-5300001", "XM2025-000001", "519902100201",
+          "1250000.00", "王*明", "李秀英", "欧阳*", " 张*三 ", "张三", "2025年7月4日", "—",
+          "１３８—１２３４—５６７８", "138‑1234‑5678", "⑴⑵"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(table=st.sampled_from(sorted(BASE)), cells=st.lists(st.lists(st.sampled_from(PIECES) | st.text(max_size=4),
+                                                                     min_size=12, max_size=12), min_size=1, max_size=6))
+def test_privacy_scan_of_a_frame_finds_what_the_row_scan_finds(tmp_path_factory, table, cells):
+    header = BASE[table][0]
+    fields = SCHEMAS.fields(table)
+    path = tmp_path_factory.mktemp("privacy") / f"{table}.csv"
+    rows = [header] + [[row[c % len(row)] for c in range(len(header))] for row in cells]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    table_read = normalize(path, "x", table, fields, SETTINGS.max_rows)
+    if table_read.plain:
+        assert list(frame_privacy_problems(table_read.frame, fields, "x")) == \
+            list(privacy_problems(table_read.original, fields, "x"))

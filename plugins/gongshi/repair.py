@@ -410,6 +410,18 @@ def _unchanged(spec: dict) -> pl.Expr | None:
     return None
 
 
+_CHECKS: dict[int, tuple[list[dict], dict[str, pl.Expr]]] = {}
+
+
+def _doubt_checks(fields: list[dict]) -> dict[str, pl.Expr]:
+    """Return field name → `_unchanged` expression of the fields that have one (built once per schema)."""
+    cached = _CHECKS.get(id(fields))
+    if cached is None or cached[0] is not fields:
+        checks = {f["name"]: expr for f in fields if (expr := _unchanged(f)) is not None}
+        cached = _CHECKS[id(fields)] = (fields, checks)
+    return cached[1]
+
+
 def _read_plain(data: bytes, display: str, fields: list[dict], max_rows: int, out: Normalized) -> bool:
     """Read a file in the standard shape column by column into `out`; return False (out untouched) for any other."""
     if data.startswith(b"\xef\xbb\xbf") or any(c in data for c in (b"\r", b'"', b"\x00")):
@@ -424,28 +436,30 @@ def _read_plain(data: bytes, display: str, fields: list[dict], max_rows: int, ou
         lines.pop()
     if len(names) < 2 or not lines or lines[0] != ",".join(names) or len(lines) - 1 > max_rows:
         return False
-    body = pl.Series("line", lines[1:], dtype=pl.String)
-    if len(body) and not ((body.str.count_matches(",", literal=True) == len(names) - 1).all()
-                          and not body.str.replace_all(",", "", literal=True).str.contains(_BLANKISH).any()):
+    body = pl.DataFrame({"line": pl.Series(lines[1:], dtype=pl.String)})
+    line = pl.col("line")
+    shaped = (line.str.count_matches(",", literal=True) == len(names) - 1).all() & \
+        ~line.str.replace_all(",", "", literal=True).str.contains(_BLANKISH).any()
+    if len(body) and not body.select(shaped).item():
         return False
     if len(body):
-        frame = body.str.split_exact(",", len(names) - 1).struct.rename_fields(names).struct.unnest()
+        frame = body.select(line.str.split_exact(",", len(names) - 1).struct.rename_fields(names)).unnest("line")
     else:
         frame = pl.DataFrame([pl.Series(name, [], dtype=pl.String) for name in names])
-    checks = {spec["name"]: expr for spec in fields if (expr := _unchanged(spec)) is not None}
-    doubtful = frame.select(*(~expr for expr in checks.values())) if checks else None
-    repaired = {}
-    if doubtful is not None:
+    specs = {f["name"]: f for f in fields}
+    checks = _doubt_checks(fields)
+    repaired: dict[str, dict[int, str]] = {}
+    if checks and len(frame):
+        doubts = [(~expr).alias(f"_d{n}") for n, (name, expr) in enumerate(checks.items())]
+        flagged = frame.lazy().with_row_index("_i").with_columns(doubts).filter(
+            pl.any_horizontal(d.meta.output_name() for d in doubts)).collect()
         # Row by row, in the order the careful reading reports them.
-        rows = doubtful.with_row_index("_i").filter(pl.any_horizontal(pl.exclude("_i")))
-        specs = {f["name"]: f for f in fields}
-        for row in rows.iter_rows(named=True):
-            i = row.pop("_i")
-            for name in names:
-                if row.get(name):
-                    raw = frame[name][i]
-                    value = _repair_into(out, display, i + 2, name, raw, specs[name])
-                    if value != raw:
+        for row in flagged.iter_rows(named=True):
+            i = row["_i"]
+            for n, name in enumerate(checks):
+                if row[f"_d{n}"]:
+                    value = _repair_into(out, display, i + 2, name, row[name], specs[name])
+                    if value != row[name]:
                         repaired.setdefault(name, {})[i] = value
     for name, values in repaired.items():
         frame = frame.with_columns(frame[name].scatter(list(values), list(values.values())))

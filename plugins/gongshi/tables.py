@@ -56,28 +56,34 @@ def read_records(text: str, fields: list[dict], rows: list[int]) -> list[dict]:
 
 def frame_records(frame: pl.DataFrame, fields: list[dict], rows: list[int]) -> list[dict]:
     """Return what `read_records` returns, from a table's canonical frame (one string column per field)."""
-    columns = []
+    typed, odd, numbers = [], [], []
     for f in fields:
-        col = frame.get_column(f["name"])
-        type_ = f.get("type", "string")
-        if type_ == "string":
-            columns.append(col.zip_with(col != "", pl.Series([None] * len(col), dtype=pl.String)).to_list())
-            continue
+        name, type_ = f["name"], f.get("type", "string")
+        col = pl.col(name)
         if type_ == "integer":
             plain = col.str.contains(r"^-?[0-9]{1,18}$")
-            typed = col.cast(pl.Int64, strict=False)
+            typed.append(pl.when(plain).then(col.cast(pl.Int64, strict=False)).alias(name))
         elif type_ == "date":
             plain = col.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$") & ~col.str.starts_with("0000")
-            typed = col.str.to_date("%Y-%m-%d", strict=False)
+            typed.append(pl.when(plain).then(col.str.to_date("%Y-%m-%d", strict=False)).alias(name))
         else:
-            columns.append([parse_value(text, type_) for text in col.to_list()])
+            typed.append(pl.when(col != "").then(col).alias(name))
+            numbers += [name] if type_ == "number" else []
             continue
-        values = typed.zip_with(plain, pl.Series([None] * len(col), dtype=typed.dtype)).to_list()
-        for i in (~plain & (col != "")).arg_true().to_list():
-            values[i] = parse_value(col[i], type_)
-        columns.append(values)
-    keys = [f["name"] for f in fields] + [ROW]
-    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, rows, strict=True)]
+        odd.append(~plain & (col != ""))
+    table = frame.select(*typed, pl.Series(ROW, rows, dtype=pl.Int64))
+    records = list(table.iter_rows(named=True))
+    for name in numbers:
+        for record in records:
+            if record[name] is not None:
+                record[name] = parse_value(record[name], "number")
+    if odd:
+        types = {f["name"]: f.get("type", "string") for f in fields}
+        for i in frame.select(pl.any_horizontal(odd).arg_true()).to_series().to_list():
+            for name, type_ in types.items():
+                if type_ in ("integer", "date") and records[i][name] is None:
+                    records[i][name] = parse_value(frame[name][i], type_)
+    return records
 
 
 def read_raw_cells(text: str):

@@ -213,18 +213,57 @@ class Column:
         return ~_BOUNDS[name](typed, value)
 
 
-_COLUMNS: dict[int, tuple[dict, list[Column]]] = {}
+@dataclass
+class Plan:
+    """How to check a table of one schema: its fields, and the expressions that flag cells (built once)."""
+
+    columns: list[Column]
+    exprs: list[pl.Expr]
+    slow: dict[int, str]  # field index → flag of cells read one by one
+    broken: dict[int, list[tuple[int, str, str]]]  # field index → (order, constraint, flag) of plain cells
+
+
+_PLANS: dict[int, tuple[dict, Plan]] = {}
+
+
+def _plan(schema: dict) -> Plan:
+    cached = _PLANS.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    missing_values = schema.get("missingValues", [""])
+    columns = [Column(spec, index, list(spec.get("missingValues", missing_values)))
+               for index, spec in enumerate(schema["fields"])]
+    exprs, flags, slow, broken, missing_all = [], [], {}, {}, []
+    for c in columns:
+        col = pl.col(c.name)
+        missing = (col == "") if c.missing_values == [""] else col.is_in(c.missing_values)
+        missing_all.append(missing)
+        plain = c.plain(col)
+        if plain is None:
+            plain = pl.lit(False)
+        else:
+            plain = plain & ~missing
+        exprs.append(pl.when(plain).then(col).otherwise(None).alias(c.name))
+        if c.plain(col) is None or c.type != "string" or "pattern" in c.constraints:
+            slow[c.index] = f"s{c.index}"
+            exprs.append((~missing & ~plain).alias(slow[c.index]))
+        for order, (name, _check) in enumerate(c.checks):
+            if name == "required" and not c.required:
+                continue
+            flag = f"e{c.index}_{order}"
+            exprs.append((missing if name == "required" else plain & c.broken(col, name)).alias(flag))
+            broken.setdefault(c.index, []).append((order, name, flag))
+    flags = [*slow.values(), *(flag for found in broken.values() for _, _, flag in found)]
+    exprs.append(pl.all_horizontal(missing_all).alias("_blank"))
+    plan = Plan(columns, exprs, slow, broken)
+    plan.exprs = exprs
+    plan.flags = flags
+    _PLANS[id(schema)] = (schema, plan)
+    return plan
 
 
 def _columns(schema: dict) -> list[Column]:
-    """Return the checked fields of a schema (built once per schema)."""
-    cached = _COLUMNS.get(id(schema))
-    if cached is None or cached[0] is not schema:
-        missing_values = schema.get("missingValues", [""])
-        columns = [Column(spec, index, list(spec.get("missingValues", missing_values)))
-                   for index, spec in enumerate(schema["fields"])]
-        cached = _COLUMNS[id(schema)] = (schema, columns)
-    return cached[1]
+    return _plan(schema).columns
 
 
 @dataclass
@@ -237,36 +276,18 @@ class Checked:
 
 def _check_table(frame: pl.DataFrame, schema: dict) -> Checked:
     """Check every cell of a table, in one pass of expressions; read one by one only the cells that need it."""
-    columns = _columns(schema)
-    exprs, flags = [], []
-    for c in columns:
-        col = pl.col(c.name)
-        missing = col.is_in(c.missing_values)
-        plain = c.plain(col)
-        plain = (plain & ~missing) if plain is not None else pl.lit(False)
-        exprs += [missing.alias(f"m{c.index}"), (~missing & ~plain).alias(f"s{c.index}"),
-                  pl.when(plain).then(col).otherwise(None).alias(c.name)]
-        flags.append(f"s{c.index}")
-        for order, (name, _check) in enumerate(c.checks):
-            if name == "required":
-                broken = missing & pl.lit(c.required)
-            else:
-                broken = plain & c.broken(col, name)
-            exprs.append(broken.alias(f"e{c.index}_{order}"))
-            flags.append(f"e{c.index}_{order}")
-    blank = pl.all_horizontal(f"m{c.index}" for c in columns)
-    result = frame.select(exprs).with_row_index("_i").with_columns(blank.alias("_blank"))
-    flagged = result.filter(pl.any_horizontal(*flags, "_blank"))
+    plan = _plan(schema)
+    result = frame.lazy().with_row_index("_i").select("_i", *plan.exprs).with_columns(
+        pl.any_horizontal(*plan.flags, "_blank").alias("_any")).collect()
     found: list[tuple] = []
     late: dict[str, tuple[list[int], list[str | None]]] = {}
-    for row in flagged.iter_rows(named=True):
+    for row in result.filter(pl.col("_any")).iter_rows(named=True):
         i = row["_i"]
         if row["_blank"]:
             found.append((i, CELL, -1, 0, ("blank-row", None, None, "")))
             continue
-        for c in columns:
-            cell = None
-            if row[f"s{c.index}"]:
+        for c in plan.columns:
+            if c.index in plan.slow and row[plan.slow[c.index]]:
                 cell = frame[c.name][i]
                 value, notes = c.read(cell)
                 indexes, values = late.setdefault(c.name, ([], []))
@@ -275,11 +296,11 @@ def _check_table(frame: pl.DataFrame, schema: dict) -> Checked:
                 found.extend((i, CELL, c.index, order, (kind, c.name, cell, note))
                              for order, (kind, note) in enumerate(notes))
                 continue
-            for order, (name, _check) in enumerate(c.checks):
-                if row[f"e{c.index}_{order}"]:
-                    cell = frame[c.name][i] if cell is None else cell
-                    found.append((i, CELL, c.index, order, ("constraint-error", c.name, cell, c.note(name))))
-    keys = result.select(c.name for c in columns)
+            for order, name, flag in plan.broken.get(c.index, ()):
+                if row[flag]:
+                    found.append((i, CELL, c.index, order,
+                                  ("constraint-error", c.name, frame[c.name][i], c.note(name))))
+    keys = result.select(c.name for c in plan.columns)
     if late:
         keys = keys.with_columns(keys[name].scatter(indexes, pl.Series(values, dtype=pl.String))
                                  for name, (indexes, values) in late.items())

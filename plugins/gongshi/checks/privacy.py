@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import polars as pl
 
-from ..privacy import find_private_numbers
+from ..privacy import BANK_WORDS, find_private_numbers
 from ..problems import Problem, error
 from ..repair import resolve_header
 
@@ -54,24 +54,40 @@ def privacy_problems(text: str, fields: list[dict], path: str) -> Iterator[Probl
         yield from _row_problems(row, cells, header, names, specs, path)
 
 
+# Every private number is a run of at least 11 digits (an ID number, a mobile, a card number), or of 10 with a bank
+# word before it; a run may be broken by single spaces or dashes. These find every such run, and a few more.
+_RUN_11 = r"[0-9](?:[ \-]?[0-9]){10}"
+_RUN_10 = r"[0-9](?:[ \-]?[0-9]){9}"
+_BANK_WORD = "(?i)" + BANK_WORDS.pattern
+
+
 def frame_privacy_problems(frame: pl.DataFrame, fields: list[dict], path: str) -> Iterator[Problem]:
     """Yield what `privacy_problems` yields for a table read in the standard shape (header = field names).
 
-    Only rows that can hold a finding are scanned, the same way: rows whose scanned cells hold at least ten digits
-    in all (every private number has ten or more, however typed), or a name that is not plainly masked.
+    Only the rows that can hold a finding are scanned, the same way: a run of digits long enough for a private
+    number in one scanned cell or across the row's free text, or a name that is not plainly masked.
     """
     specs = {f["name"]: f for f in fields}
     names = [f["name"] for f in fields]
-    scanned = [f["name"] for f in fields if not _skipped(f)]
+    scanned = [f for f in fields if not _skipped(f)]
     if not scanned or not len(frame):
         return
-    digits = pl.sum_horizontal(pl.col(n).str.normalize("NFKC").str.count_matches("[0-9]") for n in scanned)
-    suspect = digits >= 10
-    for f in fields:
-        if f.get("maskedName") and f["name"] in scanned:
+    # Free-text cells are scanned in pairs too; a number in any pair is a run in the row's free text joined up.
+    # Other scanned cells are joined with a bar, which no run crosses.
+    texts = [pl.concat_str([pl.col(f["name"]) for f in group], separator=separator)
+             .str.normalize("NFKC").str.replace_all("[—－‐‑]", "-").alias(f"_t{n}")
+             for n, (group, separator) in enumerate(((
+                 [f for f in scanned if _is_free_text(f)], ""), ([f for f in scanned if not _is_free_text(f)], "|")))
+             if group]
+    suspect = [pl.col(t.meta.output_name()).str.contains(_RUN_11) for t in texts]
+    suspect += [pl.col(t.meta.output_name()).str.contains(_RUN_10)
+                & pl.col(t.meta.output_name()).str.contains(_BANK_WORD) for t in texts]
+    for f in scanned:
+        if f.get("maskedName"):
             name = pl.col(f["name"])
-            suspect = suspect | ((name != "") & ~name.str.contains(f"^(?:{MASKED_NAME.pattern})$"))
-    rows = frame.with_row_index("_i").filter(suspect)
+            suspect.append((name != "") & ~name.str.contains(f"^(?:{MASKED_NAME.pattern})$"))
+    rows = (frame.lazy().with_row_index("_i").with_columns(texts).filter(pl.any_horizontal(suspect))
+            .select("_i", *names).collect())
     for values in rows.iter_rows():
         yield from _row_problems(values[0] + 2, list(values[1:]), names, names, specs, path)
 
