@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .checks.fast import fast_schema_problems
 from .checks.privacy import frame_privacy_problems, privacy_problems
-from .checks.rules import date_rules, money_rules, region_rules
+from .checks.rules import RULE_FIELDS, date_rules, money_rules, region_rules
 from .descriptor import DESCRIPTOR
 from .history import verify_history
 from .load import CountyPackage, open_package
@@ -31,10 +31,23 @@ class CountyCheck:
     folder: Path
     package: CountyPackage | None
     problems: list[Problem] = field(default_factory=list)
-    tables: dict[str, list[dict]] | None = None
     # False when signature problems were let through for a local preview (allow_unsigned).
     verified: bool = True
     normalized: dict[str, Normalized] = field(default_factory=dict)
+    # The field lists of the tables, when every required table could be read.
+    readable: dict[str, list[dict]] | None = None
+    _tables: dict[str, list[dict]] | None = field(default=None, repr=False)
+
+    @property
+    def tables(self) -> dict[str, list[dict]] | None:
+        """Every table as typed records (None when a required table could not be read), built when first asked for."""
+        if self._tables is None and self.readable is not None:
+            tables = {name: frame_records(self.normalized[name].frame, fields, self.normalized[name].rows)
+                      for name, fields in self.readable.items()}
+            for name in OPTIONAL_RESOURCES:
+                tables.setdefault(name, [])
+            self._tables = tables
+        return self._tables
 
     @property
     def errors(self) -> list[Problem]:
@@ -42,7 +55,7 @@ class CountyCheck:
 
     @property
     def publishable(self) -> bool:
-        return self.package is not None and self.tables is not None and not self.errors
+        return self.package is not None and self.readable is not None and not self.errors
 
     @property
     def county(self) -> str:
@@ -85,15 +98,16 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
         elif table.original is not None:
             checked.extend(privacy_problems(table.original, schemas.fields(name), package.display_path(name)))
     if all(name in readable for name in RESOURCES):
-        records = {name: frame_records(readable[name].frame, schemas.fields(name), readable[name].rows)
-                   for name in ALL_RESOURCES if name in readable}
-        for name in OPTIONAL_RESOURCES:
-            records.setdefault(name, [])
+        # The rules read a few columns of each table; the whole records are built only when asked for.
+        records = {name: frame_records(readable[name].frame,
+                                       [f for f in schemas.fields(name) if f["name"] in RULE_FIELDS[name]],
+                                       readable[name].rows)
+                   for name in RULE_FIELDS}
         path = package.display_path
         checked.extend(region_rules(records, path, package.county))
         checked.extend(money_rules(records, path))
         checked.extend(date_rules(records, path, settings.min_notice_days))
-        result.tables = records
+        result.readable = {name: schemas.fields(name) for name in ALL_RESOURCES if name in readable}
     problems.extend(_not_reported_yet(checked, tables, package))
     problems.sort(key=sort_key)
     return result
