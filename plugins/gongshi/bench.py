@@ -49,7 +49,7 @@ def _settings(province: Path) -> dict:
 def validate_gongshi(province: Path) -> dict:
     return _stage(f"""
         from pathlib import Path
-        from gongshi.pipeline import check_counties, find_packages
+        from gongshi.counties import check_counties, find_packages
         from gongshi.settings import Settings
         reports = check_counties(find_packages(Path({str(province / "data")!r})), Settings())
         result["rows"] = sum(r.rows for r in reports)

@@ -13,9 +13,10 @@ import click
 from . import problems as report
 from . import sshsig
 from .bundle import UnsafeArchive, extract
+from .counties import check_counties, find_packages
 from .descriptor import DESCRIPTOR, build_descriptor, write_descriptor
 from .history import LOG, LogError, chain_problems, read_log, release, verify_history
-from .pipeline import check_counties, check_county, find_packages
+from .pipeline import check_county
 from .schemas import OPTIONAL_RESOURCES, load_schemas
 from .settings import Settings, SettingsError, from_dict
 from .verify import ALLOWED_SIGNERS, SIGNATURE, load_trust, sign_file, sign_package, verify_package

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .checks.fast import fast_schema_problems
 from .checks.privacy import frame_privacy_problems, privacy_problems
 from .checks.rules import RULE_FIELDS, date_rules, money_rules, region_rules
+from .counties import find_packages  # noqa: F401 - where the build and the commands have found it
 from .descriptor import DESCRIPTOR
 from .history import verify_history
 from .load import CountyPackage, open_package
@@ -21,7 +20,6 @@ from .tables import frame_records
 from .verify import Trust, verify_package
 
 TrustState = tuple[Trust | None, list[Problem]]
-POLARS_THREADS = "POLARS_MAX_THREADS"
 
 
 @dataclass
@@ -138,49 +136,3 @@ def read_tables(package: CountyPackage, settings: Settings, problems: list[Probl
         problems.extend(table.problems)
         tables[name] = table
     return tables
-
-
-@dataclass
-class CountyReport:
-    """What `check_counties` returns for one county: its problems and how many rows its tables hold."""
-
-    folder: Path
-    problems: list[Problem]
-    rows: int
-
-
-def _report(folder: Path, settings: Settings) -> CountyReport:
-    check = check_county(folder, settings)
-    rows = sum(len(t.frame) for t in check.normalized.values() if t.frame is not None)
-    return CountyReport(Path(folder), check.problems, rows)
-
-
-def check_counties(folders: list[Path], settings: Settings, workers: int | None = None) -> list[CountyReport]:
-    """Check many county packages, in parallel processes (one per core by default); results in `folders` order.
-
-    Each process checks whole counties with one thread of its own, which suits tables of a few thousand rows.
-    """
-    workers = min(len(folders), workers or os.cpu_count() or 1)
-    if workers <= 1:
-        return [_report(folder, settings) for folder in folders]
-    context = multiprocessing.get_context("spawn")
-    # Set before the workers start, so that each reads it when it first imports polars.
-    previous = os.environ.get(POLARS_THREADS)
-    os.environ[POLARS_THREADS] = previous or "1"
-    try:
-        with context.Pool(workers) as pool:
-            return pool.starmap(_report, [(folder, settings) for folder in folders], chunksize=1)
-    finally:
-        if previous is None:
-            del os.environ[POLARS_THREADS]
-
-
-def find_packages(path: str | Path) -> list[Path]:
-    """Return path itself if it is a package, else the package folders directly inside it."""
-    path = Path(path)
-    if (path / DESCRIPTOR).is_file():
-        return [path]
-    if not path.is_dir():
-        return []
-    return sorted(p for p in path.iterdir() if p.is_dir() and (p / DESCRIPTOR).is_file())
-

@@ -381,7 +381,7 @@ def _repair_into(out: Normalized, display: str, number: int, name: str, raw: str
 # Characters Python's str.strip() removes: a row of only these and commas is blank.
 SPACES = "".join(chr(c) for c in (*range(0x09, 0x0e), *range(0x1c, 0x21), 0x85, 0xa0, 0x1680, *range(0x2000, 0x200b),
                                    0x2028, 0x2029, 0x202f, 0x205f, 0x3000))
-_BLANKISH = "^[" + "".join(f"\\u{{{ord(c):x}}}" for c in SPACES) + "]*$"
+_NOT_BLANK = "[^," + "".join(f"\\u{{{ord(c):x}}}" for c in SPACES) + "]"
 _POINT_ZERO = r"^[0-9]+\.0+$"
 _SCIENTIFIC_CODE = r"^[0-9](\.[0-9]+)?[eE]\+?[0-9]+$"
 
@@ -439,7 +439,7 @@ def _read_plain(data: bytes, display: str, fields: list[dict], max_rows: int, ou
     body = pl.DataFrame({"line": pl.Series(lines[1:], dtype=pl.String)})
     line = pl.col("line")
     shaped = (line.str.count_matches(",", literal=True) == len(names) - 1).all() & \
-        ~line.str.replace_all(",", "", literal=True).str.contains(_BLANKISH).any()
+        line.str.contains(_NOT_BLANK).all()
     if len(body) and not body.select(shaped).item():
         return False
     if len(body):

@@ -221,18 +221,33 @@ class Plan:
     exprs: list[pl.Expr]
     slow: dict[int, str]  # field index → flag of cells read one by one
     broken: dict[int, list[tuple[int, str, str]]]  # field index → (order, constraint, flag) of plain cells
+    flags: list[str]
+    keyed: list[str]  # the fields whose typed values keys compare
 
 
-_PLANS: dict[int, tuple[dict, Plan]] = {}
+def _keyed(schema: dict, referenced: set[str]) -> set[str]:
+    """Return the fields of a table that its keys, unique constraints and foreign keys, or other tables', compare."""
+    primary = schema.get("primaryKey", [])
+    keyed = {primary} if isinstance(primary, str) else set(primary)
+    keyed |= {f["name"] for f in schema["fields"] if f.get("constraints", {}).get("unique")}
+    for fk in schema.get("foreignKeys", []):
+        keyed |= set(fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]])
+    return keyed | referenced
 
 
-def _plan(schema: dict) -> Plan:
-    cached = _PLANS.get(id(schema))
+_PLANS: dict[tuple[int, frozenset], tuple[dict, Plan]] = {}
+
+
+def _plan(schema: dict, referenced: set[str] = frozenset()) -> Plan:
+    """Return the plan of a schema (built once), given the fields other tables' foreign keys refer to."""
+    cache = (id(schema), frozenset(referenced))
+    cached = _PLANS.get(cache)
     if cached is not None and cached[0] is schema:
         return cached[1]
     missing_values = schema.get("missingValues", [""])
     columns = [Column(spec, index, list(spec.get("missingValues", missing_values)))
                for index, spec in enumerate(schema["fields"])]
+    keyed = _keyed(schema, referenced)
     exprs, flags, slow, broken, missing_all = [], [], {}, {}, []
     for c in columns:
         col = pl.col(c.name)
@@ -243,7 +258,8 @@ def _plan(schema: dict) -> Plan:
             plain = pl.lit(False)
         else:
             plain = plain & ~missing
-        exprs.append(pl.when(plain).then(col).otherwise(None).alias(c.name))
+        if c.name in keyed:
+            exprs.append(pl.when(plain).then(col).otherwise(None).alias(c.name))
         if c.plain(col) is None or c.type != "string" or "pattern" in c.constraints:
             slow[c.index] = f"s{c.index}"
             exprs.append((~missing & ~plain).alias(slow[c.index]))
@@ -255,15 +271,20 @@ def _plan(schema: dict) -> Plan:
             broken.setdefault(c.index, []).append((order, name, flag))
     flags = [*slow.values(), *(flag for found in broken.values() for _, _, flag in found)]
     exprs.append(pl.all_horizontal(missing_all).alias("_blank"))
-    plan = Plan(columns, exprs, slow, broken)
-    plan.exprs = exprs
-    plan.flags = flags
-    _PLANS[id(schema)] = (schema, plan)
+    plan = Plan(columns, exprs, slow, broken, flags, [c.name for c in columns if c.name in keyed])
+    _PLANS[cache] = (schema, plan)
     return plan
 
 
-def _columns(schema: dict) -> list[Column]:
-    return _plan(schema).columns
+def _referenced(schemas: SchemaSet, name: str) -> set[str]:
+    """Return the fields of table `name` that foreign keys (its own included) refer to."""
+    found = set()
+    for other, schema in schemas.tables.items():
+        for fk in schema.get("foreignKeys", []):
+            if (fk["reference"]["resource"] or other) == name:
+                fields = fk["reference"]["fields"]
+                found |= set(fields if isinstance(fields, list) else [fields])
+    return found
 
 
 @dataclass
@@ -274,9 +295,9 @@ class Checked:
     found: list[tuple]  # (row index, kind, position, order, Finding arguments)
 
 
-def _check_table(frame: pl.DataFrame, schema: dict) -> Checked:
+def _check_table(frame: pl.DataFrame, schema: dict, referenced: set[str] = frozenset()) -> Checked:
     """Check every cell of a table, in one pass of expressions; read one by one only the cells that need it."""
-    plan = _plan(schema)
+    plan = _plan(schema, referenced)
     result = frame.lazy().with_row_index("_i").select("_i", *plan.exprs).with_columns(
         pl.any_horizontal(*plan.flags, "_blank").alias("_any")).collect()
     found: list[tuple] = []
@@ -290,9 +311,10 @@ def _check_table(frame: pl.DataFrame, schema: dict) -> Checked:
             if c.index in plan.slow and row[plan.slow[c.index]]:
                 cell = frame[c.name][i]
                 value, notes = c.read(cell)
-                indexes, values = late.setdefault(c.name, ([], []))
-                indexes.append(i)
-                values.append(_key_text(value))
+                if c.name in plan.keyed:
+                    indexes, values = late.setdefault(c.name, ([], []))
+                    indexes.append(i)
+                    values.append(_key_text(value))
                 found.extend((i, CELL, c.index, order, (kind, c.name, cell, note))
                              for order, (kind, note) in enumerate(notes))
                 continue
@@ -300,7 +322,7 @@ def _check_table(frame: pl.DataFrame, schema: dict) -> Checked:
                 if row[flag]:
                     found.append((i, CELL, c.index, order,
                                   ("constraint-error", c.name, frame[c.name][i], c.note(name))))
-    keys = result.select(c.name for c in plan.columns)
+    keys = result.select(plan.keyed)
     if late:
         keys = keys.with_columns(keys[name].scatter(indexes, pl.Series(values, dtype=pl.String))
                                  for name, (indexes, values) in late.items())
@@ -387,7 +409,8 @@ def check_support(schemas: SchemaSet) -> None:
 
 def findings(frames: dict[str, pl.DataFrame], schemas: SchemaSet) -> dict[str, list[Finding]]:
     """Return each table's findings in Frictionless' order, at most LIMIT_ERRORS per table."""
-    checked = {name: _check_table(frame, schemas.tables[name]) for name, frame in frames.items()}
+    checked = {name: _check_table(frame, schemas.tables[name], _referenced(schemas, name))
+               for name, frame in frames.items()}
     result = {}
     for name, table in checked.items():
         schema = schemas.tables[name]

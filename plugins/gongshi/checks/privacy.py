@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 
 import polars as pl
@@ -61,6 +62,25 @@ _RUN_10 = r"[0-9](?:[ \-]?[0-9]){9}"
 _BANK_WORD = "(?i)" + BANK_WORDS.pattern
 
 
+def _inert(c: str) -> bool:
+    """True for a character that folding leaves as characters that cannot start, join or break a run of digits."""
+    folded = unicodedata.normalize("NFKC", c)
+    return (unicodedata.combining(c) == 0 and bool(folded) and c not in "—－‐‑"
+            and not any(ch.isascii() and (ch.isalnum() or ch in " -") or "\u4e00" <= ch <= "\u9fff" for ch in folded))
+
+
+# Text of only these characters (ASCII, common Chinese, and punctuation that folds to nothing that matters here)
+# holds the same runs of digits and bank words folded or not, so only other text is folded before it is searched.
+_PLAIN_TEXT = "^[\\x00-\\x7f\\u4e00-\\u9fff" + "".join(
+    f"\\u{{{ord(c):x}}}" for block in ((0xa0, 0x100), (0x2000, 0x2070), (0x2190, 0x2400), (0x3000, 0x3040),
+                                         (0xff00, 0xfff0))
+    for c in map(chr, range(*block)) if _inert(c)) + "]*$"
+
+
+def _suspect(text: pl.Expr) -> pl.Expr:
+    return text.str.contains(_RUN_11) | (text.str.contains(_RUN_10) & text.str.contains(_BANK_WORD))
+
+
 def frame_privacy_problems(frame: pl.DataFrame, fields: list[dict], path: str) -> Iterator[Problem]:
     """Yield what `privacy_problems` yields for a table read in the standard shape (header = field names).
 
@@ -74,21 +94,19 @@ def frame_privacy_problems(frame: pl.DataFrame, fields: list[dict], path: str) -
         return
     # Free-text cells are scanned in pairs too; a number in any pair is a run in the row's free text joined up.
     # Other scanned cells are joined with a bar, which no run crosses.
-    texts = [pl.concat_str([pl.col(f["name"]) for f in group], separator=separator)
-             .str.normalize("NFKC").str.replace_all("[—－‐‑]", "-").alias(f"_t{n}")
-             for n, (group, separator) in enumerate(((
-                 [f for f in scanned if _is_free_text(f)], ""), ([f for f in scanned if not _is_free_text(f)], "|")))
-             if group]
-    suspect = [pl.col(t.meta.output_name()).str.contains(_RUN_11) for t in texts]
-    suspect += [pl.col(t.meta.output_name()).str.contains(_RUN_10)
-                & pl.col(t.meta.output_name()).str.contains(_BANK_WORD) for t in texts]
-    for f in scanned:
-        if f.get("maskedName"):
-            name = pl.col(f["name"])
-            suspect.append((name != "") & ~name.str.contains(f"^(?:{MASKED_NAME.pattern})$"))
-    rows = (frame.lazy().with_row_index("_i").with_columns(texts).filter(pl.any_horizontal(suspect))
-            .select("_i", *names).collect())
-    for values in rows.iter_rows():
+    groups = [([f for f in scanned if _is_free_text(f)], ""), ([f for f in scanned if not _is_free_text(f)], "|")]
+    texts = [pl.concat_str([pl.col(f["name"]) for f in group], separator=separator).alias(f"_t{n}")
+             for n, (group, separator) in enumerate(groups) if group]
+    columns = [t.meta.output_name() for t in texts]
+    masked = [(pl.col(f["name"]) != "") & ~pl.col(f["name"]).str.contains(f"^(?:{MASKED_NAME.pattern})$")
+              for f in scanned if f.get("maskedName")]
+    plain = pl.all_horizontal(pl.col(c).str.contains(_PLAIN_TEXT) for c in columns)
+    candidates = (frame.lazy().with_row_index("_i").with_columns(texts).with_columns(plain.alias("_plain"))
+                  .filter(pl.any_horizontal(*masked, ~pl.col("_plain"), *(_suspect(pl.col(c)) for c in columns)))
+                  .with_columns(pl.col(c).str.normalize("NFKC").str.replace_all("[—－‐‑]", "-") for c in columns)
+                  .filter(pl.any_horizontal(*masked, *(_suspect(pl.col(c)) for c in columns)))
+                  .select("_i", *names).collect())
+    for values in candidates.iter_rows():
         yield from _row_problems(values[0] + 2, list(values[1:]), names, names, specs, path)
 
 
