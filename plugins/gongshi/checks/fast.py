@@ -359,16 +359,16 @@ def _integrity(name: str, schema: dict, checked: dict[str, Checked]) -> list[tup
             multi.append((order, fields, ref_fields, source, note))
             continue
         col = pl.col(fields[0])
-        lookup = checked[source].keys[ref_fields[0]].drop_nulls().implode()
+        lookup = checked[source].keys[ref_fields[0]].implode()  # a null there matches nothing: nulls are skipped
         exprs.append((col.is_not_null() & ~col.is_in(lookup)).alias(f"f{order}"))
         kinds.append(("foreign", order, (fields[0], note)))
     found: list[tuple] = []
     if exprs:
-        result = keys.with_row_index("_i").with_columns(exprs)
         flags = [pl.col(f"u{index}").is_not_null() for kind, index, _ in kinds if kind == "unique"]
         flags += [pl.col("p_empty") | pl.col("p_prev").is_not_null()] if primary else []
         flags += [pl.col(f"f{order}") for kind, order, _ in kinds if kind == "foreign"]
-        for r in result.filter(pl.any_horizontal(flags)).iter_rows(named=True):
+        flagged = keys.lazy().with_row_index("_i").with_columns(exprs).filter(pl.any_horizontal(flags)).collect()
+        for r in flagged.iter_rows(named=True):
             i = r["_i"]
             for kind, index, extra in kinds:
                 if kind == "unique" and r[f"u{index}"] is not None:
@@ -381,7 +381,8 @@ def _integrity(name: str, schema: dict, checked: dict[str, Checked]) -> list[tup
                     found.append((i, PRIMARY, 0, 0, ("primary-key", None, None,
                                                      f"the same as in the row at position {r['p_prev'] + 2}")))
                 elif kind == "foreign" and r[f"f{index}"]:
-                    found.append((i, FOREIGN, index, 0, ("foreign-key", None, None, extra[1][0] + r[extra[0]] + extra[1][1])))
+                    found.append((i, FOREIGN, index, 0,
+                                  ("foreign-key", None, None, extra[1][0] + r[extra[0]] + extra[1][1])))
     for order, fields, ref_fields, source, note in multi:
         ref = checked[source].keys
         lookup = {t for t in ref.select(ref_fields).iter_rows() if set(t) != {None}}
