@@ -51,21 +51,21 @@ class UnsupportedSchema(ValueError):
 def _read_integer(cell: str):
     try:
         return int(cell.strip())
-    except Exception:  # noqa: BLE001 - Frictionless reads any failure as "not an integer"
+    except Exception:  # Frictionless reads any failure as "not of this type"
         return None
 
 
 def _read_number(cell: str):
     try:
         return Decimal(cell.strip())
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
 
 
 def _read_date(cell: str):
     try:
         return dt.datetime.strptime(cell, "%Y-%m-%d").date()
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
 
 
