@@ -202,7 +202,7 @@ def test_every_odd_value_in_every_column_checked_the_same(tmp_path):
     assert_same_reading(folder)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=edits)
 def test_mutated_package_checked_the_same(tmp_path_factory, changes):
     tables = {name: [list(r) for r in rows] for name, rows in BASE.items()}
