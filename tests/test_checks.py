@@ -132,3 +132,13 @@ def test_clerk_guide_explains_every_code():
     guide = (ROOT / "content" / "pages" / "clerk-guide.md").read_text(encoding="utf-8")
     codes = {code for cases in DEFECT_CASES.values() for code, *_ in cases}
     assert not [code for code in sorted(codes) if f"`{code}`" not in guide]
+
+
+def test_counties_checked_in_parallel_report_what_each_check_reports(tmp_path):
+    from gongshi.counties import check_counties
+
+    folders = [package_with_defect("negative-amount", tmp_path / "519902"), package_with_defect("extra-cell", tmp_path / "b")]
+    reports = check_counties(folders, SETTINGS, workers=2)
+    assert [r.folder for r in reports] == folders
+    assert [r.problems for r in reports] == [check_county(f, SETTINGS).problems for f in folders]
+    assert reports[0].rows == sum(len(p.read_text(encoding="utf-8").splitlines()) - 1 for p in folders[0].glob("*.csv"))

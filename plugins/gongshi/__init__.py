@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from pelican import signals
-
-from .filters import FILTERS
-from .generators import GongshiGenerator
-from .jinja_ext import FoldGettext
+# Pelican and the page generators are imported when Pelican registers the plugin, not by the command line and
+# the checks, which need neither.
 
 
 def get_generators(pelican):
+    from .generators import GongshiGenerator
+
     return GongshiGenerator
 
 
 def prepare_environment(generator) -> None:
     """Escape every value by default, install gettext and our filters, in every generator's templates."""
+    from .filters import FILTERS
+    from .jinja_ext import FoldGettext
+
     env = generator.env
     env.autoescape = True
     # Templates do not change during a build; a rebuild (invoke serve) makes new generators anyway.
@@ -28,5 +30,7 @@ def prepare_environment(generator) -> None:
 
 
 def register() -> None:
+    from pelican import signals
+
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(prepare_environment)

@@ -51,11 +51,11 @@ def _settings(province: Path) -> dict:
 def validate_gongshi(province: Path) -> dict:
     return _stage(f"""
         from pathlib import Path
-        from gongshi.pipeline import check_county, find_packages
+        from gongshi.counties import check_counties, find_packages
         from gongshi.settings import Settings
-        checks = [check_county(f, Settings()) for f in find_packages(Path({str(province / "data")!r}))]
-        result["rows"] = sum(len(t) for c in checks for t in (c.tables or {{}}).values())
-        result["errors"] = sum(len(c.errors) for c in checks)
+        reports = check_counties(find_packages(Path({str(province / "data")!r})), Settings())
+        result["rows"] = sum(r.rows for r in reports)
+        result["errors"] = sum(1 for r in reports for p in r.problems if p.is_error)
     """)
 
 

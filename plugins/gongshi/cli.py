@@ -13,9 +13,10 @@ import click
 from . import problems as report
 from . import sshsig
 from .bundle import UnsafeArchive, extract
+from .counties import check_counties, find_packages
 from .descriptor import DESCRIPTOR, build_descriptor, write_descriptor
 from .history import LOG, LogError, chain_problems, read_log, release, verify_history
-from .pipeline import check_county, find_packages
+from .pipeline import check_county
 from .schemas import OPTIONAL_RESOURCES, load_schemas
 from .settings import Settings, SettingsError, from_dict
 from .verify import ALLOWED_SIGNERS, SIGNATURE, load_trust, sign_file, sign_package, verify_package
@@ -87,7 +88,7 @@ def validate(paths: tuple[str, ...], fmt: str, settings_file: str | None, min_no
                 f"{path} 不是数据包文件夹（没有 {DESCRIPTOR}），其中也没有数据包。\n"
                 f"{path} is not a package folder (no {DESCRIPTOR}) and holds none.")
         folders.extend(found)
-    checks = [check_county(folder, settings) for folder in folders]
+    checks = check_counties(folders, settings)
     found = [p for c in checks for p in c.problems]
     if not _machine_output(found, fmt):
         for check in checks:

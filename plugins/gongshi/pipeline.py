@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .checks.privacy import privacy_problems
-from .checks.rules import date_rules, money_rules, region_rules
-from .checks.schema import schema_problems
+from .checks.fast import fast_schema_problems
+from .checks.privacy import frame_privacy_problems, privacy_problems
+from .checks.rules import RULE_FIELDS, date_rules, money_rules, region_rules
+from .counties import find_packages  # noqa: F401 - where the build and the commands have found it
 from .descriptor import DESCRIPTOR
 from .history import verify_history
 from .load import CountyPackage, open_package
@@ -16,7 +16,7 @@ from .problems import WARNING, Problem, error, sort_key
 from .repair import Normalized, normalize
 from .schemas import ALL_RESOURCES, OPTIONAL_RESOURCES, RESOURCES, load_schemas
 from .settings import Settings
-from .tables import read_records
+from .tables import frame_records
 from .verify import Trust, verify_package
 
 TrustState = tuple[Trust | None, list[Problem]]
@@ -29,10 +29,23 @@ class CountyCheck:
     folder: Path
     package: CountyPackage | None
     problems: list[Problem] = field(default_factory=list)
-    tables: dict[str, list[dict]] | None = None
     # False when signature problems were let through for a local preview (allow_unsigned).
     verified: bool = True
     normalized: dict[str, Normalized] = field(default_factory=dict)
+    # The field lists of the tables, when every required table could be read.
+    readable: dict[str, list[dict]] | None = None
+    _tables: dict[str, list[dict]] | None = field(default=None, repr=False)
+
+    @property
+    def tables(self) -> dict[str, list[dict]] | None:
+        """Every table as typed records (None when a required table could not be read), built when first asked for."""
+        if self._tables is None and self.readable is not None:
+            tables = {name: frame_records(self.normalized[name].frame, fields, self.normalized[name].rows)
+                      for name, fields in self.readable.items()}
+            for name in OPTIONAL_RESOURCES:
+                tables.setdefault(name, [])
+            self._tables = tables
+        return self._tables
 
     @property
     def errors(self) -> list[Problem]:
@@ -40,7 +53,7 @@ class CountyCheck:
 
     @property
     def publishable(self) -> bool:
-        return self.package is not None and self.tables is not None and not self.errors
+        return self.package is not None and self.readable is not None and not self.errors
 
     @property
     def county(self) -> str:
@@ -68,31 +81,31 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
         problems.extend(refusals)
     tables = read_tables(package, settings, problems)
     result.normalized = tables
-    readable = {name: n for name, n in tables.items() if n.text is not None}
+    readable = {name: n for name, n in tables.items() if n.frame is not None}
     checked: list[Problem] = []  # problems of the checks after reading, which must not repeat the reader's
-    with tempfile.TemporaryDirectory(prefix="gongshi-") as tmp:
-        for name, table in readable.items():
-            Path(tmp, f"{name}.csv").write_text(table.text, encoding="utf-8")
-        present = [name for name in ALL_RESOURCES if name in readable]
-        by_path = {package.display_path(name): readable[name] for name in present}
-        for problem in schema_problems(Path(tmp), present, package.display_path, schemas):
-            table = by_path.get(problem.path)
-            if table is not None:
-                problem = replace(problem, row=table.spreadsheet_row(problem.row))
-            checked.append(problem)
+    frames = {name: readable[name].frame for name in ALL_RESOURCES if name in readable}
+    by_path = {package.display_path(name): table for name, table in readable.items()}
+    for problem in fast_schema_problems(frames, package.display_path, schemas):
+        table = by_path.get(problem.path)
+        if table is not None:
+            problem = replace(problem, row=table.spreadsheet_row(problem.row))
+        checked.append(problem)
     for name, table in tables.items():
-        if table.original is not None:
+        if table.plain:
+            checked.extend(frame_privacy_problems(table.frame, schemas.fields(name), package.display_path(name)))
+        elif table.original is not None:
             checked.extend(privacy_problems(table.original, schemas.fields(name), package.display_path(name)))
     if all(name in readable for name in RESOURCES):
-        records = {name: read_records(readable[name].text, schemas.fields(name), readable[name].rows)
-                   for name in ALL_RESOURCES if name in readable}
-        for name in OPTIONAL_RESOURCES:
-            records.setdefault(name, [])
+        # The rules read a few columns of each table; the whole records are built only when asked for.
+        records = {name: frame_records(readable[name].frame,
+                                       [f for f in schemas.fields(name) if f["name"] in RULE_FIELDS[name]],
+                                       readable[name].rows)
+                   for name in RULE_FIELDS}
         path = package.display_path
         checked.extend(region_rules(records, path, package.county))
         checked.extend(money_rules(records, path))
         checked.extend(date_rules(records, path, settings.min_notice_days))
-        result.tables = records
+        result.readable = {name: schemas.fields(name) for name in ALL_RESOURCES if name in readable}
     problems.extend(_not_reported_yet(checked, tables, package))
     problems.sort(key=sort_key)
     return result
@@ -123,14 +136,3 @@ def read_tables(package: CountyPackage, settings: Settings, problems: list[Probl
         problems.extend(table.problems)
         tables[name] = table
     return tables
-
-
-def find_packages(path: str | Path) -> list[Path]:
-    """Return path itself if it is a package, else the package folders directly inside it."""
-    path = Path(path)
-    if (path / DESCRIPTOR).is_file():
-        return [path]
-    if not path.is_dir():
-        return []
-    return sorted(p for p in path.iterdir() if p.is_dir() and (p / DESCRIPTOR).is_file())
-

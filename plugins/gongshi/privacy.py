@@ -13,7 +13,7 @@ _NUMBER_RUN = re.compile(r"(?<![0-9])(?:\+?86[ \-]?)?[0-9](?:[ \-]?[0-9])*(?:[ \
 _SEPARATORS = re.compile(r"[ \-+]")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_BANK_WORDS = re.compile(r"(卡号|账号|帐号|账户|帐户|银行卡|开户行|银行|card|account)", re.IGNORECASE)
+BANK_WORDS = re.compile(r"(卡号|账号|帐号|账户|帐户|银行卡|开户行|银行|card|account)", re.IGNORECASE)
 _PRIVATE_FINDINGS = ("id-number", "mobile", "bank-account")
 
 
@@ -78,7 +78,7 @@ def find_private_numbers(text: str) -> Iterator[tuple[str, str]]:
             yield "bank-account", digits
             continue
         before = text[max(0, match.start() - 8):match.start()]
-        if 10 <= len(digits) <= 25 and _BANK_WORDS.search(before):
+        if 10 <= len(digits) <= 25 and BANK_WORDS.search(before):
             yield "bank-account", digits
 
 

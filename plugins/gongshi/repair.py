@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import polars as pl
+
 from .privacy import mask_numbers
 from .problems import Problem, error, warning
 
@@ -54,6 +56,11 @@ class Normalized:
     reported: set[tuple[int, str]] = field(default_factory=set)
     missing_fields: set[str] = field(default_factory=set)
     changed: bool = False
+    # The canonical table as strings, one column per field in schema order ("" for an empty cell).
+    frame: pl.DataFrame | None = None
+    # True when the file was in the standard shape: original cells are the canonical ones, row i of the frame is
+    # spreadsheet row i + 2.
+    plain: bool = False
 
     def spreadsheet_row(self, row: int | None) -> int | None:
         """Map a row of the canonical text back to the row the clerk sees in the spreadsheet."""
@@ -267,10 +274,19 @@ REPAIR_NOTES = {
 }
 
 
-def normalize(path: Path, display: str, resource: str, fields: list[dict], max_rows: int) -> Normalized:
-    """Read one resource file, repair what is certain, and return its canonical text with every problem found."""
+def normalize(path: Path, display: str, resource: str, fields: list[dict], max_rows: int, *,
+              fast: bool = True) -> Normalized:
+    """Read one resource file, repair what is certain, and return its canonical text with every problem found.
+
+    A file in the standard shape (UTF-8, LF line ends, the standard header, no quotes, one cell per field on every
+    row) is read column by column, and only its cells that may need a repair are looked at one by one. Any other
+    file is read row by row. Both ways give the same result (`fast=False` forces the second, for tests).
+    """
     out = Normalized(resource)
-    text = _decode(path.read_bytes(), out, display)
+    data = path.read_bytes()
+    if fast and _read_plain(data, display, fields, max_rows, out):
+        return out
+    text = _decode(data, out, display)
     if text is None:
         return out
     out.original = text
@@ -302,6 +318,7 @@ def normalize(path: Path, display: str, resource: str, fields: list[dict], max_r
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(names)
     trimmed = 0
+    kept: list[list[str]] = []
     for number, cells in enumerate(body, start=2):
         if not any(c.strip() for c in cells):
             out.changed = True
@@ -326,21 +343,10 @@ def normalize(path: Path, display: str, resource: str, fields: list[dict], max_r
         for i, name in mapping.items():
             if i >= len(cells):
                 continue
-            value, note, refusal = _repair_cell(cells[i], specs[name])
-            if refusal:
-                out.reported.add((number, name))
-                out.problems.append(_code_error(refusal, cells[i], display, number, name))
-            elif note:
-                out.changed = True
-                zh, en = REPAIR_NOTES[note]
-                # A 12-digit code is no personal number; other values are quoted with any such number hidden.
-                shown = cells[i] if note == "code" else mask_numbers(cells[i])
-                out.problems.append(warning(
-                    "value-repaired", display, number, name,
-                    f"“{shown[:40]}”已{zh}：{value}。如不对，请直接在表中改正。",
-                    f"{shown[:40]!r} was {en}: {value}."))
-            values[name] = value
-        writer.writerow([values[n] for n in names])
+            values[name] = _repair_into(out, display, number, name, cells[i], specs[name])
+        row = [values[n] for n in names]
+        writer.writerow(row)
+        kept.append(row)
         out.rows.append(number)
     if trimmed:
         out.changed = True
@@ -348,7 +354,128 @@ def normalize(path: Path, display: str, resource: str, fields: list[dict], max_r
                                     f"有 {trimmed} 行在最后多出空单元格，已删除。内容不变。",
                                     f"{trimmed} row(s) had empty cells past the last column; they were removed."))
     out.text = buffer.getvalue()
+    out.frame = pl.DataFrame([pl.Series(name, column, dtype=pl.String)
+                              for name, column in zip(names, zip(*kept, strict=True) if kept else [[]] * len(names),
+                                                      strict=True)])
     return out
+
+
+def _repair_into(out: Normalized, display: str, number: int, name: str, raw: str, spec: dict) -> str:
+    """Repair one cell, recording the repair or the refusal; return the value to use."""
+    value, note, refusal = _repair_cell(raw, spec)
+    if refusal:
+        out.reported.add((number, name))
+        out.problems.append(_code_error(refusal, raw, display, number, name))
+    elif note:
+        out.changed = True
+        zh, en = REPAIR_NOTES[note]
+        # A 12-digit code is no personal number; other values are quoted with any such number hidden.
+        shown = raw if note == "code" else mask_numbers(raw)
+        out.problems.append(warning(
+            "value-repaired", display, number, name,
+            f"“{shown[:40]}”已{zh}：{value}。如不对，请直接在表中改正。",
+            f"{shown[:40]!r} was {en}: {value}."))
+    return value
+
+
+# Characters Python's str.strip() removes: a row of only these and commas is blank.
+SPACES = "".join(chr(c) for c in (*range(0x09, 0x0e), *range(0x1c, 0x21), 0x85, 0xa0, 0x1680, *range(0x2000, 0x200b),
+                                   0x2028, 0x2029, 0x202f, 0x205f, 0x3000))
+_NOT_BLANK = "[^," + "".join(f"\\u{{{ord(c):x}}}" for c in SPACES) + "]"
+_POINT_ZERO = r"^[0-9]+\.0+$"
+_SCIENTIFIC_CODE = r"^[0-9](\.[0-9]+)?[eE]\+?[0-9]+$"
+
+
+def _unchanged(spec: dict) -> pl.Expr | None:
+    """Return an expression true for the cells of a field `_repair_cell` certainly leaves as they are (None: all)."""
+    col = pl.col(spec["name"])
+    kind = spec.get("type", "string")
+    constraints = spec.get("constraints", {})
+    empty = col == ""
+    if kind == "number":
+        return empty | col.str.contains(r"^-?(0|[1-9][0-9]*)\.[0-9]{2,}$")
+    if kind == "integer":
+        return empty | col.str.contains(r"^(0|-?[1-9][0-9]*)$")
+    if kind == "date":
+        # A valid date is written back the same; an invalid one is left for the schema check to report.
+        return empty | col.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    if "enum" in constraints:
+        return empty | col.is_in([v for v in constraints["enum"] if isinstance(v, str)])
+    if "pattern" in constraints:
+        plain = col.str.contains(r"^[\x21-\x7e]+$") & ~col.str.contains(_POINT_ZERO) & \
+            ~col.str.contains(_SCIENTIFIC_CODE)
+        if constraints["pattern"] == CODE12:
+            plain = plain & ~(col.str.contains(r"^[0-9]*$") & (col.str.len_chars() < 12))
+        return empty | plain
+    return None
+
+
+_CHECKS: dict[int, tuple[list[dict], dict[str, pl.Expr]]] = {}
+
+
+def _doubt_checks(fields: list[dict]) -> dict[str, pl.Expr]:
+    """Return field name → `_unchanged` expression of the fields that have one (built once per schema)."""
+    cached = _CHECKS.get(id(fields))
+    if cached is None or cached[0] is not fields:
+        checks = {f["name"]: expr for f in fields if (expr := _unchanged(f)) is not None}
+        cached = _CHECKS[id(fields)] = (fields, checks)
+    return cached[1]
+
+
+def _read_plain(data: bytes, display: str, fields: list[dict], max_rows: int, out: Normalized) -> bool:
+    """Read a file in the standard shape column by column into `out`; return False (out untouched) for any other."""
+    if data.startswith(b"\xef\xbb\xbf") or any(c in data for c in (b"\r", b'"', b"\x00")):
+        return False
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    names = [f["name"] for f in fields]
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    if len(names) < 2 or not lines or lines[0] != ",".join(names) or len(lines) - 1 > max_rows:
+        return False
+    body = pl.DataFrame({"line": pl.Series(lines[1:], dtype=pl.String)})
+    line = pl.col("line")
+    shaped = (line.str.count_matches(",", literal=True) == len(names) - 1).all() & \
+        line.str.contains(_NOT_BLANK).all()
+    if len(body) and not body.select(shaped).item():
+        return False
+    if len(body):
+        frame = body.select(line.str.split_exact(",", len(names) - 1).struct.rename_fields(names)).unnest("line")
+    else:
+        frame = pl.DataFrame([pl.Series(name, [], dtype=pl.String) for name in names])
+    specs = {f["name"]: f for f in fields}
+    checks = _doubt_checks(fields)
+    repaired: dict[str, dict[int, str]] = {}
+    if checks and len(frame):
+        doubts = [(~expr).alias(f"_d{n}") for n, (name, expr) in enumerate(checks.items())]
+        flagged = frame.lazy().with_row_index("_i").with_columns(doubts).filter(
+            pl.any_horizontal(d.meta.output_name() for d in doubts)).collect()
+        # Row by row, in the order the careful reading reports them.
+        for row in flagged.iter_rows(named=True):
+            i = row["_i"]
+            for n, name in enumerate(checks):
+                if row[f"_d{n}"]:
+                    value = _repair_into(out, display, i + 2, name, row[name], specs[name])
+                    if value != row[name]:
+                        repaired.setdefault(name, {})[i] = value
+    for name, values in repaired.items():
+        frame = frame.with_columns(frame[name].scatter(list(values), list(values.values())))
+    out.original = text
+    out.frame = frame
+    out.plain = True
+    out.rows = list(range(2, len(frame) + 2))
+    if repaired:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(frame.iter_rows())
+        out.text = buffer.getvalue()
+    else:
+        out.text = text if text.endswith("\n") else text + "\n"
+    return True
 
 
 def _code_error(reason: str, value: str, path: str, row: int, name: str) -> Problem:

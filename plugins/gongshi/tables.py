@@ -8,6 +8,8 @@ import io
 import re
 from decimal import Decimal, InvalidOperation
 
+import polars as pl
+
 ROW = "_row"  # the spreadsheet row number of a record: the header is row 1
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -49,6 +51,38 @@ def read_records(text: str, fields: list[dict], rows: list[int]) -> list[dict]:
                 record[name] = parse_value(cells[i], types[name])
         record[ROW] = number
         records.append(record)
+    return records
+
+
+def frame_records(frame: pl.DataFrame, fields: list[dict], rows: list[int]) -> list[dict]:
+    """Return what `read_records` returns, from a table's canonical frame (one string column per field)."""
+    typed, odd, numbers = [], [], []
+    for f in fields:
+        name, type_ = f["name"], f.get("type", "string")
+        col = pl.col(name)
+        if type_ == "integer":
+            plain = col.str.contains(r"^-?[0-9]{1,18}$")
+            typed.append(pl.when(plain).then(col.cast(pl.Int64, strict=False)).alias(name))
+        elif type_ == "date":
+            plain = col.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$") & ~col.str.starts_with("0000")
+            typed.append(pl.when(plain).then(col.str.to_date("%Y-%m-%d", strict=False)).alias(name))
+        else:
+            typed.append(pl.when(col != "").then(col).alias(name))
+            numbers += [name] if type_ == "number" else []
+            continue
+        odd.append(~plain & (col != ""))
+    table = frame.select(*typed, pl.Series(ROW, rows, dtype=pl.Int64))
+    records = list(table.iter_rows(named=True))
+    for name in numbers:
+        for record in records:
+            if record[name] is not None:
+                record[name] = parse_value(record[name], "number")
+    if odd:
+        types = {f["name"]: f.get("type", "string") for f in fields}
+        for i in frame.select(pl.any_horizontal(odd).arg_true()).to_series().to_list():
+            for name, type_ in types.items():
+                if type_ in ("integer", "date") and records[i][name] is None:
+                    records[i][name] = parse_value(frame[name][i], type_)
     return records
 
 

@@ -11,6 +11,15 @@ from ..problems import Problem, error, warning
 from ..tables import ROW
 
 Tables = dict[str, list[dict]]
+# The columns each rule reads: the rules are given records of these columns only (and the row number).
+RULE_FIELDS = {
+    "regions": ("code", "name", "level", "parent_code"),
+    "allocations": ("allocation_id", "amount"),
+    "projects": ("project_id", "start_date", "end_date", "budget", "status"),
+    "project_funds": ("project_id", "allocation_id", "amount"),
+    "acceptances": ("project_id", "accepted_on"),
+    "notices": ("notice_id", "start_date", "end_date"),
+}
 
 
 def money_rules(tables: Tables, path) -> Iterator[Problem]:

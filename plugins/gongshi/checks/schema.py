@@ -1,13 +1,16 @@
-"""Validate a package with Frictionless against the shared schemas; translate its errors into ours."""
+"""Translate Table Schema errors into ours; validate a package with Frictionless, the reference for what they mean.
+
+Both engines report through `translate`: Frictionless' own errors (`schema_problems`, kept as the reference) and the
+`Finding`s of the column engine in `checks/fast.py`, which carry the same type, row, field, cell and note.
+"""
 
 from __future__ import annotations
 
 import ast
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-
-from frictionless import Package, system
 
 from ..privacy import mask_numbers
 from ..problems import Problem, error
@@ -22,6 +25,18 @@ TYPE_HINTS = {
     "number": ("数字，不带千分位逗号、单位和空格，如 125000.00", "a plain number without separators or units, such as 125000.00"),
     "date": ("日期，格式为 年-月-日，如 2025-07-04", "a date as YYYY-MM-DD, such as 2025-07-04"),
 }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One error in Frictionless' terms: its type, canonical row number, field, cell text and note."""
+
+    type: str
+    row_number: int | None = None
+    field_name: str | None = None
+    cell: str | None = None
+    note: str = ""
+    message: str = ""
 
 
 def _shown(cell: object) -> str:
@@ -182,6 +197,8 @@ def schema_problems(folder: Path, present: list[str], display, schemas: SchemaSe
         resources.append({"name": name, "path": f"{name}.csv", "schema": schema, "format": "csv", "encoding": "utf-8"})
     if not resources:
         return
+    from frictionless import Package, system
+
     with system.use_context(trusted=False):
         frictionless_package = Package({"name": "county", "resources": resources}, basepath=str(folder))
         report = frictionless_package.validate(limit_errors=LIMIT_ERRORS)
