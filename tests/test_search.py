@@ -12,14 +12,11 @@ from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import sync_playwright
 
 from gongshi.search import index_county, write_search_manifest
 
 from conftest import GOOD, ROOT, build_site
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 PREFIX = "/gongshi"  # the site is served under a sub-path, as a province may do
 PAGES = {"home": "", "county": "519901/", "township": "519901/place/519901100000/",
          "village": "519901/place/519901100201/", "project": "519901/project/XM2025-005/",
@@ -49,14 +46,6 @@ def server(demo_site):
     httpd, url = serve(demo_site)
     yield url
     httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
