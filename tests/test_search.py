@@ -247,3 +247,28 @@ def test_a_county_index_is_rebuilt_alone(province, tmp_path):
     shutil.rmtree(site / "519901" / "pagefind")
     counties = write_search_manifest(site, {"519901": "演示县", "519902": "测试县"})
     assert [c["code"] for c in counties] == ["519902"]
+
+
+def test_with_many_counties_a_search_asks_for_one_before_merging_them_all(demo_site, browser, tmp_path):
+    """A phone is not made to download every county's index by surprise; "all counties" is a choice."""
+    site = tmp_path / "site"
+    shutil.copytree(demo_site, site)
+    page = site / "search" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert 'data-counties="1"' in html
+    page.write_text(html.replace('data-counties="1"', 'data-counties="183"'), encoding="utf-8")
+    httpd, url = serve(site)
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    tab = context.new_page()
+    fetched = []
+    tab.on("request", lambda request: fetched.append(request.url))
+    try:
+        assert search(tab, url, q="道路硬化") == []
+        assert "请先选择县" in status(tab)
+        assert not [u for u in fetched if "pagefind" in u or "indexes.json" in u]
+        results = search(tab, url, q="道路硬化", county="all")
+        assert results and "全省各县" in status(tab)
+        assert any(u.endswith("search/indexes.json") for u in fetched)
+    finally:
+        context.close()
+        httpd.shutdown()
