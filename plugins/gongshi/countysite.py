@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import shutil
+import subprocess
 import time
 import traceback
 from dataclasses import asdict, dataclass, field, replace
@@ -32,7 +33,7 @@ from .downloads import (
 )
 from .history import LOG, county_history, read_log
 from .model import County, Rejection, build_county
-from .pipeline import CountyCheck, check_county
+from .pipeline import check_county
 from .schemas import load_schemas
 from .search import SearchIndexError, index_county
 from .settings import Settings
@@ -192,31 +193,30 @@ class CountySite:
 
     # --- building ---------------------------------------------------------------------------------------------------
 
-    def build(self, folder: Path, key: str) -> tuple[CountySummary | None, list[CountyCheck]]:
-        """Build one county; never raises. Returns its summary (None when nothing can be published) and rejections."""
+    def build(self, folder: Path, key: str) -> CountySummary | None:
+        """Build one county; never raises. Returns its summary, None when nothing of it can be published."""
         try:
             return self._build(Path(folder), key)
         except Exception:  # a bug must not take the other counties down; the county keeps what it had
             logger.error("gongshi: county %s could not be built; its pages stay as they were:\n%s", Path(folder).name,
                          traceback.format_exc())
-            return None, []
+            return None
 
-    def _build(self, folder: Path, key: str) -> tuple[CountySummary | None, list[CountyCheck]]:
+    def _build(self, folder: Path, key: str) -> CountySummary | None:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         check = check_county(folder, self.gongshi, self.trust)
         for problem in check.problems:
             log = logger.error if problem.is_error else logger.warning
             log("gongshi: %s:%s %s %s", problem.path, problem.row or "", problem.code, problem.message_en)
-        rejected, rejection, problems = [], None, []
+        rejection, problems = None, []
         if not check.publishable:
             errors, _ = report.count(check.problems)
-            rejected.append(check)
             fallback = self._last_good(check.county)
             if fallback is None:
                 logger.error("gongshi: county %s not published: %d error(s); run gongshi validate %s",
                              check.county, errors, folder)
-                return None, rejected
+                return None
             logger.error("gongshi: county %s: latest submission rejected (%d error(s)); publishing its last good "
                          "version %d", check.county, errors, fallback[1].seq)
             # File names only: the report is public and must not show where the build ran.
@@ -253,7 +253,7 @@ class CountySite:
                                    encoding="utf-8")
         self._swap(built, self.output / county.code)
         shutil.rmtree(staging, ignore_errors=True)
-        return summary, rejected
+        return summary
 
     def _last_good(self, county: str):
         """Return (check, log entry) of the newest archived version of the county that passes every check."""
@@ -337,8 +337,6 @@ class CountySite:
 
 def submitted_on(folder: Path) -> dt.date:
     """Return the day of the county's latest submission: its last git commit, else its newest file."""
-    import subprocess
-
     try:
         day = subprocess.run(["git", "log", "-1", "--format=%cs", "--", "."], cwd=folder, capture_output=True,
                              text=True, timeout=30).stdout.strip()

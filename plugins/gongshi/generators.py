@@ -79,7 +79,7 @@ class GongshiGenerator(Generator):
                 jobs.append((folder, key))
         self.timings = {"reused": len(summaries), "built": len(jobs), "start": time.perf_counter() - started}
         started = time.perf_counter()
-        for summary, _rejected in self._run(jobs):
+        for summary in self._run(jobs):
             if summary is not None:
                 summaries[summary.code] = summary
         shutil.rmtree(output / STAGING, ignore_errors=True)

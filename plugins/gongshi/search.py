@@ -75,7 +75,7 @@ def index_county(county_dir: Path, timeout: float = 1800) -> CountyIndex:
                                f"{(result.stderr or result.stdout).strip()[-2000:]}")
     for name in UNUSED:
         (fresh / name).unlink(missing_ok=True)
-    pages = sum(language["page_count"] for language in json.loads(entry.read_text("utf-8"))["languages"].values())
+    pages = _page_count(entry)
     bundle = county_dir / BUNDLE
     if bundle.exists():
         bundle.rename(stale)
@@ -83,6 +83,11 @@ def index_county(county_dir: Path, timeout: float = 1800) -> CountyIndex:
     shutil.rmtree(stale, ignore_errors=True)
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
     return CountyIndex(county_dir.name, pages, size, time.perf_counter() - started)
+
+
+def _page_count(entry: Path) -> int:
+    """The pages an index holds, from its pagefind-entry.json."""
+    return sum(language["page_count"] for language in json.loads(entry.read_text("utf-8"))["languages"].values())
 
 
 def write_search_manifest(output: Path, names: dict[str, str]) -> list[dict]:
@@ -97,8 +102,7 @@ def write_search_manifest(output: Path, names: dict[str, str]) -> list[dict]:
         entry = output / code / BUNDLE / "pagefind-entry.json"
         if not entry.is_file():
             continue
-        pages = sum(lang["page_count"] for lang in json.loads(entry.read_text("utf-8"))["languages"].values())
-        counties.append({"code": code, "name": name, "bundle": f"{code}/{BUNDLE}/", "pages": pages})
+        counties.append({"code": code, "name": name, "bundle": f"{code}/{BUNDLE}/", "pages": _page_count(entry)})
     path = output / MANIFEST
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"counties": counties}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
