@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -129,6 +130,20 @@ def test_chinese_typed_without_spaces_finds_its_pages(server, phone, query, expe
         assert expect in results[0]["title"] or any(expect in r["title"] for r in results[:5]), results[:5]
     for r in results:
         assert r["href"].startswith(server + "519901/"), r["href"]  # right county, right sub-path
+
+
+# Whole names that Chromium cuts into words differently from the indexer (茶园 + 村 against 茶园村): as words alone
+# they found only a notice that lists the project, not the project's own page.
+@pytest.mark.parametrize("name, project", [
+    ("茶园村茶叶种植基地建设项目", "XM2025-025"),
+    ("堰塘村通组道路硬化工程", "XM2026-064"),
+    ("双河镇雨露计划职业教育补助项目", "XM2025-040"),
+])
+def test_a_whole_name_typed_without_spaces_finds_its_own_page(server, phone, name, project):
+    results = search(phone, server, q=name, county="519901")
+    assert server + f"519901/project/{project}/" in [r["href"] for r in results[:3]], results[:3]
+    excerpts = phone.locator(".search-excerpt").all_inner_texts()
+    assert excerpts and not any(re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", e) for e in excerpts), excerpts
 
 
 def test_a_project_id_leads_to_its_page(server, phone):

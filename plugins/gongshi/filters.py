@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from .money import wan, yuan
 from .schemas import load_schemas
@@ -35,6 +36,18 @@ def tel(phone: str | None) -> str:
     return "tel:" + "".join(c for c in (phone or "") if c.isdigit() or c == "+")
 
 
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def han_chars(text: str) -> str:
+    """Space out the Chinese characters of a text, leaving other words whole: 红星村 2025 → 红 星 村 2025.
+
+    Search indexes a page's name this way as well as in words. The browser and the indexer cut Chinese text into
+    words differently (新华村 may be one word to one and 新华 + 村 to the other), so a query that is cut into
+    single characters still finds every page whose name contains it."""
+    return " ".join(HAN.sub(lambda m: f" {m.group()} ", text or "").split())
+
+
 FILTERS = {
     "yuan": yuan,
     "wan": wan,
@@ -43,4 +56,5 @@ FILTERS = {
     "label": label,
     "field_title": field_title,
     "tel": tel,
+    "han_chars": han_chars,
 }

@@ -96,10 +96,32 @@
     return ready;
   }
 
+  /* The query with its Chinese characters spaced out, as each page's name is also indexed (see han_chars in the
+     build). The browser cuts Chinese into words differently from the indexer, so a name typed whole (新华村通组道路硬化工程)
+     can miss its page when searched as words; searched as characters it cannot. */
+  var HAN = /[\u3400-\u9fff\uf900-\ufaff]/g;
+  function characters(text) {
+    return text.replace(HAN, function (c) { return " " + c + " "; }).replace(/\s+/g, " ").trim();
+  }
+
+  /* Pages found as words come first, then those found only as characters. */
+  function both(instance, typed, spaced, filters) {
+    var first = instance.search(typed, {filters: filters});
+    if (spaced === typed) return first;
+    return Promise.all([first, instance.search(spaced, {filters: filters})]).then(function (r) {
+      var seen = {};
+      var results = r[0].results.slice();
+      results.forEach(function (hit) { seen[hit.id] = true; });
+      r[1].results.forEach(function (hit) { if (!seen[hit.id]) results.push(hit); });
+      var widest = r[1].results.length > r[0].results.length ? r[1] : r[0];
+      return {results: results, filters: widest.filters, totalFilters: widest.totalFilters};
+    });
+  }
+
   function query(instance, text, filters) {
     var terms = words(text);
     var typed = window.Intl && Intl.Segmenter ? text : terms.join(" ");
-    return instance.search(typed, {filters: filters}).then(function (response) {
+    return both(instance, typed, characters(text.normalize ? text.normalize("NFKC") : text), filters).then(function (response) {
       if (response.results.length || terms.length < 2) return {response: response, partial: false};
       // No page has every word: show the pages with some of them, those with more words and rarer words first.
       return Promise.all(terms.map(function (t) { return instance.search(t, {filters: filters}); })).then(function (each) {
@@ -120,17 +142,35 @@
   }
 
   /* Pagefind's excerpt is the page's text, escaped, with <mark> around the words found. It is rebuilt here from
-     text nodes and <mark> elements only, so nothing else from a page can ever become markup. */
+     text nodes and <mark> elements only, so nothing else from a page can ever become markup. Spaces between two
+     Chinese characters are dropped: the spaced-out name indexed for character search reads as the name again. */
   function excerpt(html) {
     var out = document.createElement("span");
     var doc = new DOMParser().parseFromString("<body>" + html, "text/html");
+    var parts = [];
     doc.body.childNodes.forEach(function (node) {
-      if (node.nodeType === 3) out.appendChild(document.createTextNode(node.textContent));
-      else if (node.nodeName === "MARK") {
+      parts.push({text: node.textContent || "", mark: node.nodeName === "MARK"});
+    });
+    var han = /[\u3400-\u9fff\uf900-\ufaff]/;
+    var joined = parts.map(function (p) { return p.text; }).join("");
+    var at = 0;
+    parts.forEach(function (p) {
+      var text = "";
+      for (var i = 0; i < p.text.length; i++, at++) {
+        var c = p.text[i];
+        if (/\s/.test(c)) {
+          var before = joined.slice(0, at).replace(/\s+$/, "").slice(-1);
+          var after = joined.slice(at).replace(/^\s+/, "").charAt(0);
+          if (han.test(before) && han.test(after)) continue;
+        }
+        text += c;
+      }
+      if (!text) return;
+      if (p.mark) {
         var mark = document.createElement("mark");
-        mark.textContent = node.textContent;
+        mark.textContent = text;
         out.appendChild(mark);
-      } else out.appendChild(document.createTextNode(node.textContent || ""));
+      } else out.appendChild(document.createTextNode(text));
     });
     return out;
   }
