@@ -1,7 +1,12 @@
 """Settings for local builds and previews; publishconf.py overrides them for the public site."""
 
+import os
+
 SITENAME = "扶贫资金项目公告公示"
 SITEURL = ""
+# The public address of the site: printed QR codes on wall notices point here for years (publishconf.py publishes
+# there). Set it once, keep it.
+PUBLIC_SITEURL = os.environ.get("GONGSHI_SITEURL", "https://gongshi.example.org")
 AUTHOR = "gongshi"
 PATH = "content"
 OUTPUT_PATH = "output"

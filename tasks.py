@@ -42,6 +42,19 @@ def county(c, code, out=None, settings="publishconf.py"):
     print(f"built {target / code}; copy it to output/{code} and run invoke publish to merge")
 
 
+@task(help={"county": "only this county's PDFs", "only": "only this notice (or project's household list)",
+            "settings": "pelicanconf.py for output/ of a preview, publishconf.py for the public site"})
+def pdf(c, county=None, only=None, settings="pelicanconf.py"):
+    """Render the wall notices' PDFs in output/ that are missing or out of date (after invoke build)."""
+    from pelican.settings import read_settings
+
+    site_url = read_settings(str(ROOT / settings)).get("SITEURL", "")
+    options = f" --county {county}" if county else ""
+    options += f" --only {only}" if only else ""
+    options += f" --site-url {site_url}" if "://" in site_url else ""
+    _run(c, f"{sys.executable} -m gongshi pdf output{options}")
+
+
 @task
 def serve(c, port=8000):
     """Build, then serve output/ on http://127.0.0.1:PORT and rebuild on changes."""

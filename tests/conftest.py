@@ -47,7 +47,9 @@ def project_settings() -> dict:
 def build_site(data: Path, output: Path, **extra) -> subprocess.CompletedProcess:
     """Run a real Pelican build of the site with the county packages in `data` (pelicanconf's GONGSHI + extra)."""
     gongshi = {**project_settings(), "data_path": str(data), "schemas_path": str(ROOT / "schemas"),
-               "keys_path": str(ROOT / "keys"), "today": BUILD_DAY, "index_links": False, **extra}
+               "keys_path": str(ROOT / "keys"), "today": BUILD_DAY, "index_links": False,
+               # PDFs take about a second each: the tests that need them render them (tests/test_print.py).
+               "pdf": False, **extra}
     return subprocess.run(
         [sys.executable, "-m", "pelican", str(ROOT / "content"), "-s", str(ROOT / "pelicanconf.py"),
          "-o", str(output), "-e", f"GONGSHI={json.dumps(gongshi)}"],

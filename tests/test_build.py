@@ -166,7 +166,7 @@ def test_home_lists_counties_and_notices_in_their_period(demo_site):
                if dt.date.fromisoformat(n["start_date"]) <= today <= dt.date.fromisoformat(n["end_date"])}
     assert current, "the demo should have notices in their period on the build day"
     section = soup.find("h2", string="正在公示").find_parent("section")
-    assert {a.get_text(strip=True) for a in section.select("li a")} == current
+    assert {a.get_text(strip=True) for a in section.select("li > a")} == current
 
 
 def without_search_script(path: Path, html: str) -> str:

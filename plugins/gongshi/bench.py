@@ -45,7 +45,7 @@ def _settings(province: Path) -> dict:
     return {"data_path": str(province / "data"), "keys_path": str(province / "keys"),
             "history_path": str(province / "history"), "schemas_path": str(ROOT / "schemas"),
             "province_key_fingerprint": province_fingerprint(province), "allow_unsigned": False,
-            "today": "2026-11-21"}
+            "today": "2026-11-21", "pdf": False}
 
 
 def validate_gongshi(province: Path) -> dict:
@@ -80,6 +80,18 @@ def build_site(province: Path, output: Path, workers: int | None = None) -> dict
         Pelican(settings).run()
     """, env={"GONGSHI_TIMINGS": str(timings)})
     return {**measured, **json.loads(timings.read_text(encoding="utf-8"))}
+
+
+def pdf_sample(site: Path, count: int) -> dict:
+    """Render the PDFs of the first `count` notices of the built site, with both cores."""
+    return _stage(f"""
+        from pathlib import Path
+        from gongshi.printing import pending, render_pdfs
+        jobs = [j for j in pending(Path({str(site)!r})) if j.pdf.startswith("notice/")][:{count}]
+        done = render_pdfs(Path({str(site)!r}), "", only=[Path(j.pdf).stem for j in jobs])
+        result["pdfs"] = done["rendered"]
+        result["fast"] = done["fast_subsetting"]
+    """)
 
 
 def change_one_county(province: Path) -> str:
@@ -155,6 +167,7 @@ def run(province: Path, sample: int = 5000) -> str:
         noop = build_site(copy, work / "site")
         changed = change_one_county(copy)
         one = build_site(copy, work / "site")
+        pdfs = pdf_sample(work / "site", 200)
         articles = pelican_articles(province, work / "peer", sample)
     # Pages are rendered inside the county workers, between checks and downloads: their rendering wall time is
     # the sum of the workers' rendering times shared over the workers.
@@ -170,6 +183,7 @@ def run(province: Path, sample: int = 5000) -> str:
         ("whole build, clean", ours["rows"], build["pages_total"], build["seconds"], build["peak_mb"]),
         ("rebuild, nothing changed", "", noop["pages_built"], noop["seconds"], noop["peak_mb"]),
         (f"rebuild, county {changed} changed", "", one["pages_built"], one["seconds"], one["peak_mb"]),
+        (f"wall-notice PDFs, sample ({workers} workers)", "", pdfs["pdfs"], pdfs["seconds"], pdfs["peak_mb"]),
     ]
     lines = [f"{'stage':52} {'rows':>9} {'pages':>8} {'seconds':>9} {'rows/s':>10} {'pages/s':>9} {'peak MB':>8}"]
     lines += [_row(*row) for row in rows]
@@ -180,5 +194,7 @@ def run(province: Path, sample: int = 5000) -> str:
     lines.append(f"page generation speed vs Pelican articles: {pages_ratio:.2f}x")
     lines.append(f"counties built / reused: clean {build['built']}/{build['reused']}, no-op {noop['built']}/"
                  f"{noop['reused']}, one changed {one['built']}/{one['reused']}")
+    per = pdfs["seconds"] * workers / pdfs["pdfs"] if pdfs["pdfs"] else 0
+    lines.append(f"PDF: {per:.2f} core-seconds per notice (HarfBuzz subsetting: {'yes' if pdfs['fast'] else 'NO'})")
     lines.append(f"machine: {workers} cores; Python {sys.version.split()[0]}")
     return "\n".join(lines)

@@ -401,6 +401,39 @@ def scan(paths: tuple[str, ...], staged: bool, fmt: str) -> None:
     sys.exit(1 if found else 0)
 
 
+@main.command()
+@click.argument("output", type=click.Path(exists=True, file_okay=False), default="output")
+@click.option("--county", "counties", multiple=True, help="Only this county's PDFs (repeatable).")
+@click.option("--only", multiple=True, help="Only this notice's PDF, or a project's household list (repeatable).")
+@click.option("--site-url", default="", help="The SITEURL the site was built with, when absolute (publishconf).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes at once; default one per core.")
+def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], site_url: str, workers: int | None) -> None:
+    """Render the wall notices' PDFs of a built site that are missing or out of date.
+
+    A build writes every notice's print pages; the PDFs are made from them (WeasyPrint, with a Chinese font).
+    Exit status 0 when every PDF was written, 1 when some failed or no Chinese font is installed.
+
+    \b
+    Examples:
+      gongshi pdf output
+      gongshi pdf output --county 519901 --only GS2025-001
+    """
+    from .printing import PrintError, render_pdfs
+
+    try:
+        done = render_pdfs(Path(output), site_url, list(counties) or None, workers, list(only) or None)
+    except PrintError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    per = done["seconds"] / done["rendered"] if done["rendered"] else 0
+    click.echo(f"PDF：已生成 {done['rendered']} 份，失败 {done['failed']} 份，用时 {done['seconds']:.1f} 秒"
+               f"（每份 {per:.2f} 秒） / {done['rendered']} PDF(s) written, {done['failed']} failed")
+    if not done["fast_subsetting"]:
+        click.echo("提示：未安装 libharfbuzz-subset0，PDF 生成会慢约 30 倍 / install libharfbuzz-subset0: "
+                   "PDFs take ~30x longer without it", err=True)
+    sys.exit(1 if done["failed"] else 0)
+
+
 @main.command("install-hook")
 @click.option("--repo", type=click.Path(exists=True, file_okay=False), default=".", show_default=True)
 @click.option("--force", is_flag=True, help="Replace an existing pre-commit hook.")

@@ -34,6 +34,7 @@ from .downloads import (
 from .history import LOG, county_history, read_log
 from .model import County, Rejection, build_county
 from .pipeline import check_county
+from .printing import package_fingerprint, sheets, write_manifest, write_print_pages
 from .schemas import load_schemas
 from .search import SearchIndexError, index_county
 from .settings import Settings
@@ -59,6 +60,7 @@ PAGE_CONTEXT = {
     "report": ("county", "problems"),
     "version": ("county", "version", "diffs", "downloads"),
     "keys": ("downloads",),
+    "print": ("county", "sheet", "paper", "fingerprint"),
 }
 
 
@@ -224,9 +226,11 @@ class CountySite:
             rejection = Rejection(submitted_on(folder), errors, fallback[1].seq, fallback[1].date)
             check = fallback[0]
         package = check.package
+        version = rejection.version if rejection else self._latest_version(check.county)
         county = build_county(package.county, package.title, package.demo, check.tables)
         county.verified = check.verified
         county.rejection = rejection
+        county.fingerprint, county.version = package_fingerprint(package.folder), version
         timings["check"] = time.perf_counter() - started
 
         staging = self.output / STAGING / f"{county.code}.{os.getpid()}"
@@ -235,6 +239,10 @@ class CountySite:
         started = time.perf_counter()
         self._pages(staging, county, problems)
         timings["pages"] = time.perf_counter() - started
+        started = time.perf_counter()
+        manifest = write_print_pages(self._print_page, staging, county, sheets(county, self.gongshi.paper),
+                                     county.fingerprint, version, self.output / county.code)
+        timings["print"] = time.perf_counter() - started
         started = time.perf_counter()
         texts = {n: t.text for n, t in check.normalized.items() if t.text is not None}
         self._downloads(staging, county, package.folder, texts)
@@ -249,11 +257,31 @@ class CountySite:
         pages = self.pages
         summary = CountySummary.of(county, pages, timings)
         built = staging / county.code
+        write_manifest(built, manifest)
         (built / STAMP).write_text(json.dumps({"key": key, "summary": summary.to_json()}, ensure_ascii=False),
                                    encoding="utf-8")
         self._swap(built, self.output / county.code)
         shutil.rmtree(staging, ignore_errors=True)
         return summary
+
+    def _latest_version(self, county: str) -> int:
+        """The number of the county's newest published version (0 before its first release)."""
+        try:
+            entries = read_log(county_history(self.gongshi.history_path, county) / LOG)
+        except (OSError, ValueError):
+            return 0
+        return entries[-1].seq if entries else 0
+
+    def _print_page(self, sheet, paper: str, fingerprint: str) -> str:
+        """The HTML of a sheet's print page on this paper."""
+        url = sheet.paper_url(paper)
+        local = self.context.copy()
+        if self.relative_urls:
+            local["SITEURL"] = "/".join([".."] * url.count("/"))
+        local["output_file"] = url + "index.html"
+        local.update(county=None, sheet=sheet, paper=paper, fingerprint=fingerprint)
+        self.pages += 1
+        return self.templates["print"].render(local)
 
     def _last_good(self, county: str):
         """Return (check, log entry) of the newest archived version of the county that passes every check."""

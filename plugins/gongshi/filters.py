@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from .money import wan, yuan
+from .printing import qr_svg
 from .schemas import load_schemas
 
 
@@ -57,4 +58,5 @@ FILTERS = {
     "field_title": field_title,
     "tel": tel,
     "han_chars": han_chars,
+    "qr_svg": qr_svg,
 }

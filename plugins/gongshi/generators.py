@@ -16,6 +16,7 @@ from pelican.generators import Generator
 from .countysite import PAGE_CONTEXT, STAGING, CountySite, CountySummary
 from .downloads import write_trust_downloads
 from .pipeline import find_packages
+from .printing import PrintError, render_pdfs
 from .schemas import ALL_RESOURCES, load_schemas
 from .search import write_search_manifest
 from .settings import Settings, from_dict
@@ -64,7 +65,8 @@ class GongshiGenerator(Generator):
         for problem in trust[1]:
             logger.error("gongshi: %s %s %s", problem.path, problem.code, problem.message_en)
         relative = self.settings.get("RELATIVE_URLS", False)
-        site_settings = {k: self.settings.get(k) for k in ("SITEURL", "SITENAME", "THEME_STATIC_DIR")}
+        site_settings = {k: self.settings.get(k) for k in ("SITEURL", "SITENAME", "THEME_STATIC_DIR",
+                                                              "PUBLIC_SITEURL")}
         _SITE = site = CountySite(self.env, self.context, self.gongshi, output, relative, trust,
                                   Path(self.theme), site_settings)
         shutil.rmtree(output / STAGING, ignore_errors=True)
@@ -90,7 +92,22 @@ class GongshiGenerator(Generator):
             self.timings[stage] = sum(c.timings.get(stage, 0.0) for c in built)
         self.timings["pages_built"] = sum(c.pages for c in built)
         self.timings["pages_total"] = sum(c.pages for c in counties) + 3
+        if self.gongshi.pdf:
+            self._pdfs(output, [c.code for c in counties])
         return counties
+
+    def _pdfs(self, output: Path, codes: list[str]) -> None:
+        """Render the wall notices' PDFs that are new or whose notice changed; the rest were carried over."""
+        site_url = self.settings.get("SITEURL", "")
+        try:
+            done = render_pdfs(output, site_url if "://" in site_url else "", codes, self.gongshi.workers)
+        except PrintError as error:
+            logger.error("%s", error)
+            return
+        self.timings["pdf"], self.timings["pdfs"] = done["seconds"], done["rendered"]
+        if done["rendered"] or done["failed"]:
+            logger.info("gongshi: %d PDF(s) rendered in %.1f s, %d failed", done["rendered"], done["seconds"],
+                        done["failed"])
 
     def generate_output(self, writer) -> None:
         started = time.perf_counter()

@@ -263,6 +263,9 @@ class County:
     # False for a local preview of a package whose signature did not verify.
     verified: bool = True
     rejection: Rejection | None = None
+    # The short fingerprint of the signed package the pages are made from, and its published version number.
+    fingerprint: str | None = None
+    version: int = 0
 
     @property
     def name(self) -> str:

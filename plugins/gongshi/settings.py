@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from .printing import DEFAULT_PAPER, PAPERS
 from .schemas import default_schemas_dir
 
 
@@ -39,6 +40,10 @@ class Settings:
     workers: int | None = None
     # Index each county's pages for search (Pagefind).
     search: bool = True
+    # Render each wall notice's PDF (WeasyPrint) after the pages; `invoke pdf` renders them on demand.
+    pdf: bool = True
+    # The paper each kind of notice prints on by default, "A4" (portrait) or "A3" (landscape); both are offered.
+    paper: dict = field(default_factory=lambda: dict(DEFAULT_PAPER))
 
     def current_date(self) -> dt.date:
         return self.today or dt.date.today()
@@ -64,7 +69,13 @@ def from_dict(raw: dict | None, base: Path | None = None) -> Settings:
         if not isinstance(days, int) or isinstance(days, bool) or days < 1:
             raise SettingsError(f"gongshi: min_notice_days must be a whole number of days >= 1, got {days!r}")
         values["min_notice_days"] = days
-    for key in ("index_links", "allow_unsigned", "search"):
+    if raw.get("paper") is not None:
+        paper = raw["paper"]
+        if not isinstance(paper, dict) or set(paper) - set(DEFAULT_PAPER) or set(paper.values()) - set(PAPERS):
+            raise SettingsError(f"gongshi: paper must map notice kinds ({', '.join(DEFAULT_PAPER)}) to "
+                                f"{' or '.join(PAPERS)}, got {paper!r}")
+        values["paper"] = {**DEFAULT_PAPER, **paper}
+    for key in ("index_links", "allow_unsigned", "search", "pdf"):
         if key in raw:
             if not isinstance(raw[key], bool):
                 raise SettingsError(f"gongshi: {key} must be True or False, got {raw[key]!r}")

@@ -1,0 +1,318 @@
+"""Wall notices for the village notice board: print pages, and PDFs rendered from them with WeasyPrint.
+
+Every notice, and the household list of every 到户 project, is a *sheet*. A county's job renders each sheet's print
+page in both paper sizes (`<page>/print/` in the size set for its kind, `<page>/print/a3/` or `a4/` in the other)
+and lists the PDFs the county should have in `<code>/.gongshi-pdf.json`, with a digest of what each PDF shows.
+A PDF whose digest is unchanged is carried over from the county's previous build; the others are marked pending.
+The PDF step then renders the pending ones in parallel processes (`render_pdfs`, also `gongshi pdf`), writing each
+file whole. PDFs are the slow part of a build: about a third of a second per notice.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import datetime as dt
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import subprocess
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import segno
+from markupsafe import Markup
+
+from .model import ZERO, County, Notice, Project, Region, Unit
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = ".gongshi-pdf.json"
+PAPERS = {"A4": "A4 portrait", "A3": "A3 landscape"}
+# Wide tables (the project notices' fields) print on A3 landscape; lists with few columns on A4 portrait.
+DEFAULT_PAPER = {"allocation-result": "A4", "project-plan": "A3", "before-start": "A3", "after-completion": "A3",
+                 "households": "A4"}
+# Stands in for the package fingerprint while a sheet's digest is taken: a PDF is redone when what it shows of
+# the data changes, not each time another table of the county does.
+_FINGERPRINT = "\x00gongshi-fingerprint\x00"
+FONT_PACKAGE = "fonts-noto-cjk"
+
+
+class PrintError(RuntimeError):
+    """PDFs cannot be made here; the message says why and what to install."""
+
+
+@dataclass
+class Sheet:
+    """One printable notice: what it is, where its pages are, and what its table holds."""
+
+    kind: str  # a notice kind, or "households"
+    sheet_id: str  # the notice id, or the project id for a household list
+    title: str
+    page_url: str  # the online page this sheet is printed from (its QR code opens it)
+    discloser: Unit
+    region: Region
+    start_date: dt.date | None
+    end_date: dt.date | None
+    paper: str  # "A4" or "A3", as set for the kind
+    notice: Notice | None = None
+    project: Project | None = None
+    demo: bool = False  # fictional data: every sheet says so
+    rows: list = field(default_factory=list)
+
+    @property
+    def print_url(self) -> str:
+        return self.page_url + "print/"
+
+    def paper_url(self, paper: str) -> str:
+        return self.print_url if paper == self.paper else f"{self.print_url}{paper.lower()}/"
+
+    @property
+    def other_paper(self) -> str:
+        return "A3" if self.paper == "A4" else "A4"
+
+    @property
+    def pdf_name(self) -> str:
+        return f"{self.sheet_id}-households.pdf" if self.kind == "households" else f"{self.sheet_id}.pdf"
+
+    @property
+    def pdf_url(self) -> str:
+        return self.page_url + self.pdf_name
+
+    @property
+    def total(self) -> Decimal:
+        if self.kind == "households":
+            return sum((b.subsidy for b in self.rows), ZERO)
+        if self.kind == "allocation-result":
+            return sum((a.amount for a in self.rows), ZERO)
+        return sum((p.budget for p in self.rows), ZERO)
+
+    @property
+    def dated(self) -> dt.date | None:
+        """The day the notice is issued: the first day of its period."""
+        return self.start_date
+
+
+def sheets(county: County, papers: dict[str, str]) -> list[Sheet]:
+    """Return every printable notice of the county: its notices, then its projects' household lists."""
+    out = []
+    for n in county.notices.values():
+        rows = n.allocations if n.kind == "allocation-result" else n.projects
+        out.append(Sheet(n.kind, n.notice_id, n.title, n.url, n.discloser, n.region, n.start_date, n.end_date,
+                         papers[n.kind], notice=n, rows=list(rows), demo=county.demo))
+    for p in county.projects.values():
+        if not p.beneficiaries:
+            continue
+        # The households are shown for as long as the project's latest notice; without one the clerk fills it in.
+        latest = max(p.notices, key=lambda n: (n.start_date, n.notice_id), default=None)
+        title = f"{p.region.name}{p.year}年度{p.name}到户补助公示"
+        out.append(Sheet("households", p.project_id, title, p.url + "households/", p.implementing_unit, p.region,
+                         latest.start_date if latest else None, latest.end_date if latest else None,
+                         papers["households"], project=p, rows=list(p.beneficiaries), demo=county.demo))
+    return out
+
+
+def qr_svg(url: str) -> Markup:
+    """An inline SVG QR code of the URL: vector in the page and in the PDF, black on white, with its quiet zone."""
+    code = segno.make(url, error="m", micro=False)
+    svg = code.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True, svgclass="qr",
+                          lineclass=None, title=url)
+    return Markup(svg)
+
+
+def package_fingerprint(package: Path) -> str:
+    """A short fingerprint of the signed package: the start of the SHA-256 of its datapackage.json, in groups.
+
+    The signature covers datapackage.json, which holds the hash of every table, so these 16 hex digits pick out
+    the published version a printed notice was made from (each version page shows the same fingerprint)."""
+    digest = hashlib.sha256((Path(package) / "datapackage.json").read_bytes()).hexdigest()[:16]
+    return " ".join(digest[i:i + 4] for i in range(0, 16, 4))
+
+
+# --- what the county job does --------------------------------------------------------------------------------------
+
+def write_print_pages(render, root: Path, county: County, sheet_list: list[Sheet], fingerprint: str, version: int,
+                      previous: Path) -> dict:
+    """Render the print pages of the county's sheets under root and return its PDF manifest.
+
+    `render(sheet, paper, fingerprint)` returns a print page's HTML. A PDF whose sheet shows the same as in
+    the previous build (the county's live folder) is hard-linked from there, with the fingerprint it was made
+    with; the others are pending until the PDF step renders them."""
+    old = read_manifest(previous)
+    manifest = {}
+    for sheet in sheet_list:
+        pdf = sheet.pdf_url.removeprefix(f"{county.code}/")
+        pages = {}
+        for paper in (sheet.paper, sheet.other_paper):
+            pages[paper] = render(sheet, paper, _FINGERPRINT)
+        digest = hashlib.sha256(pages[sheet.paper].encode()).hexdigest()
+        entry = {"digest": digest, "fingerprint": fingerprint, "version": version, "pending": True,
+                 "page": sheet.paper_url(sheet.paper).removeprefix(f"{county.code}/")}
+        before = old.get(pdf)
+        if before and before.get("digest") == digest and not before.get("pending") and (previous / pdf).is_file():
+            entry.update(fingerprint=before["fingerprint"], version=before["version"], pending=False)
+            target = root / county.code / pdf
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(previous / pdf, target)
+        stamp = f"{entry['fingerprint']}（第 {entry['version']} 版）"
+        for paper, html in pages.items():
+            path = root / sheet.paper_url(paper) / "index.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(html.replace(_FINGERPRINT, stamp), encoding="utf-8")
+        manifest[pdf] = entry
+    return manifest
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def read_manifest(folder: Path) -> dict:
+    try:
+        data = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    path = Path(folder) / MANIFEST
+    tmp = path.with_name(path.name + f".{os.getpid()}")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# --- the PDF step ----------------------------------------------------------------------------------------------------
+
+def cjk_fonts() -> list[str]:
+    """The font families fontconfig offers for Simplified Chinese."""
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh-cn", "family"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({line.split(",")[0].strip() for line in listed.stdout.splitlines() if line.strip()})
+
+
+def check_fonts() -> None:
+    """Stop, with what to install, when no Chinese font is available: a PDF must never show empty boxes."""
+    if not cjk_fonts():
+        raise PrintError(
+            f"gongshi: 没有可用的中文字体，无法生成 PDF。请安装 {FONT_PACKAGE}（apt-get install {FONT_PACKAGE}）后"
+            f"运行 invoke pdf。 No Chinese (CJK) font is installed, so no PDF was written: install Debian's "
+            f"{FONT_PACKAGE} and run `invoke pdf`.")
+
+
+def fast_subsetting() -> bool:
+    """True when WeasyPrint can subset fonts with HarfBuzz (about 30x faster than its fontTools fallback)."""
+    return ctypes.util.find_library("harfbuzz-subset") is not None
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    output: str  # the site's folder
+    county: str
+    pdf: str  # relative to the county's folder
+    page: str  # the print page, relative to the county's folder
+    site_url: str  # the URL the pages name the site by ("" or ".." when relative)
+
+
+def pending(output: Path, codes: list[str] | None = None) -> list[PdfJob]:
+    """The PDFs the built counties under output should have and do not."""
+    jobs = []
+    for folder in sorted(p for p in Path(output).iterdir() if p.is_dir() and (p / MANIFEST).is_file()):
+        if codes and folder.name not in codes:
+            continue
+        for pdf, entry in sorted(read_manifest(folder).items()):
+            if entry.get("pending") or not (folder / pdf).is_file():
+                jobs.append(PdfJob(str(output), folder.name, pdf, entry["page"], ""))
+    return jobs
+
+
+def render_pdfs(output: Path, site_url: str = "", codes: list[str] | None = None, workers: int | None = None,
+                only: list[str] | None = None) -> dict:
+    """Render the pending PDFs of the site in output, in parallel; return counts and seconds.
+
+    `only` limits the step to these sheets (notice or project ids). Raises PrintError when no CJK font is
+    installed. A PDF that fails is reported and left pending; the others are written."""
+    jobs = [replace_site(j, site_url) for j in pending(Path(output), codes)]
+    if only:
+        jobs = [j for j in jobs if Path(j.pdf).name.removesuffix(".pdf").removesuffix("-households") in only]
+    result = {"rendered": 0, "failed": 0, "seconds": 0.0, "fast_subsetting": fast_subsetting()}
+    if not jobs:
+        return result
+    check_fonts()
+    if not result["fast_subsetting"]:
+        logger.warning("gongshi: HarfBuzz subsetting (Debian's libharfbuzz-subset0) is missing: PDFs take about "
+                       "30 times longer")
+    started = time.perf_counter()
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    if workers == 1:
+        done = [_render_job(job) for job in jobs]
+    else:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            done = list(pool.map(_render_job, jobs, chunksize=4))
+    by_county: dict[str, list] = {}
+    for job, error in zip(jobs, done, strict=True):
+        by_county.setdefault(job.county, []).append((job, error))
+    for code, results in by_county.items():
+        folder = Path(output) / code
+        manifest = read_manifest(folder)
+        for job, error in results:
+            if error:
+                result["failed"] += 1
+                logger.error("gongshi: %s/%s: PDF not written: %s", code, job.pdf, error)
+            else:
+                result["rendered"] += 1
+                if job.pdf in manifest:
+                    manifest[job.pdf]["pending"] = False
+        write_manifest(folder, manifest)
+    result["seconds"] = time.perf_counter() - started
+    return result
+
+
+def replace_site(job: PdfJob, site_url: str) -> PdfJob:
+    return PdfJob(job.output, job.county, job.pdf, job.page, site_url)
+
+
+def _render_job(job: PdfJob) -> str | None:
+    """Render one PDF from its print page; return None, or what went wrong."""
+    try:
+        folder = Path(job.output) / job.county
+        page = folder / job.page / "index.html"
+        target = folder / job.pdf
+        tmp = target.with_name(f".{target.name}.{os.getpid()}")
+        _weasyprint_html(page, Path(job.output), job.site_url).write_pdf(tmp)
+        os.replace(tmp, target)
+        return None
+    except Exception as error:  # one notice's PDF must not stop the others
+        return f"{type(error).__name__}: {error}"
+
+
+def _weasyprint_html(page: Path, output: Path, site_url: str):
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    root = output.resolve()
+    prefix = site_url.rstrip("/") + "/" if site_url else None
+
+    class SiteFiles(URLFetcher):
+        """Only the site's own files: a print page never makes the renderer fetch anything from elsewhere."""
+
+        def fetch(self, url, headers=None):
+            if prefix and url.startswith(prefix):
+                url = (root / unquote(urlsplit(url).path[len(urlsplit(prefix).path):])).as_uri()
+            parts = urlsplit(url)
+            if parts.scheme == "file" and Path(unquote(parts.path)).resolve().is_relative_to(root):
+                return super().fetch(Path(unquote(parts.path)).resolve().as_uri(), headers)
+            raise ValueError(f"not a file of the site: {url}")
+
+    return HTML(filename=str(page), base_url=page.as_uri(), url_fetcher=SiteFiles(allowed_protocols=("file",)))
