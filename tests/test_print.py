@@ -191,6 +191,14 @@ def test_without_a_chinese_font_no_pdf_is_written_and_the_message_names_the_pack
     assert sorted(site.rglob("*.pdf")) == before
 
 
+def test_invoke_pdf_renders_on_demand_from_a_relative_folder(site):
+    result = subprocess.run([sys.executable, "-m", "gongshi", "pdf", site.name, "--only", "GS2025-003"],
+                            cwd=site.parent, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "已生成 1 份" in result.stdout
+    assert pypdf.PdfReader(site / "519901" / "notice" / "GS2025-003" / "GS2025-003.pdf").pages
+
+
 def test_print_page_escapes_data_and_fetches_nothing_from_elsewhere(site):
     page = (site / "519901" / "notice" / "GS2025-008" / "print" / "index.html").read_text(encoding="utf-8")
     assert 'lang="zh-CN"' in page and "<script" not in page

@@ -111,7 +111,8 @@ def sheets(county: County, papers: dict[str, str]) -> list[Sheet]:
             continue
         # The households are shown for as long as the project's latest notice; without one the clerk fills it in.
         latest = max(p.notices, key=lambda n: (n.start_date, n.notice_id), default=None)
-        title = f"{p.region.name}{p.year}年度{p.name}到户补助公示"
+        name = p.name if p.name.startswith(p.region.name) else p.region.name + p.name
+        title = f"{name}到户补助公示（{p.year}年度）"
         out.append(Sheet("households", p.project_id, title, p.url + "households/", p.implementing_unit, p.region,
                          latest.start_date if latest else None, latest.end_date if latest else None,
                          papers["households"], project=p, rows=list(p.beneficiaries), demo=county.demo))
@@ -243,7 +244,8 @@ def render_pdfs(output: Path, site_url: str = "", codes: list[str] | None = None
 
     `only` limits the step to these sheets (notice or project ids). Raises PrintError when no CJK font is
     installed. A PDF that fails is reported and left pending; the others are written."""
-    jobs = [replace_site(j, site_url) for j in pending(Path(output), codes)]
+    output = Path(output).resolve()
+    jobs = [replace_site(j, site_url) for j in pending(output, codes)]
     if only:
         jobs = [j for j in jobs if Path(j.pdf).name.removesuffix(".pdf").removesuffix("-households") in only]
     result = {"rendered": 0, "failed": 0, "seconds": 0.0, "fast_subsetting": fast_subsetting()}
