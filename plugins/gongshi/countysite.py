@@ -274,14 +274,8 @@ class CountySite:
 
     def _print_page(self, sheet, paper: str, fingerprint: str) -> str:
         """The HTML of a sheet's print page on this paper."""
-        url = sheet.paper_url(paper)
-        local = self.context.copy()
-        if self.relative_urls:
-            local["SITEURL"] = "/".join([".."] * url.count("/"))
-        local["output_file"] = url + "index.html"
-        local.update(county=None, sheet=sheet, paper=paper, fingerprint=fingerprint)
-        self.pages += 1
-        return self.templates["print"].render(local)
+        return self.page_html(sheet.paper_url(paper), "print", county=None, sheet=sheet, paper=paper,
+                              fingerprint=fingerprint)
 
     def _last_good(self, county: str):
         """Return (check, log entry) of the newest archived version of the county that passes every check."""
@@ -307,19 +301,22 @@ class CountySite:
 
     def render(self, root: Path, url: str, template: str, **context) -> None:
         """Render one page to root/url/index.html, as Pelican's writer would."""
+        path = root / url / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(self.page_html(url, template, **context))
+
+    def page_html(self, url: str, template: str, **context) -> str:
+        """The HTML of the page at url, as Pelican's writer would make it."""
         assert tuple(context) == PAGE_CONTEXT[template], (template, tuple(context))
-        name = url + "index.html"
         local = self.context.copy()
         if self.relative_urls:
             depth = url.count("/")
             local["SITEURL"] = "/".join([".."] * depth) if depth else "."
-        local["output_file"] = name
+        local["output_file"] = url + "index.html"
         local.update(context)
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(self.templates[template].render(local))
         self.pages += 1
+        return self.templates[template].render(local)
 
     def _pages(self, root: Path, county: County, problems: list) -> None:
         page = self.render

@@ -93,11 +93,6 @@ class Sheet:
             return sum((a.amount for a in self.rows), ZERO)
         return sum((p.budget for p in self.rows), ZERO)
 
-    @property
-    def dated(self) -> dt.date | None:
-        """The day the notice is issued: the first day of its period."""
-        return self.start_date
-
 
 def sheets(county: County, papers: dict[str, str]) -> list[Sheet]:
     """Return every printable notice of the county: its notices, then its projects' household lists."""
@@ -226,7 +221,7 @@ class PdfJob:
     site_url: str  # the URL the pages name the site by ("" or ".." when relative)
 
 
-def pending(output: Path, codes: list[str] | None = None) -> list[PdfJob]:
+def pending(output: Path, codes: list[str] | None = None, site_url: str = "") -> list[PdfJob]:
     """The PDFs the built counties under output should have and do not."""
     jobs = []
     for folder in sorted(p for p in Path(output).iterdir() if p.is_dir() and (p / MANIFEST).is_file()):
@@ -234,7 +229,7 @@ def pending(output: Path, codes: list[str] | None = None) -> list[PdfJob]:
             continue
         for pdf, entry in sorted(read_manifest(folder).items()):
             if entry.get("pending") or not (folder / pdf).is_file():
-                jobs.append(PdfJob(str(output), folder.name, pdf, entry["page"], ""))
+                jobs.append(PdfJob(str(output), folder.name, pdf, entry["page"], site_url))
     return jobs
 
 
@@ -245,7 +240,7 @@ def render_pdfs(output: Path, site_url: str = "", codes: list[str] | None = None
     `only` limits the step to these sheets (notice or project ids). Raises PrintError when no CJK font is
     installed. A PDF that fails is reported and left pending; the others are written."""
     output = Path(output).resolve()
-    jobs = [replace_site(j, site_url) for j in pending(output, codes)]
+    jobs = pending(output, codes, site_url)
     if only:
         jobs = [j for j in jobs if Path(j.pdf).name.removesuffix(".pdf").removesuffix("-households") in only]
     result = {"rendered": 0, "failed": 0, "seconds": 0.0, "fast_subsetting": fast_subsetting()}
@@ -279,10 +274,6 @@ def render_pdfs(output: Path, site_url: str = "", codes: list[str] | None = None
         write_manifest(folder, manifest)
     result["seconds"] = time.perf_counter() - started
     return result
-
-
-def replace_site(job: PdfJob, site_url: str) -> PdfJob:
-    return PdfJob(job.output, job.county, job.pdf, job.page, site_url)
 
 
 def _render_job(job: PdfJob) -> str | None:
