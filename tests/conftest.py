@@ -44,15 +44,17 @@ def project_settings() -> dict:
     return dict(read_settings(str(ROOT / "pelicanconf.py"))["GONGSHI"])
 
 
-def build_site(data: Path, output: Path, **extra) -> subprocess.CompletedProcess:
-    """Run a real Pelican build of the site with the county packages in `data` (pelicanconf's GONGSHI + extra)."""
+def build_site(data: Path, output: Path, pelican: dict | None = None, **extra) -> subprocess.CompletedProcess:
+    """Run a real Pelican build of the site with the county packages in `data` (pelicanconf's GONGSHI + extra;
+    `pelican` overrides other Pelican settings, such as THEME)."""
     gongshi = {**project_settings(), "data_path": str(data), "schemas_path": str(ROOT / "schemas"),
                "keys_path": str(ROOT / "keys"), "today": BUILD_DAY, "index_links": False,
                # PDFs take about a second each: the tests that need them render them (tests/test_print.py).
                "pdf": False, **extra}
     return subprocess.run(
         [sys.executable, "-m", "pelican", str(ROOT / "content"), "-s", str(ROOT / "pelicanconf.py"),
-         "-o", str(output), "-e", f"GONGSHI={json.dumps(gongshi)}"],
+         "-o", str(output), "-e", f"GONGSHI={json.dumps(gongshi)}",
+         *(f"{key}={json.dumps(value)}" for key, value in (pelican or {}).items())],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
         env={**os.environ, "COLUMNS": "400"},  # one log record per line, as the tests read them
     )

@@ -123,6 +123,10 @@ def test_long_notice_pdf_paginates_with_everything_a_wall_notice_needs(site, cho
     assert flat(last_row.get_text()) in flat(pages[table_end]), "the table's last row should be on its last page"
     assert table_end >= 1, f"{pdf.name}: a long table should take more than one page"
     assert "（公示单位盖章）" in whole and "负责人签字" in whole
+    # The period and how to object open the notice; the seal, signature and QR code end it, on the page of the
+    # table's last rows, never alone on a page of their own.
+    assert period in flat(pages[0]) and "12317" in flat(pages[0])
+    assert table_end == len(pages) - 1 and "（公示单位盖章）" in flat(pages[table_end])
     fingerprint = sheet.select_one(".fingerprint").get_text(strip=True)
     assert flat(fingerprint) in whole and re.fullmatch(r"([0-9a-f]{4} ){3}[0-9a-f]{4}（第 \d+ 版）", fingerprint)
     # No tofu: every character of the title is in the text, set in an embedded CJK font.
@@ -175,6 +179,15 @@ def test_pdfs_are_redone_only_for_notices_whose_data_changed(tmp_path):
     changed = [p.name for p in pdfs if (p.stat().st_ino, p.stat().st_mtime_ns) != before[p]]
     assert changed == ["GS-1.pdf"], changed
     assert "（更正）" in flat("".join(text_of(county / "notice" / "GS-1" / "GS-1.pdf")))
+    # A changed print stylesheet changes every PDF, though no print page changed.
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    with (theme / "static" / "css" / "print.css").open("a", encoding="utf-8") as css:
+        css.write("\n.sheet-head h1 { letter-spacing: 0.1em; }\n")
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in pdfs}
+    third = build_site(data, output, pelican={"THEME": str(theme)}, **settings)
+    assert third.returncode == 0, third.stderr
+    assert all((p.stat().st_ino, p.stat().st_mtime_ns) != before[p] for p in pdfs)
 
 
 def test_without_a_chinese_font_no_pdf_is_written_and_the_message_names_the_package(site, tmp_path):

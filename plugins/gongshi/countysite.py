@@ -34,7 +34,7 @@ from .downloads import (
 from .history import LOG, county_history, read_log
 from .model import County, Rejection, build_county
 from .pipeline import check_county
-from .printing import package_fingerprint, sheets, write_manifest, write_print_pages
+from .printing import package_fingerprint, print_key, sheets, write_manifest, write_print_pages
 from .schemas import load_schemas
 from .search import SearchIndexError, index_county
 from .settings import Settings
@@ -173,6 +173,7 @@ class CountySite:
         settings["today"] = gongshi.current_date().isoformat()
         digest.update(json.dumps([settings, site_settings, relative_urls], sort_keys=True, default=str).encode())
         self.site_key = digest.hexdigest()
+        self.print_key = print_key(theme)
 
     # --- keys and stamps -------------------------------------------------------------------------------------------
 
@@ -241,7 +242,7 @@ class CountySite:
         timings["pages"] = time.perf_counter() - started
         started = time.perf_counter()
         manifest = write_print_pages(self._print_page, staging, county, sheets(county, self.gongshi.paper),
-                                     county.fingerprint, version, self.output / county.code)
+                                     county.fingerprint, version, self.output / county.code, self.print_key)
         timings["print"] = time.perf_counter() - started
         started = time.perf_counter()
         texts = {n: t.text for n, t in check.normalized.items() if t.text is not None}

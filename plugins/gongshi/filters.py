@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .money import wan, yuan
+from .money import amount, wan, yuan
 from .printing import qr_svg
 from .schemas import load_schemas
 
@@ -51,6 +51,7 @@ def han_chars(text: str) -> str:
 
 FILTERS = {
     "yuan": yuan,
+    "amount": amount,
     "wan": wan,
     "zh_date": zh_date,
     "zh_period": zh_period,

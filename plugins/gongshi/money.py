@@ -12,7 +12,14 @@ def yuan(value: Decimal | int | None) -> str:
     """Format yuan with thousands separators: 1,234,567.50 元."""
     if value is None:
         return ""
-    return f"{Decimal(value).quantize(CENT, ROUND_HALF_UP):,} 元"
+    return f"{amount(value)} 元"
+
+
+def amount(value: Decimal | int | None) -> str:
+    """Format yuan without the unit, for a column headed 金额（元）: 1,234,567.50."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).quantize(CENT, ROUND_HALF_UP):,}"
 
 
 def wan(value: Decimal | int | None) -> str:

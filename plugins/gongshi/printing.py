@@ -23,6 +23,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib.metadata import version as installed
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -133,13 +134,26 @@ def package_fingerprint(package: Path) -> str:
 
 # --- what the county job does --------------------------------------------------------------------------------------
 
+def print_key(theme: Path) -> str:
+    """What a PDF depends on besides its print page: the theme's stylesheets and the WeasyPrint version.
+
+    A changed print.css or a new WeasyPrint re-renders every PDF; a change elsewhere in the theme or in gongshi
+    only re-renders the PDFs whose print page changed."""
+    digest = hashlib.sha256(f"weasyprint {installed('weasyprint')}".encode())
+    css = Path(theme) / "static" / "css"
+    for path in sorted(css.rglob("*")) if css.is_dir() else ():
+        if path.is_file():
+            digest.update(path.relative_to(css).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def write_print_pages(render, root: Path, county: County, sheet_list: list[Sheet], fingerprint: str, version: int,
-                      previous: Path) -> dict:
+                      previous: Path, key: str = "") -> dict:
     """Render the print pages of the county's sheets under root and return its PDF manifest.
 
     `render(sheet, paper, fingerprint)` returns a print page's HTML. A PDF whose sheet shows the same as in
     the previous build (the county's live folder) is hard-linked from there, with the fingerprint it was made
-    with; the others are pending until the PDF step renders them."""
+    with; the others are pending until the PDF step renders them. `key` (see print_key) is part of each digest."""
     old = read_manifest(previous)
     manifest = {}
     for sheet in sheet_list:
@@ -147,7 +161,7 @@ def write_print_pages(render, root: Path, county: County, sheet_list: list[Sheet
         pages = {}
         for paper in (sheet.paper, sheet.other_paper):
             pages[paper] = render(sheet, paper, _FINGERPRINT)
-        digest = hashlib.sha256(pages[sheet.paper].encode()).hexdigest()
+        digest = hashlib.sha256(key.encode() + pages[sheet.paper].encode()).hexdigest()
         entry = {"digest": digest, "fingerprint": fingerprint, "version": version, "pending": True,
                  "page": sheet.paper_url(sheet.paper).removeprefix(f"{county.code}/")}
         before = old.get(pdf)
