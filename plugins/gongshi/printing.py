@@ -257,7 +257,12 @@ def render_pdfs(output: Path, site_url: str = "", codes: list[str] | None = None
     jobs = pending(output, codes, site_url)
     if only:
         jobs = [j for j in jobs if Path(j.pdf).name.removesuffix(".pdf").removesuffix("-households") in only]
-    result = {"rendered": 0, "failed": 0, "seconds": 0.0, "fast_subsetting": fast_subsetting()}
+    return render_jobs(output, jobs, workers)
+
+
+def render_jobs(output: Path, jobs: list[PdfJob], workers: int | None = None) -> dict:
+    """Render these PDFs of the site in output in parallel and mark them done; return counts and seconds."""
+    result = {"rendered": 0, "failed": 0, "pages": 0, "seconds": 0.0, "fast_subsetting": fast_subsetting()}
     if not jobs:
         return result
     check_fonts()
@@ -272,17 +277,18 @@ def render_pdfs(output: Path, site_url: str = "", codes: list[str] | None = None
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             done = list(pool.map(_render_job, jobs, chunksize=4))
     by_county: dict[str, list] = {}
-    for job, error in zip(jobs, done, strict=True):
-        by_county.setdefault(job.county, []).append((job, error))
+    for job, outcome in zip(jobs, done, strict=True):
+        by_county.setdefault(job.county, []).append((job, outcome))
     for code, results in by_county.items():
         folder = Path(output) / code
         manifest = read_manifest(folder)
-        for job, error in results:
-            if error:
+        for job, outcome in results:
+            if isinstance(outcome, str):
                 result["failed"] += 1
-                logger.error("gongshi: %s/%s: PDF not written: %s", code, job.pdf, error)
+                logger.error("gongshi: %s/%s: PDF not written: %s", code, job.pdf, outcome)
             else:
                 result["rendered"] += 1
+                result["pages"] += outcome
                 if job.pdf in manifest:
                     manifest[job.pdf]["pending"] = False
         write_manifest(folder, manifest)
@@ -290,16 +296,17 @@ def render_pdfs(output: Path, site_url: str = "", codes: list[str] | None = None
     return result
 
 
-def _render_job(job: PdfJob) -> str | None:
-    """Render one PDF from its print page; return None, or what went wrong."""
+def _render_job(job: PdfJob) -> int | str:
+    """Render one PDF from its print page; return its page count, or what went wrong."""
     try:
         folder = Path(job.output) / job.county
         page = folder / job.page / "index.html"
         target = folder / job.pdf
         tmp = target.with_name(f".{target.name}.{os.getpid()}")
-        _weasyprint_html(page, Path(job.output), job.site_url).write_pdf(tmp)
+        document = _weasyprint_html(page, Path(job.output), job.site_url).render()
+        document.write_pdf(tmp)
         os.replace(tmp, target)
-        return None
+        return len(document.pages)
     except Exception as error:  # one notice's PDF must not stop the others
         return f"{type(error).__name__}: {error}"
 
