@@ -180,6 +180,7 @@ def run(province: Path, sample: int = 5000) -> str:
         (f"page generation: gongshi ({workers} workers)", "", build["pages_built"], rendering, ""),
         (f"page generation: Pelican articles ({articles['pages']})", "", articles["pages"], articles["seconds"],
          articles["peak_mb"]),
+        ("wall-notice print pages (both sizes)", "", 2 * pdfs["sheets"], build.get("print", 0.0) / workers, ""),
         ("downloads (zip, CSV, XLSX, versions)", "", "", build["downloads"] / workers, ""),
         ("search indexing", "", "", build.get("search", 0.0) / workers or "not yet", ""),
         ("whole build, clean", ours["rows"], build["pages_total"], build["seconds"], build["peak_mb"]),

@@ -34,7 +34,15 @@ from .downloads import (
 from .history import LOG, county_history, read_log
 from .model import County, Rejection, build_county
 from .pipeline import check_county
-from .printing import package_fingerprint, print_key, sheets, write_manifest, write_print_pages
+from .printing import (
+    load_qr_masks,
+    package_fingerprint,
+    print_key,
+    sheets,
+    write_manifest,
+    write_print_pages,
+    write_qr_masks,
+)
 from .schemas import load_schemas
 from .search import SearchIndexError, index_county
 from .settings import Settings
@@ -237,6 +245,7 @@ class CountySite:
         staging = self.output / STAGING / f"{county.code}.{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         self.pages = 0
+        load_qr_masks(self.output / county.code)
         started = time.perf_counter()
         self._pages(staging, county, problems)
         timings["pages"] = time.perf_counter() - started
@@ -259,6 +268,7 @@ class CountySite:
         summary = CountySummary.of(county, pages, timings)
         built = staging / county.code
         write_manifest(built, manifest)
+        write_qr_masks(built, f"/{county.code}/")
         (built / STAMP).write_text(json.dumps({"key": key, "summary": summary.to_json()}, ensure_ascii=False),
                                    encoding="utf-8")
         self._swap(built, self.output / county.code)

@@ -88,7 +88,7 @@ class GongshiGenerator(Generator):
         self.timings["counties"] = time.perf_counter() - started
         counties = sorted(summaries.values(), key=lambda c: c.code)
         built = [c for c in counties if c.timings]
-        for stage in ("check", "pages", "downloads", "search"):
+        for stage in ("check", "pages", "print", "downloads", "search"):
             self.timings[stage] = sum(c.timings.get(stage, 0.0) for c in built)
         self.timings["pages_built"] = sum(c.pages for c in built)
         self.timings["pages_total"] = sum(c.pages for c in counties) + 3
