@@ -428,9 +428,6 @@ def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], site_url:
     per = done["seconds"] / done["rendered"] if done["rendered"] else 0
     click.echo(f"PDF：已生成 {done['rendered']} 份，失败 {done['failed']} 份，用时 {done['seconds']:.1f} 秒"
                f"（每份 {per:.2f} 秒） / {done['rendered']} PDF(s) written, {done['failed']} failed")
-    if not done["fast_subsetting"]:
-        click.echo("提示：未安装 libharfbuzz-subset0，PDF 生成会慢约 30 倍 / install libharfbuzz-subset0: "
-                   "PDFs take ~30x longer without it", err=True)
     sys.exit(1 if done["failed"] else 0)
 
 

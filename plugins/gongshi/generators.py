@@ -98,9 +98,8 @@ class GongshiGenerator(Generator):
 
     def _pdfs(self, output: Path, codes: list[str]) -> None:
         """Render the wall notices' PDFs that are new or whose notice changed; the rest were carried over."""
-        site_url = self.settings.get("SITEURL", "")
         try:
-            done = render_pdfs(output, site_url if "://" in site_url else "", codes, self.gongshi.workers)
+            done = render_pdfs(output, self.settings.get("SITEURL", ""), codes, self.gongshi.workers)
         except PrintError as error:
             logger.error("%s", error)
             return

@@ -294,8 +294,8 @@ def render_jobs(output: Path, jobs: list[PdfJob], workers: int | None = None) ->
         return result
     check_fonts()
     if not result["fast_subsetting"]:
-        logger.warning("gongshi: HarfBuzz subsetting (Debian's libharfbuzz-subset0) is missing: PDFs take about "
-                       "30 times longer")
+        logger.warning("gongshi: 未安装 libharfbuzz-subset0，PDF 生成会慢约 30 倍 / HarfBuzz subsetting (Debian's "
+                       "libharfbuzz-subset0) is missing: PDFs take about 30 times longer")
     started = time.perf_counter()
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     if workers == 1:
@@ -343,7 +343,8 @@ def _weasyprint_html(page: Path, output: Path, site_url: str):
     from weasyprint.urls import URLFetcher
 
     root = output.resolve()
-    prefix = site_url.rstrip("/") + "/" if site_url else None
+    # Pages built with an absolute SITEURL (publishconf) link the site's files by it; a relative one needs nothing.
+    prefix = site_url.rstrip("/") + "/" if "://" in site_url else None
 
     class SiteFiles(URLFetcher):
         """Only the site's own files: a print page never makes the renderer fetch anything from elsewhere."""
