@@ -1,5 +1,6 @@
 """Project tasks, run with `invoke <task>`; `invoke --list` shows them."""
 
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -48,8 +49,10 @@ def pdf(c, county=None, only=None, settings="pelicanconf.py"):
     """Render the wall notices' PDFs in output/ that are missing or out of date (after invoke build)."""
     from pelican.settings import read_settings
 
-    site_url = read_settings(str(ROOT / settings)).get("SITEURL", "")
-    options = f" --county {county}" if county else ""
+    config = read_settings(str(ROOT / settings))
+    site_url, theme = config.get("SITEURL", ""), config.get("THEME", "theme")
+    options = f" --theme {shlex.quote(str(theme))}"
+    options += f" --county {county}" if county else ""
     options += f" --only {only}" if only else ""
     options += f" --site-url {site_url}" if "://" in site_url else ""
     _run(c, f"{sys.executable} -m gongshi pdf output{options}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -155,6 +156,86 @@ def test_qr_code_in_the_pdf_decodes_to_the_notice_public_url(chosen, tmp_path, k
                              capture_output=True, text=True)
     notice = pdf.parent.name
     assert decoded.stdout.strip() == f"{PUBLIC}/519901/notice/{notice}/", decoded
+
+
+def test_a_first_build_into_an_empty_output_makes_complete_pdfs(tmp_path):
+    """The PDFs are rendered before Pelican copies the theme into output/: they must still have their stylesheet."""
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data / "519902")
+    output = tmp_path / "site"
+    assert not output.exists()
+    result = build_site(data, output, allow_unsigned=True, pdf=True, search=False)
+    assert result.returncode == 0, result.stderr
+    log = result.stdout + result.stderr
+    assert "Failed to load" not in log and "PDF not written" not in log, log
+    pdfs = sorted((output / "519902").rglob("*.pdf"))
+    assert len(pdfs) == 2
+    for pdf in pdfs:
+        pages = [flat(t) for t in text_of(pdf)]
+        assert "第1页" in pages[0] and all(f"第{i}页" in t for i, t in enumerate(pages, 1)), pdf
+        assert not any("返回网上公示" in t or "下载PDF" in t for t in pages), pdf  # print.css hides the links
+
+
+def test_a_missing_stylesheet_writes_no_pdf_and_names_the_file(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data / "519902")
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    (theme / "static" / "css" / "print.css").unlink()
+    output = tmp_path / "site"
+    result = build_site(data, output, pelican={"THEME": str(theme)}, allow_unsigned=True, pdf=True, search=False)
+    assert result.returncode == 0, result.stderr
+    failures = [line for line in (result.stdout + result.stderr).splitlines() if "PDF not written" in line]
+    assert len(failures) == 2 and all("theme/css/print.css" in line for line in failures), failures
+    assert "Failed to load" not in result.stdout + result.stderr  # said once per sheet, by gongshi
+    county = output / "519902"
+    assert not list(county.rglob("*.pdf"))
+    manifest = json.loads((county / MANIFEST).read_text(encoding="utf-8"))
+    assert len(manifest) == 2 and all(entry["pending"] for entry in manifest.values())
+    # gongshi pdf reads the site's own copy of the theme, which this build did put in place without print.css.
+    again = subprocess.run([sys.executable, "-m", "gongshi", "pdf", str(output)], capture_output=True, text=True)
+    assert again.returncode == 1 and "theme/css/print.css" in again.stdout + again.stderr
+    assert not list(county.rglob("*.pdf"))
+    # With the theme given, it renders them.
+    done = subprocess.run([sys.executable, "-m", "gongshi", "pdf", str(output), "--theme", str(ROOT / "theme")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "已生成 2 份" in done.stdout, done.stdout + done.stderr
+    assert not any(e["pending"] for e in json.loads((county / MANIFEST).read_text(encoding="utf-8")).values())
+
+
+def test_pdfs_made_without_their_stylesheet_by_gongshi_0_5_are_rendered_again_once(tmp_path):
+    from gongshi.countysite import STAMP
+    from gongshi.printing import _FINGERPRINT, installed, print_key
+
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data / "519902")
+    output = tmp_path / "site"
+    settings = {"allow_unsigned": True, "pdf": True, "search": False}
+    assert build_site(data, output, **settings).returncode == 0
+    county = output / "519902"
+    # The manifest as gongshi 0.5 wrote it: its digests keyed on WeasyPrint's version and the stylesheets only.
+    old_key = hashlib.sha256(f"weasyprint {installed('weasyprint')}".encode())
+    css = ROOT / "theme" / "static" / "css"
+    for path in sorted(css.rglob("*")):
+        old_key.update(path.relative_to(css).as_posix().encode() + b"\0" + path.read_bytes())
+    manifest = json.loads((county / MANIFEST).read_text(encoding="utf-8"))
+    for entry in manifest.values():
+        page = (county / entry["page"] / "index.html").read_text(encoding="utf-8")
+        shown = page.replace(f"{entry['fingerprint']}（第 {entry['version']} 版）", _FINGERPRINT).encode()
+        # The digest is taken as it always was (this build's key, then the page), only the key has changed.
+        assert hashlib.sha256(print_key(ROOT / "theme").encode() + shown).hexdigest() == entry["digest"]
+        entry["digest"] = hashlib.sha256(old_key.hexdigest().encode() + shown).hexdigest()
+    (county / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    (county / STAMP).unlink()  # a new gongshi rebuilds every county
+    pdfs = sorted(county.rglob("*.pdf"))
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in pdfs}
+    assert build_site(data, output, **settings).returncode == 0
+    assert all((p.stat().st_ino, p.stat().st_mtime_ns) != before[p] for p in pdfs)
+    # Once: the next build carries them over.
+    (county / STAMP).unlink()
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in pdfs}
+    assert build_site(data, output, **settings).returncode == 0
+    assert all((p.stat().st_ino, p.stat().st_mtime_ns) == before[p] for p in pdfs)
 
 
 def test_pdfs_are_redone_only_for_notices_whose_data_changed(tmp_path):

@@ -407,10 +407,14 @@ def scan(paths: tuple[str, ...], staged: bool, fmt: str) -> None:
 @click.option("--only", multiple=True, help="Only this notice's PDF, or a project's household list (repeatable).")
 @click.option("--site-url", default="", help="The SITEURL the site was built with, when absolute (publishconf).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes at once; default one per core.")
-def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], site_url: str, workers: int | None) -> None:
+@click.option("--theme", type=click.Path(exists=True, file_okay=False),
+              help="The theme folder whose static/ the site serves as theme/ (default: the copy in OUTPUT/theme).")
+def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], site_url: str, workers: int | None,
+        theme: str | None) -> None:
     """Render the wall notices' PDFs of a built site that are missing or out of date.
 
     A build writes every notice's print pages; the PDFs are made from them (WeasyPrint, with a Chinese font).
+    A sheet whose stylesheet cannot be read gets no PDF and stays pending; the message names the file.
     Exit status 0 when every PDF was written, 1 when some failed or no Chinese font is installed.
 
     \b
@@ -421,7 +425,8 @@ def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], site_url:
     from .printing import PrintError, render_pdfs
 
     try:
-        done = render_pdfs(Path(output), site_url, list(counties) or None, workers, list(only) or None)
+        done = render_pdfs(Path(output), site_url, list(counties) or None, workers, list(only) or None,
+                           Path(theme) if theme else None)
     except PrintError as error:
         click.echo(str(error), err=True)
         sys.exit(1)

@@ -17,6 +17,7 @@ from .countysite import PAGE_CONTEXT, STAGING, CountySite, CountySummary
 from .downloads import write_trust_downloads
 from .pipeline import find_packages
 from .printing import PrintError, render_pdfs
+from .problems import as_line
 from .schemas import ALL_RESOURCES, load_schemas
 from .search import write_search_manifest
 from .settings import Settings, from_dict
@@ -63,7 +64,7 @@ class GongshiGenerator(Generator):
         output = Path(self.output_path)
         trust = load_trust(self.gongshi.keys_path / ALLOWED_SIGNERS, self.gongshi.province_key_fingerprint)
         for problem in trust[1]:
-            logger.error("gongshi: %s %s %s", problem.path, problem.code, problem.message_en)
+            logger.error("gongshi: %s", as_line(problem))
         relative = self.settings.get("RELATIVE_URLS", False)
         site_settings = {k: self.settings.get(k) for k in ("SITEURL", "SITENAME", "THEME_STATIC_DIR",
                                                               "PUBLIC_SITEURL")}
@@ -99,13 +100,15 @@ class GongshiGenerator(Generator):
     def _pdfs(self, output: Path, codes: list[str]) -> None:
         """Render the wall notices' PDFs that are new or whose notice changed; the rest were carried over."""
         try:
-            done = render_pdfs(output, self.settings.get("SITEURL", ""), codes, self.gongshi.workers)
+            done = render_pdfs(output, self.settings.get("SITEURL", ""), codes, self.gongshi.workers,
+                               theme=Path(self.theme))
         except PrintError as error:
             logger.error("%s", error)
             return
         self.timings["pdf"], self.timings["pdfs"] = done["seconds"], done["rendered"]
         if done["rendered"] or done["failed"]:
-            logger.info("gongshi: %d PDF(s) rendered in %.1f s, %d failed", done["rendered"], done["seconds"],
+            logger.info("gongshi: PDF 已生成 %d 份，用时 %.1f 秒，失败 %d 份 / %d PDF(s) rendered in %.1f s, %d failed",
+                        done["rendered"], done["seconds"], done["failed"], done["rendered"], done["seconds"],
                         done["failed"])
 
     def generate_output(self, writer) -> None:

@@ -88,6 +88,12 @@ def as_text(problems: Iterable[Problem]) -> str:
     return "\n\n".join(blocks)
 
 
+def as_line(problem: Problem) -> str:
+    """One problem on one line, for the build log: where (path:row column), its code, Chinese, then English."""
+    where = problem.path + (f":{problem.row}" if problem.row else "") + (f" {problem.field}" if problem.field else "")
+    return f"{where} [{problem.code}] {problem.message} / {problem.message_en}".replace("\n", " ")
+
+
 def summary(problems: Iterable[Problem]) -> str:
     errors, warnings = count(problems)
     if not errors and not warnings:
