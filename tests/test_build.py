@@ -235,6 +235,20 @@ def test_bad_county_is_reported_and_good_county_still_built(data_dir, tmp_path):
     assert "演示县" in text(home.select_one(".counties")) and "测试县" not in text(home)
 
 
+def test_each_problem_is_one_whole_line_in_a_log_that_is_not_a_terminal(data_dir, tmp_path):
+    folder = data_dir / "a-folder-with-a-long-name-as-clerks-make-them" / "519902"
+    folder.parent.mkdir()
+    package_with_defect("negative-amount", folder)
+    result = build_site(folder.parent, tmp_path / "out")  # stdout is a pipe, and COLUMNS is not set
+    log = (result.stdout + result.stderr).splitlines()
+    problem = [line for line in log if "constraint-error" in line]
+    assert len(problem) == 1, log
+    line = problem[0]
+    assert f"{folder / 'allocations.csv'}:" in line and len(line) > 80
+    assert "ERROR" in line and "小于 0" in line and "below the minimum" in line  # Chinese, then English
+    assert any("519902 未发布" in line and "not published" in line and str(folder) in line for line in log)
+
+
 def test_every_data_value_is_escaped(data_dir, tmp_path):
     folder = shutil.copytree(GOOD, data_dir / "519902")
     payload = "<script>alert(1)</script><img src=x onerror=alert(1)>"

@@ -32,5 +32,8 @@ def prepare_environment(generator) -> None:
 def register() -> None:
     from pelican import signals
 
+    from .buildlog import install
+
+    install()
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(prepare_environment)

@@ -209,7 +209,8 @@ class CountySite:
         try:
             return self._build(Path(folder), key)
         except Exception:  # a bug must not take the other counties down; the county keeps what it had
-            logger.error("gongshi: county %s could not be built; its pages stay as they were:\n%s", Path(folder).name,
+            logger.error("gongshi: %s 无法生成，页面保持原样 / county %s could not be built; its pages stay as they "
+                         "were:\n%s", Path(folder).name, Path(folder).name,
                          traceback.format_exc())
             return None
 
@@ -219,17 +220,19 @@ class CountySite:
         check = check_county(folder, self.gongshi, self.trust)
         for problem in check.problems:
             log = logger.error if problem.is_error else logger.warning
-            log("gongshi: %s:%s %s %s", problem.path, problem.row or "", problem.code, problem.message_en)
+            log("gongshi: %s", report.as_line(problem))
         rejection, problems = None, []
         if not check.publishable:
             errors, _ = report.count(check.problems)
             fallback = self._last_good(check.county)
             if fallback is None:
-                logger.error("gongshi: county %s not published: %d error(s); run gongshi validate %s",
-                             check.county, errors, folder)
+                logger.error("gongshi: %s 未发布：%d 个错误，请运行 gongshi validate %s / county %s not published: "
+                             "%d error(s); run gongshi validate %s", check.county, errors, folder, check.county, errors,
+                             folder)
                 return None
-            logger.error("gongshi: county %s: latest submission rejected (%d error(s)); publishing its last good "
-                         "version %d", check.county, errors, fallback[1].seq)
+            logger.error("gongshi: %s 最新提交未通过检查（%d 个错误），发布上一个通过检查的第 %d 版 / county %s: latest "
+                         "submission rejected (%d error(s)); publishing its last good version %d", check.county, errors,
+                         fallback[1].seq, check.county, errors, fallback[1].seq)
             # File names only: the report is public and must not show where the build ran.
             problems = [replace(p, path=Path(p.path).name) for p in check.problems]
             rejection = Rejection(submitted_on(folder), errors, fallback[1].seq, fallback[1].date)
