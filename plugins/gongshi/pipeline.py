@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .checks.fast import fast_schema_problems
+from .checks.phones import phone_problems
 from .checks.privacy import frame_privacy_problems, privacy_problems
 from .checks.rules import RULE_FIELDS, date_rules, money_rules, region_rules
 from .counties import find_packages  # noqa: F401 - where the build and the commands have found it
@@ -105,6 +106,7 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
         checked.extend(region_rules(records, path, package.county))
         checked.extend(money_rules(records, path))
         checked.extend(date_rules(records, path, settings.min_notice_days))
+        checked.extend(phone_problems(readable, path, schemas))  # the publicContact columns, as read
         result.readable = {name: schemas.fields(name) for name in ALL_RESOURCES if name in readable}
     problems.extend(_not_reported_yet(checked, tables, package))
     problems.sort(key=sort_key)
