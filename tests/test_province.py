@@ -6,8 +6,9 @@ import csv
 
 import pytest
 
+from gongshi.divisions import REFERENCE
 from gongshi.pipeline import check_county, find_packages
-from gongshi.province import REFERENCE, generate_province, province_fingerprint
+from gongshi.province import generate_province, province_fingerprint
 from gongshi.settings import Settings
 from gongshi.verify import ALLOWED_SIGNERS, load_trust
 
@@ -20,8 +21,8 @@ def province(tmp_path_factory):
 
 def test_counties_and_townships_are_real_sichuan_codes(province):
     out, summary = province
-    with open(REFERENCE / "sichuan_townships.csv", encoding="utf-8", newline="") as fh:
-        real = {r["code"]: r["name"] for r in csv.DictReader(fh)}
+    with open(REFERENCE / "streets.csv", encoding="utf-8", newline="") as fh:
+        real = {r["code"]: r["name"] for r in csv.DictReader(fh) if r["provinceCode"] == "51"}
     folders = find_packages(out / "data")
     assert len(folders) == summary["counties"] >= 2
     for folder in folders:

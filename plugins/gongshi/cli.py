@@ -139,6 +139,70 @@ def repair(folder: str, settings_file: str | None) -> None:
     sys.exit(1 if report.count(problems)[0] else 0)
 
 
+@main.command("new-county")
+@click.argument("code")
+@click.option("--out", type=click.Path(file_okay=False), help="The folder to write (default data/CODE); must not exist.")
+def new_county_command(code: str, out: str | None) -> None:
+    """Start a county's data package: its real name and townships, every other table with its header row only.
+
+    CODE is the county's 6-digit code in the national statistical division codes (统计用区划代码). The package has
+    no signature and no hashes (sign it with the county's own key when its data is in), and is not demo data.
+    Exit status 0 when written, 2 for an unknown code or an existing folder (then nothing is written).
+
+    \b
+    Example:
+      gongshi new-county 410503
+    """
+    from .newcounty import NewCountyError, new_county
+
+    target = Path(out) if out else Path("data") / code
+    try:
+        county, townships = new_county(code, target, load_schemas())
+    except NewCountyError as exc:
+        raise click.UsageError(f"{exc.args[0]}\n{exc.args[1]}") from exc
+    click.echo(f"已新建 / written: {target}（{county.name}，{townships} 个乡镇（街道） / {townships} townships）")
+    click.echo("下一步 / next:\n"
+               f"  1. 在 {target}/regions.csv 中补上村（社区）和监督电话，在其他表中填写本县的数据 / add villages and "
+               "supervision phones to regions.csv, and your data to the other tables\n"
+               f"  2. gongshi validate {target}\n"
+               f"  3. gongshi keygen {code}（第一次 / once），gongshi sign {target} --key ~/.ssh/gongshi_{code}")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+def unsign(folder: str) -> None:
+    """Remove a package's signature and recorded hashes, as when it was copied from another county.
+
+    The tables are not touched. Sign the package with the county's own key before publishing it.
+
+    \b
+    Example:
+      gongshi unsign data/410503
+    """
+    package = Path(folder)
+    path = package / DESCRIPTOR
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        county = str(descriptor["gongshi"]["county"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise click.UsageError(f"{path}: 无法读取 / cannot read ({exc})") from exc
+    stamped = 0
+    for resource in descriptor.get("resources", []):
+        if isinstance(resource, dict) and ("hash" in resource or "bytes" in resource):
+            resource.pop("hash", None)
+            resource.pop("bytes", None)
+            stamped += 1
+    descriptor["name"] = f"gongshi-{county}"
+    write_descriptor(package, descriptor)
+    signature = package / SIGNATURE
+    if signature.is_file():
+        signature.unlink()
+        click.echo(f"已删除签名 / removed the signature: {signature}")
+    click.echo(f"已删除 {stamped} 个文件的哈希 / removed the hashes of {stamped} file(s): {path}")
+    click.echo(f"发布前请用本县密钥签名 / sign with the county's key before publishing: gongshi sign {folder} --key "
+               f"~/.ssh/gongshi_{county}")
+
+
 @main.command("update-schemas")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
 def update_schemas(folders: tuple[str, ...]) -> None:

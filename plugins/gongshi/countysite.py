@@ -233,8 +233,7 @@ class CountySite:
             logger.error("gongshi: %s 最新提交未通过检查（%d 个错误），发布上一个通过检查的第 %d 版 / county %s: latest "
                          "submission rejected (%d error(s)); publishing its last good version %d", check.county, errors,
                          fallback[1].seq, check.county, errors, fallback[1].seq)
-            # File names only: the report is public and must not show where the build ran.
-            problems = [replace(p, path=Path(p.path).name) for p in check.problems]
+            problems = [self._public(p) for p in check.problems]
             rejection = Rejection(submitted_on(folder), errors, fallback[1].seq, fallback[1].date)
             check = fallback[0]
         package = check.package
@@ -277,6 +276,18 @@ class CountySite:
         self._swap(built, self.output / county.code)
         shutil.rmtree(staging, ignore_errors=True)
         return summary
+
+    def _public(self, problem: report.Problem) -> report.Problem:
+        """The problem as the public report shows it: file names and the site's own folders, never where the build
+        ran (messages name the package folder, as in `gongshi sign data/519901`)."""
+        def local(text: str) -> str:
+            for folder, name in ((self.gongshi.data_path, "data"), (self.gongshi.history_path, "history")):
+                text = text.replace(f"{Path(folder).resolve()}{os.sep}", f"{name}/").replace(f"{folder}{os.sep}",
+                                                                                            f"{name}/")
+            return text
+
+        return replace(problem, path=Path(problem.path).name, message=local(problem.message),
+                       message_en=local(problem.message_en))
 
     def _latest_version(self, county: str) -> int:
         """The number of the county's newest published version (0 before its first release)."""

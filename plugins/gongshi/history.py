@@ -12,7 +12,7 @@ from pathlib import Path
 from . import sshsig
 from .descriptor import DESCRIPTOR
 from .problems import Problem, error
-from .verify import SIGNATURE, Trust, hash_problems, sign_file
+from .verify import ALLOWED_SIGNERS, SIGNATURE, Trust, hash_problems, sign_file
 
 LOG = "log.jsonl"
 GENESIS = "0" * 64
@@ -150,3 +150,49 @@ def verify_history(history: Path, county: str, trust: Trust | None, current: byt
                               "当前数据包还没有记入发布记录。请用 gongshi sign 重新签名，它会记录这次发布。",
                               "The current package is not in the release log; sign it with gongshi sign."))
     return problems
+
+
+def copied_signature(folder: Path, county: str, history: Path, keys: Path | None) -> Problem | None:
+    """The one problem of a package whose signature was not made for it: copied with the package of another county
+    (the demo, a neighbour's). Without it, such a package gets a refusal for the signature and one for each file's
+    hash, which tell a clerk that the data changed after signing, not that the signature is someone else's.
+
+    The signature must not match the package (a county's code was changed in it), and one of: datapackage.json
+    still has another county's name (gongshi-519901); the key that signed is listed in the trust file
+    (keys/allowed_signers) for other counties only; or the county has never published (no release log), so no
+    signature of its own can exist."""
+    signature_path = Path(folder) / SIGNATURE
+    if not signature_path.is_file():
+        return None
+    try:
+        signature = sshsig.parse_signature(signature_path.read_text(encoding="utf-8"))
+        content = (Path(folder) / DESCRIPTOR).read_bytes()
+        descriptor = json.loads(content)
+    except (OSError, ValueError, sshsig.SignatureError):
+        return None  # the ordinary checks say what is wrong with it
+    if sshsig.signature_matches(content, signature):
+        return None  # made for this very package; whether its key may sign for the county is another check
+    source = None
+    name = descriptor.get("name") if isinstance(descriptor, dict) else None
+    if isinstance(name, str) and name.startswith("gongshi-") and name[8:].isdigit() and name[8:] != county:
+        source = name[8:]
+    if source is None and keys is not None:
+        try:
+            signers = sshsig.parse_allowed_signers((Path(keys) / ALLOWED_SIGNERS).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, sshsig.SignatureError):
+            signers = []
+        own = [s for s in signers if s.key == signature.public_key]
+        if own and not any(s.names(county) for s in own):
+            source = own[0].principals[0]
+    if source is None and (county_history(history, county) / LOG).is_file():
+        return None  # the county's own signature, on a package changed since: signature-invalid says so
+    whose = f"县 {source} 的" if source else "另一个数据包的"
+    whose_en = f"county {source}" if source else "another package"
+    return error(
+        "signature-copied", str(signature_path), None, None,
+        f"{SIGNATURE} 是{whose}签名，不是本县 {county} 的：复制数据包时，签名和各文件的哈希也一起复制过来了，所以看上去像是"
+        f"“签名后被改动”。请运行 gongshi unsign {folder} 删除复制来的签名和哈希；发布前再用本县的密钥签名"
+        f"（gongshi sign {folder} --key 本县私钥）。",
+        f"{SIGNATURE} was made for {whose_en}, not for county {county}: it was copied along with the package, "
+        f"with its file hashes, which is why the files look changed after signing. Run: gongshi unsign {folder} "
+        "(removes the copied signature and hashes), then sign with the county's own key before publishing.")

@@ -59,8 +59,8 @@ def open_package(folder: str | Path, schemas: SchemaSet) -> tuple[CountyPackage 
     if not (folder / DESCRIPTOR).is_file():
         problems.append(error(
             "package-missing", where, None, None,
-            f"文件夹 {folder} 中没有 datapackage.json。请从演示县 data/519901 复制整个文件夹后再修改。",
-            f"There is no datapackage.json in {folder}. Copy the whole demo county folder data/519901 and edit it.",
+            f"文件夹 {folder} 中没有 datapackage.json。新建本县的数据包请运行 gongshi new-county 本县6位代码。",
+            f"There is no datapackage.json in {folder}. Start a county's package with: gongshi new-county CODE",
         ))
         return None, problems
     text = (folder / DESCRIPTOR).read_bytes().decode("utf-8", errors="replace")
@@ -70,7 +70,7 @@ def open_package(folder: str | Path, schemas: SchemaSet) -> tuple[CountyPackage 
         problems.append(error(
             "package-invalid-json", where, exc.lineno, None,
             f"datapackage.json 第{exc.lineno}行第{exc.colno}列不是有效的 JSON（{exc.msg}）。"
-            "常见原因：少了逗号或引号、多了最后一个逗号。请改正或从演示县重新复制。",
+            "常见原因：少了逗号或引号、多了最后一个逗号。请按行列改正。",
             f"datapackage.json is not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}). "
             "Usually a missing comma or quote, or a trailing comma.",
         ))
@@ -94,7 +94,7 @@ def open_package(folder: str | Path, schemas: SchemaSet) -> tuple[CountyPackage 
     if COUNTY_CODE.fullmatch(folder.name) and folder.name != county:
         problems.append(error(
             "county-code-mismatch", where, None, "gongshi.county",
-            f"文件夹名是 {folder.name}，但 datapackage.json 写的县代码是 {county}。复制演示县后请把两处都改成本县代码。",
+            f"文件夹名是 {folder.name}，但 datapackage.json 写的县代码是 {county}。请把两处都改成本县代码。",
             f"The folder is named {folder.name} but datapackage.json says county {county}; make them the same.",
         ))
 
@@ -121,7 +121,7 @@ def open_package(folder: str | Path, schemas: SchemaSet) -> tuple[CountyPackage 
         if not path.is_file():
             problems.append(error(
                 "file-missing", str(path), None, None,
-                f"找不到数据表 {name} 的文件 {path}。请把文件放进本文件夹，或从演示县复制一个只有表头的文件。",
+                f"找不到数据表 {name} 的文件 {path}。请把文件放进本文件夹；只有表头的空表可以从 gongshi new-county 新建的数据包中复制。",
                 f"The file {path} of resource {name} is missing. Add it, or copy one with only the header row.",
             ))
             continue

@@ -8,10 +8,10 @@ from pathlib import Path
 from .checks.fast import fast_schema_problems
 from .checks.phones import phone_problems
 from .checks.privacy import frame_privacy_problems, privacy_problems
-from .checks.rules import RULE_FIELDS, date_rules, money_rules, region_rules
+from .checks.rules import RULE_FIELDS, date_rules, division_rules, money_rules, region_rules
 from .counties import find_packages  # noqa: F401 - where the build and the commands have found it
 from .descriptor import DESCRIPTOR
-from .history import verify_history
+from .history import copied_signature, verify_history
 from .load import CountyPackage, open_package
 from .problems import WARNING, Problem, error, sort_key
 from .repair import Normalized, normalize
@@ -71,15 +71,25 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
     result = CountyCheck(folder=Path(folder), package=package, problems=problems)
     if package is None:
         return result
+    # A signature copied with another county's package is one problem, not one per file it no longer matches.
+    copied = copied_signature(package.folder, package.county, settings.history_path, settings.keys_path)
     if trust is not None:
         trust_file, trust_problems = trust
-        refusals = trust_problems + verify_package(package.folder, package.county, trust_file)
-        refusals += verify_history(settings.history_path, package.county, trust_file,
-                                   (package.folder / DESCRIPTOR).read_bytes())
+        if copied:
+            refusals = [*trust_problems, copied]
+        else:
+            refusals = trust_problems + verify_package(package.folder, package.county, trust_file)
+            history = verify_history(settings.history_path, package.county, trust_file,
+                                     (package.folder / DESCRIPTOR).read_bytes())
+            if any(p.code == "signature-missing" for p in refusals):  # gongshi sign records the release too
+                history = [p for p in history if p.code != "release-missing"]
+            refusals += history
         if refusals and settings.allow_unsigned:
             refusals = [replace(p, severity=WARNING) for p in refusals]
             result.verified = False
         problems.extend(refusals)
+    elif copied:  # gongshi validate checks the data, not the signature, but a copied one is worth saying
+        problems.append(replace(copied, severity=WARNING) if settings.allow_unsigned else copied)
     tables = read_tables(package, settings, problems)
     result.normalized = tables
     readable = {name: n for name, n in tables.items() if n.frame is not None}
@@ -104,6 +114,8 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
                    for name in RULE_FIELDS}
         path = package.display_path
         checked.extend(region_rules(records, path, package.county))
+        if not package.demo:  # demo data is fictional, codes and all
+            checked.extend(division_rules(records, path, package.county, str(package.folder / DESCRIPTOR)))
         checked.extend(money_rules(records, path))
         checked.extend(date_rules(records, path, settings.min_notice_days))
         checked.extend(phone_problems(readable, path, schemas))  # the publicContact columns, as read

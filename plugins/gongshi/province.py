@@ -12,13 +12,13 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-from . import sshsig
+from . import divisions, sshsig
 from .descriptor import build_descriptor, write_descriptor
 from .history import release
 from .schemas import RESOURCES, load_schemas
 from .verify import sign_file, sign_package
 
-REFERENCE = Path(__file__).parent / "reference"
+PROVINCE = "51"  # Sichuan
 VILLAGES_PER_TOWNSHIP = 10
 FULL = {"projects": 200_000, "allocations": 100_000}
 YEARS = (2025, 2026)
@@ -42,12 +42,11 @@ STATUS = (("accepted", 50), ("completed", 15), ("in-progress", 20), ("planned", 
 
 
 def _reference() -> tuple[list[dict], dict[str, list[dict]]]:
-    with open(REFERENCE / "sichuan_counties.csv", encoding="utf-8", newline="") as fh:
-        counties = list(csv.DictReader(fh))
-    townships: dict[str, list[dict]] = {}
-    with open(REFERENCE / "sichuan_townships.csv", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            townships.setdefault(row["areaCode"], []).append(row)
+    """Sichuan's counties that have townships, and each county's townships, from the national list."""
+    listed = divisions.load()
+    townships = {code: [{"code": t.code, "name": t.name} for t in found]
+                 for code, found in listed.by_county.items() if code.startswith(PROVINCE)}
+    counties = [{"code": c.code, "name": c.name} for c in listed.counties_of(PROVINCE)]
     return [c for c in counties if townships.get(c["code"])], townships
 
 
@@ -72,9 +71,9 @@ class _County:
 
     def _places(self, townships: list[dict]) -> None:
         rng, county = self.rng, self.code + "000000"
-        self.tables["regions"].append([county, self.name, "county", "", "0800-1000000"])
-        self.tables["units"] += [["czj", f"{self.name}财政局", "finance-bureau", county, "0800-1000001"],
-                                 ["xczx", f"{self.name}乡村振兴局", "poverty-office", county, "0800-1000002"]]
+        self.tables["regions"].append([county, self.name, "county", "", "0800-5200000"])
+        self.tables["units"] += [["czj", f"{self.name}财政局", "finance-bureau", county, "0800-5200001"],
+                                 ["xczx", f"{self.name}乡村振兴局", "poverty-office", county, "0800-5200002"]]
         self.villages: list[tuple[str, str, str]] = []  # (village code, name, township code)
         self.township_names: dict[str, str] = {}
         for t in townships:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
+from .. import divisions
 from ..money import yuan
 from ..problems import Problem, error, warning
 from ..tables import ROW
@@ -175,3 +176,54 @@ def region_rules(tables: Tables, path, county: str) -> Iterator[Problem]:
 
 
 _LEVEL_ZH = {"county": "县", "township": "乡镇", "village": "村"}
+
+
+def unknown_county(code: str, name: str | None = None) -> tuple[str, str]:
+    """What to tell a clerk whose county code is not in the national list: what the code is instead (a prefecture's
+    or a province's), or the closest real counties. (Chinese, English)"""
+    listed = divisions.load()
+    prefecture, province = listed.prefectures.get(code[:4]), listed.provinces.get(code[:2])
+    if code[4:] == "00" and prefecture is not None:
+        counties = divisions.listing(listed.counties_of(code[:4])[:6])
+        return (f"{code} 是地级区划（{province.name if province else ''}{prefecture.name}）的代码，不是县级代码。"
+                f"它下辖的县级区划有：{counties}……",
+                f"{code} is the code of a prefecture ({prefecture.name}), not of a county; its counties include "
+                f"{counties}.")
+    if code[2:] == "0000" and province is not None:
+        return (f"{code} 是省级区划（{province.name}）的代码，不是县级代码。",
+                f"{code} is the code of a province ({province.name}), not of a county.")
+    closest = divisions.listing(listed.closest_counties(code, name))
+    return (f"{code} 不在国家统计局的统计用区划代码中。最接近的真实县级区划：{closest}。",
+            f"{code} is not in the National Bureau of Statistics' division codes; the closest real counties are "
+            f"{closest}.")
+
+
+def division_rules(tables: Tables, path, county: str, descriptor: str) -> Iterator[Problem]:
+    """Yield division-unknown for a county or township code that is not in the national list.
+
+    Villages are not in the list and are not checked. A township merged away before the list's edition is not in
+    it either, so this is a warning that says so."""
+    listed = divisions.load()
+    own = next((r["name"] for r in tables["regions"] if r["code"] == county + "000000"), None)
+    if listed.county(county) is None:
+        zh, en = unknown_county(county, own)
+        yield warning("division-unknown", descriptor, None, "gongshi.county",
+                      f"县级区划代码 {zh}请核对 datapackage.json 的 gongshi.county 和 regions.csv 中的代码。",
+                      f"County code {en} Check gongshi.county in datapackage.json and the codes in regions.csv.")
+        return  # its townships cannot be in the list either
+    county_name = listed.county(county).name
+    for region in tables["regions"]:
+        code = region["code"]
+        if not code or not code.startswith(county) or expected_level(code) != "township":
+            continue
+        if code[:9] in listed.townships:
+            continue
+        closest = "、".join(f"{t.code12} {t.name}" for t in listed.closest_townships(code, region["name"]))
+        yield warning(
+            "division-unknown", path("regions"), region[ROW], "code",
+            f"乡镇（街道）代码 {code}（{region['name']}）不在国家统计局的统计用区划代码中。{county_name}最接近的乡镇："
+            f"{closest}。请改正代码；如果这是已经撤并的乡镇（旧名称、旧代码，如2019年的资金），可以保留，此处仅作提醒。",
+            f"Township code {code} ({region['name']}) is not in the National Bureau of Statistics' division "
+            f"codes; the closest townships of {county_name} are {closest}. Fix the code, or keep it if the "
+            "township has since been merged (old money under old names).",
+        )
