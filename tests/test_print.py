@@ -203,6 +203,25 @@ def test_a_missing_stylesheet_writes_no_pdf_and_names_the_file(tmp_path):
     assert not any(e["pending"] for e in json.loads((county / MANIFEST).read_text(encoding="utf-8")).values())
 
 
+@pytest.mark.parametrize("href", ["../../../../secret.css", "../../../theme/../../secret.css",
+                                  "https://gongshi.example.org/../secret.css", "file:///etc/passwd",
+                                  "../../../theme/css/../../../../secret.css"])
+def test_the_renderer_reads_nothing_outside_the_site_and_the_theme(tmp_path, href):
+    from gongshi.printing import PdfJob, _render_job
+
+    (tmp_path / "secret.css").write_text("body { color: red }", encoding="utf-8")
+    output = tmp_path / "site"
+    page = output / "519902" / "notice" / "GS-1" / "print"
+    page.mkdir(parents=True)
+    (page / "index.html").write_text(f'<html lang="zh-CN"><link rel="stylesheet" href="{href}"><p>公示</p></html>',
+                                     encoding="utf-8")
+    job = PdfJob(str(output), "519902", "notice/GS-1/GS-1.pdf", "notice/GS-1/print", "https://gongshi.example.org",
+                 str(ROOT / "theme" / "static"))
+    outcome = _render_job(job)
+    assert isinstance(outcome, str) and "PDF" in outcome, outcome
+    assert not (output / "519902" / "notice" / "GS-1" / "GS-1.pdf").exists()
+
+
 def test_pdfs_made_without_their_stylesheet_by_gongshi_0_5_are_rendered_again_once(tmp_path):
     from gongshi.countysite import STAMP
     from gongshi.printing import _FINGERPRINT, installed, print_key

@@ -36,10 +36,14 @@ class OneLineHandler(logging.Handler):
 
 
 def install() -> None:
-    """Send the records of gongshi's loggers through a OneLineHandler on Pelican's console (once)."""
+    """Send the records of gongshi's loggers through a OneLineHandler on Pelican's console (once), when Pelican logs
+    through rich; with another handler (`pelican --log-handler plain`), records go to it as they are."""
     from pelican.log import console
+    from rich.logging import RichHandler
 
     log = logging.getLogger("gongshi")
+    if not any(isinstance(h, RichHandler) for h in logging.getLogger().handlers):
+        return
     if not any(isinstance(h, OneLineHandler) for h in log.handlers):
         log.addHandler(OneLineHandler(console))
     log.propagate = False

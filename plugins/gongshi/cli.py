@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -142,11 +143,13 @@ def repair(folder: str, settings_file: str | None) -> None:
 @main.command("new-county")
 @click.argument("code")
 @click.option("--out", type=click.Path(file_okay=False), help="The folder to write (default data/CODE); must not exist.")
-def new_county_command(code: str, out: str | None) -> None:
+@click.option("--name", help="The county's name, only for a county the national list does not have yet.")
+def new_county_command(code: str, out: str | None, name: str | None) -> None:
     """Start a county's data package: its real name and townships, every other table with its header row only.
 
     CODE is the county's 6-digit code in the national statistical division codes (统计用区划代码). The package has
     no signature and no hashes (sign it with the county's own key when its data is in), and is not demo data.
+    A county set up after the list's edition is started with --name: its townships are then yours to add.
     Exit status 0 when written, 2 for an unknown code or an existing folder (then nothing is written).
 
     \b
@@ -155,9 +158,10 @@ def new_county_command(code: str, out: str | None) -> None:
     """
     from .newcounty import NewCountyError, new_county
 
+    code = unicodedata.normalize("NFKC", code).strip()  # digits typed with a Chinese input method
     target = Path(out) if out else Path("data") / code
     try:
-        county, townships = new_county(code, target, load_schemas())
+        county, townships = new_county(code, target, load_schemas(), name)
     except NewCountyError as exc:
         raise click.UsageError(f"{exc.args[0]}\n{exc.args[1]}") from exc
     click.echo(f"已新建 / written: {target}（{county.name}，{townships} 个乡镇（街道） / {townships} townships）")

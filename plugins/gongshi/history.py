@@ -157,21 +157,33 @@ def copied_signature(folder: Path, county: str, history: Path, keys: Path | None
     (the demo, a neighbour's). Without it, such a package gets a refusal for the signature and one for each file's
     hash, which tell a clerk that the data changed after signing, not that the signature is someone else's.
 
-    The signature must not match the package (a county's code was changed in it), and one of: datapackage.json
-    still has another county's name (gongshi-519901); the key that signed is listed in the trust file
-    (keys/allowed_signers) for other counties only; or the county has never published (no release log), so no
-    signature of its own can exist."""
-    signature_path = Path(folder) / SIGNATURE
+    Never for a signature that matches the package, nor for one made by the key that signs the county's own release
+    log (a county that edited its package after signing: signature-invalid says so). Otherwise, any of:
+    datapackage.json still has another county's name (gongshi-519901); the key that signed is listed in the trust
+    file (keys/allowed_signers) for other counties only; or the county has never published (no release log, where
+    the build or `gongshi sign` keep it), so no signature of its own can exist."""
+    folder = Path(folder)
+    signature_path = folder / SIGNATURE
     if not signature_path.is_file():
         return None
     try:
         signature = sshsig.parse_signature(signature_path.read_text(encoding="utf-8"))
-        content = (Path(folder) / DESCRIPTOR).read_bytes()
+        content = (folder / DESCRIPTOR).read_bytes()
         descriptor = json.loads(content)
     except (OSError, ValueError, sshsig.SignatureError):
         return None  # the ordinary checks say what is wrong with it
     if sshsig.signature_matches(content, signature):
         return None  # made for this very package; whether its key may sign for the county is another check
+    # Where the build keeps the history, and where gongshi sign writes it (history/ beside data/).
+    logs = [county_history(root, county) / LOG for root in (Path(history), folder.resolve().parent.parent / "history")]
+    published = [log for log in logs if log.is_file()]
+    for log in published:
+        try:
+            if sshsig.parse_signature(log.with_name(LOG + ".sig").read_text(encoding="utf-8")).public_key == \
+                    signature.public_key:
+                return None  # the county's own key
+        except (OSError, UnicodeDecodeError, sshsig.SignatureError):
+            continue
     source = None
     name = descriptor.get("name") if isinstance(descriptor, dict) else None
     if isinstance(name, str) and name.startswith("gongshi-") and name[8:].isdigit() and name[8:] != county:
@@ -183,11 +195,12 @@ def copied_signature(folder: Path, county: str, history: Path, keys: Path | None
             signers = []
         own = [s for s in signers if s.key == signature.public_key]
         if own and not any(s.names(county) for s in own):
-            source = own[0].principals[0]
-    if source is None and (county_history(history, county) / LOG).is_file():
-        return None  # the county's own signature, on a package changed since: signature-invalid says so
-    whose = f"县 {source} 的" if source else "另一个数据包的"
-    whose_en = f"county {source}" if source else "another package"
+            # Name a county only when the trust file lists one by its code (not a pattern such as 5101*).
+            source = next((p for s in own for p in s.principals if p.isdigit()), "")
+    if source is None and published:
+        return None  # signed by some key after the county's releases: the refusals of the signature say enough
+    whose = f"县 {source} 的" if source else "另一个县的"
+    whose_en = f"county {source}" if source else "another county"
     return error(
         "signature-copied", str(signature_path), None, None,
         f"{SIGNATURE} 是{whose}签名，不是本县 {county} 的：复制数据包时，签名和各文件的哈希也一起复制过来了，所以看上去像是"

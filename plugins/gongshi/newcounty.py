@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import unicodedata
 from pathlib import Path
 
 from . import divisions
 from .checks.rules import unknown_county
 from .descriptor import build_descriptor, write_descriptor
+from .load import COUNTY_CODE
 from .schemas import ALL_RESOURCES, OPTIONAL_RESOURCES, SchemaSet
 
 
@@ -22,39 +24,50 @@ class NewCountyError(ValueError):
     """The package cannot be written; args are the Chinese and the English message."""
 
 
-def new_county(code: str, out: Path, schemas: SchemaSet) -> tuple[divisions.Division, int]:
+def new_county(code: str, out: Path, schemas: SchemaSet, name: str | None = None) -> tuple[divisions.Division, int]:
     """Write county `code`'s package into the folder `out` (which must not exist); return the county and how many
-    townships its regions.csv lists. Writes nothing when it raises NewCountyError."""
-    if not (len(code) == 6 and code.isdigit()):
-        raise NewCountyError(f"县代码应是6位数字，现在是“{code}”。", f"CODE must be the 6-digit county code, got {code!r}.")
+    townships its regions.csv lists. `name` starts a county the national list does not have yet (set up after its
+    edition): the package then lists the county alone. Writes nothing when it raises NewCountyError."""
+    code = unicodedata.normalize("NFKC", code).strip()  # digits typed with a Chinese input method
+    if not COUNTY_CODE.fullmatch(code):
+        raise NewCountyError(f"县代码应是6位数字（第一位是1～8），现在是“{code}”。",
+                             f"CODE must be the 6-digit county code (first digit 1-8), got {code!r}.")
     listed = divisions.load()
     county = listed.county(code)
-    if county is None:
+    if county is None and (not name or code[4:] == "00"):
         zh, en = unknown_county(code)
-        raise NewCountyError(f"{zh}请用本县的6位县级区划代码。", f"{en} Use your county's own 6-digit code.")
+        raise NewCountyError(
+            f"{zh}请用本县的6位县级区划代码。如果本县是在这份名单之后新设的，请加上 --name 本县名称。",
+            f"{en} Use your county's own 6-digit code; for a county set up after this list, add --name NAME.")
+    if county is None:
+        county = divisions.Division(code, name.strip(), code[:4])
     out = Path(out)
     if out.exists() or out.is_symlink():
         raise NewCountyError(f"{out} 已经存在，不会覆盖。要重新开始，请先把它移走或换一个 --out。",
                              f"{out} already exists and is not overwritten; move it away or give another --out.")
     townships = listed.townships_of(code)
-    descriptor = build_descriptor(code, f"{listed.full_name(code)}扶贫资金项目公告公示数据", demo=False,
-                                  schemas=schemas, optional=OPTIONAL_RESOURCES)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    full_name = listed.full_name(code) if listed.county(code) else county.name
+    descriptor = build_descriptor(code, f"{full_name}扶贫资金项目公告公示数据", demo=False, schemas=schemas,
+                                  optional=OPTIONAL_RESOURCES)
     staging = out.parent / f".{out.name}.new-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
         write_descriptor(staging, descriptor)
         county_code = county.code12
         regions = [[county_code, county.name, "county", "", ""]]
         regions += [[t.code12, t.name, "township", county_code, ""] for t in townships]
-        for name in ALL_RESOURCES:
-            with open(staging / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
+        for resource in ALL_RESOURCES:
+            with open(staging / f"{resource}.csv", "w", encoding="utf-8", newline="") as fh:
                 writer = csv.writer(fh, lineterminator="\n")
-                writer.writerow([f["name"] for f in schemas.fields(name)])
-                writer.writerows(regions if name == "regions" else [])
+                writer.writerow([f["name"] for f in schemas.fields(resource)])
+                writer.writerows(regions if resource == "regions" else [])
         os.rename(staging, out)  # the whole package appears at once, or nothing does
+    except OSError as exc:
+        raise NewCountyError(f"无法写入 {out}：{exc.strerror or exc}。请检查文件夹和权限，或换一个 --out。",
+                             f"Cannot write {out}: {exc.strerror or exc}. Check the folder and its permissions, or "
+                             "give another --out.") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return county, len(townships)
-

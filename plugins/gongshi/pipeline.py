@@ -88,8 +88,8 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
             refusals = [replace(p, severity=WARNING) for p in refusals]
             result.verified = False
         problems.extend(refusals)
-    elif copied:  # gongshi validate checks the data, not the signature, but a copied one is worth saying
-        problems.append(replace(copied, severity=WARNING) if settings.allow_unsigned else copied)
+    elif copied:  # gongshi validate and sign check the data, not the signature, but a copied one is worth saying
+        problems.append(replace(copied, severity=WARNING))
     tables = read_tables(package, settings, problems)
     result.normalized = tables
     readable = {name: n for name, n in tables.items() if n.frame is not None}

@@ -32,6 +32,9 @@ def stamp(folder: Path) -> bytes:
     """Write bytes and hash of every resource file into folder/datapackage.json; return its new content."""
     path = folder / DESCRIPTOR
     descriptor = json.loads(path.read_text(encoding="utf-8"))
+    county = descriptor.get("gongshi", {}).get("county") if isinstance(descriptor.get("gongshi"), dict) else None
+    if county:  # a package started from another county's keeps its name until it is signed as its own
+        descriptor["name"] = f"gongshi-{county}"
     for resource in descriptor.get("resources", []):
         resource["bytes"], resource["hash"] = file_digest(folder / resource["path"])
     content = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

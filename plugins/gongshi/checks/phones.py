@@ -8,7 +8,8 @@ each with an optional label before a colon (县纪委：0838-5200012) or a note 
   with an optional extension (-8001, 转8001, ext. 8001); 010 and 020-029 take 8-digit local numbers, the other
   (four-character) area codes 7 or 8 digits; a local number never starts with 0 or 1;
 - a 400/800 number of 10 digits (400-123-4567);
-- a service number: 110, 12317, 12345, 95598, 963888 (1xx, 12xxx, 95xxx(x), 96xxx(x));
+- a service number: 110, 12317, 12345, 95598, 963888 (1xx, 12xxx, 95xxx(x), 96xxx(x)), also after its area code
+  as notices print a local hotline for mobiles (0838-12388, 0731-96333);
 - a mainland mobile, 11 digits (+86 allowed): these are public contacts, which may be a mobile.
 
 Full-width digits and brackets, and the dashes people type (－ — ‐ −), read as their ASCII forms.
@@ -35,6 +36,8 @@ _SPECIAL = re.compile(r"[48]00[0-9]{7}")
 _SERVICE = re.compile(r"1[0-9]{2}|12[0-9]{3}|9[56][0-9]{3,4}")
 _LANDLINE = re.compile(r"0(?:10|2[0-9])[2-9][0-9]{7}|0[3-9][0-9]{2}[2-9][0-9]{6,7}")
 _AREA = re.compile(r"0(?:10|2[0-9]|[3-9][0-9]{2})")
+# A local service number after its area code, as notices print hotlines to be dialled from a mobile: 0838-12388.
+_LOCAL_SERVICE = re.compile(r"0(?:10|2[0-9]|[3-9][0-9]{2})(?:12[0-9]{3}|9[56][0-9]{3,4})")
 # Cells in this shape are certainly right and are not looked at one by one (the common case, checked by polars).
 _PLAINLY_RIGHT = (r"^(?:0(?:10|2[0-9])-[2-9][0-9]{7}|0[3-9][0-9]{2}-[2-9][0-9]{6,7}|1[3-9][0-9]{9}|12[0-9]{3}"
                   r"|1[0-9]{2})$")
@@ -75,7 +78,7 @@ def fold(text: str) -> str:
 
 def dialable(digits: str) -> bool:
     """True for a whole number of digits that can be dialled as it is, from anywhere in mainland China."""
-    return any(p.fullmatch(digits) for p in (_LANDLINE, _MOBILE, _SPECIAL, _SERVICE))
+    return any(p.fullmatch(digits) for p in (_LANDLINE, _MOBILE, _SPECIAL, _SERVICE, _LOCAL_SERVICE))
 
 
 def check_phone(value: str, area: str | None = None, title: str = "电话") -> PhoneIssue | None:

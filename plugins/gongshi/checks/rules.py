@@ -193,6 +193,10 @@ def unknown_county(code: str, name: str | None = None) -> tuple[str, str]:
         return (f"{code} 是省级区划（{province.name}）的代码，不是县级代码。",
                 f"{code} is the code of a province ({province.name}), not of a county.")
     closest = divisions.listing(listed.closest_counties(code, name))
+    if not closest:
+        return (f"{code} 不在国家统计局的统计用区划代码中，也没有相近的代码（前两位 {code[:2]} 不是任何省份）。",
+                f"{code} is not in the National Bureau of Statistics' division codes, nor near any (no province "
+                f"starts with {code[:2]}).")
     return (f"{code} 不在国家统计局的统计用区划代码中。最接近的真实县级区划：{closest}。",
             f"{code} is not in the National Bureau of Statistics' division codes; the closest real counties are "
             f"{closest}.")
@@ -214,8 +218,9 @@ def division_rules(tables: Tables, path, county: str, descriptor: str) -> Iterat
     county_name = listed.county(county).name
     for region in tables["regions"]:
         code = region["code"]
-        if not code or not code.startswith(county) or expected_level(code) != "township":
-            continue
+        if not (code and code.isascii() and code.isdigit() and len(code) == 12) or not code.startswith(county) \
+                or expected_level(code) != "township":
+            continue  # a malformed code is the schema's error; another county's, region-outside-county
         if code[:9] in listed.townships:
             continue
         closest = "、".join(f"{t.code12} {t.name}" for t in listed.closest_townships(code, region["name"]))
