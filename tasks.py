@@ -92,7 +92,7 @@ def clean(c):
             "out": "folder to write (outside data/)"})
 def province(c, scale=1.0, seed=1, out=None):
     """Generate a Sichuan-sized province of valid, signed county packages (default build/province-SCALE)."""
-    from gongshi.province import generate_province
+    from gongshi.synth.province import generate_province
 
     target = Path(out) if out else ROOT / "build" / f"province-{scale}"
     shutil.rmtree(target, ignore_errors=True)
@@ -103,7 +103,7 @@ def province(c, scale=1.0, seed=1, out=None):
 @task(help={"scale": "province scale to measure", "seed": "random seed", "sample": "records in the Pelican peer"})
 def bench(c, scale=1.0, seed=1, sample=5000):
     """Generate a province (if missing) and print validation, page and build figures beside their peers."""
-    from gongshi.bench import run
+    from gongshi.synth.bench import run
 
     target = ROOT / "build" / f"province-{scale}"
     if not (target / "data").is_dir():
@@ -135,9 +135,9 @@ def golden(c):
 @task
 def demo(c):
     """Regenerate the demo county data/519901 and its two published versions, signed with the demo key."""
-    from gongshi.history import release
-    from gongshi.synth import CURRENT, EARLIER, make_earlier_version, write_demo
-    from gongshi.verify import sign_package
+    from gongshi.synth.demo import CURRENT, EARLIER, make_earlier_version, write_demo
+    from gongshi.trust.history import release
+    from gongshi.trust.verify import sign_package
 
     package, key, history = ROOT / "data" / "519901", ROOT / "keys" / "demo" / "519901_DEMO_KEY", ROOT / "history"
     shutil.rmtree(history / "519901", ignore_errors=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gongshi.pipeline import check_county
+from gongshi.county import check_county
 from gongshi.settings import Settings
 
 from conftest import DEMO, GOOD, package_with_defect
@@ -135,7 +135,7 @@ def test_clerk_guide_explains_every_code():
 
 
 def test_counties_checked_in_parallel_report_what_each_check_reports(tmp_path):
-    from gongshi.counties import check_counties
+    from gongshi.county import check_counties
 
     folders = [package_with_defect("negative-amount", tmp_path / "519902"), package_with_defect("extra-cell", tmp_path / "b")]
     reports = check_counties(folders, SETTINGS, workers=2)

@@ -19,15 +19,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gongshi.checks.fast import check_support, fast_schema_problems
 from gongshi.checks.privacy import frame_privacy_problems, privacy_problems
-from gongshi.checks.schema import schema_problems
-from gongshi.load import open_package
-from gongshi.pipeline import read_tables
-from gongshi.repair import normalize
+from gongshi.checks.schema import check_support, fast_schema_problems
+from gongshi.checks.schema_reference import schema_problems
+from gongshi.county import read_tables
+from gongshi.package.load import open_package
+from gongshi.package.read import normalize
+from gongshi.package.records import frame_records, read_records
 from gongshi.schemas import ALL_RESOURCES, load_schemas
 from gongshi.settings import Settings
-from gongshi.tables import frame_records, read_records
 
 from conftest import DEFECTS, FIXTURES, GOOD
 
@@ -167,7 +167,7 @@ def mutate(tables: dict[str, list[list[str]]], edit) -> None:
 
 def test_signalling_nan_is_below_the_minimum_like_nan(tmp_path):
     """Frictionless raises on Decimal("sNaN") in a field with a minimum; the column engine reports it like NaN."""
-    from gongshi.pipeline import check_county
+    from gongshi.county import check_county
 
     folder = overlay(tmp_path / "pkg")
     text = (folder / "allocations.csv").read_text(encoding="utf-8")

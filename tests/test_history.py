@@ -12,9 +12,9 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from gongshi.cli import main
-from gongshi.diff import FieldChange, diff_tables
-from gongshi.history import GENESIS, read_log
 from gongshi.schemas import load_schemas
+from gongshi.trust.diff import FieldChange, diff_tables
+from gongshi.trust.history import GENESIS, read_log
 
 from conftest import DEMO, GOOD, ROOT, build_site
 

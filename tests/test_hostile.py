@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from gongshi.pipeline import check_county
+from gongshi.county import check_county
 from gongshi.problems import Problem
 from gongshi.settings import Settings
-from gongshi.spreadsheet import neutralise
+from gongshi.site.spreadsheet import neutralise
 
 from conftest import GOOD, build_site
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gongshi.bench import change_one_county
-from gongshi.countysite import STAMP
-from gongshi.province import generate_province, province_fingerprint
+from gongshi.site.job import STAMP
+from gongshi.synth.bench import change_one_county
+from gongshi.synth.province import generate_province, province_fingerprint
 
 from conftest import build_site
 

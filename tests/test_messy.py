@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gongshi.pipeline import check_county
+from gongshi.county import check_county
 from gongshi.settings import Settings
 
 from conftest import FIXTURES, GOOD

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from conftest import DEMO, ROOT, build_site
 
-REFERENCE = ROOT / "plugins" / "gongshi" / "reference"
+REFERENCE = ROOT / "plugins" / "gongshi" / "package" / "reference"
 SIGNATURE_CODES = {"signature-missing", "signature-invalid", "signature-copied", "hash-mismatch", "hash-missing",
                    "signer-not-allowed", "release-missing", "release-log-broken"}
 

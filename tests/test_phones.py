@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongshi.checks.phones import _PLAINLY_RIGHT, check_phone, phone_problems
-from gongshi.pipeline import check_county
+from gongshi.county import check_county
 from gongshi.schemas import load_schemas
 from gongshi.settings import Settings
 

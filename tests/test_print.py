@@ -15,7 +15,7 @@ import pypdf
 import pytest
 from bs4 import BeautifulSoup
 
-from gongshi.printing import MANIFEST, render_pdfs
+from gongshi.site.sheets import MANIFEST, render_pdfs
 
 from conftest import GOOD, ROOT, build_site, project_settings
 
@@ -207,7 +207,7 @@ def test_a_missing_stylesheet_writes_no_pdf_and_names_the_file(tmp_path):
                                   "https://gongshi.example.org/../secret.css", "file:///etc/passwd",
                                   "../../../theme/css/../../../../secret.css"])
 def test_the_renderer_reads_nothing_outside_the_site_and_the_theme(tmp_path, href):
-    from gongshi.printing import PdfJob, _render_job
+    from gongshi.site.sheets import PdfJob, _render_job
 
     (tmp_path / "secret.css").write_text("body { color: red }", encoding="utf-8")
     output = tmp_path / "site"
@@ -223,8 +223,8 @@ def test_the_renderer_reads_nothing_outside_the_site_and_the_theme(tmp_path, hre
 
 
 def test_pdfs_made_without_their_stylesheet_by_gongshi_0_5_are_rendered_again_once(tmp_path):
-    from gongshi.countysite import STAMP
-    from gongshi.printing import _FINGERPRINT, installed, print_key
+    from gongshi.site.job import STAMP
+    from gongshi.site.sheets import _FINGERPRINT, installed, print_key
 
     data = tmp_path / "data"
     shutil.copytree(GOOD, data / "519902")
@@ -345,7 +345,7 @@ def test_paper_setting_per_kind_chooses_the_default_size(tmp_path):
 
 
 def test_qr_masks_kept_from_the_previous_build_give_the_same_codes(tmp_path):
-    from gongshi import printing
+    from gongshi.site import sheets as printing
 
     urls = [f"{PUBLIC}/510104/notice/GS2026-{i:06d}/" for i in range(20)] + [f"{PUBLIC}/510105/notice/GS-1/"]
     printing._MASKS.clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongshi.privacy import find_private_numbers, mask_numbers
+from gongshi.personal import find_private_numbers, mask_numbers
 
 ID = "11010519491231002X"  # the check digit of this example number is X
 

@@ -6,11 +6,12 @@ import csv
 
 import pytest
 
-from gongshi.divisions import REFERENCE
-from gongshi.pipeline import check_county, find_packages
-from gongshi.province import generate_province, province_fingerprint
+from gongshi.county import check_county
+from gongshi.package.divisions import REFERENCE
+from gongshi.package.load import find_packages
 from gongshi.settings import Settings
-from gongshi.verify import ALLOWED_SIGNERS, load_trust
+from gongshi.synth.province import generate_province, province_fingerprint
+from gongshi.trust.verify import ALLOWED_SIGNERS, load_trust
 
 
 @pytest.fixture(scope="module")

@@ -47,7 +47,7 @@ def test_contract_field_names_are_present():
 def test_money_fields_are_numbers_not_floats_in_the_model():
     from decimal import Decimal
 
-    from gongshi.tables import parse_value
+    from gongshi.package.records import parse_value
 
     for name, schema in SCHEMAS.items():
         for field in schema["fields"]:
@@ -89,8 +89,8 @@ def test_plain_frictionless_validates_the_demo_and_catches_a_broken_key(tmp_path
 
 
 def test_demo_generator_is_deterministic_and_signed(tmp_path):
-    from gongshi.synth import write_demo
-    from gongshi.verify import sign_package
+    from gongshi.synth.demo import write_demo
+    from gongshi.trust.verify import sign_package
 
     write_demo(tmp_path / "again")
     sign_package(tmp_path / "again", ROOT / "keys" / "demo" / "519901_DEMO_KEY")

@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 from bs4 import BeautifulSoup
 
-from gongshi.search import index_county, write_search_manifest
+from gongshi.site.search import index_county, write_search_manifest
 
 from conftest import GOOD, ROOT, build_site
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gongshi import sshsig
 from gongshi.cli import main
-from gongshi.history import release
-from gongshi.verify import sign_package, stamp
+from gongshi.trust import sshsig
+from gongshi.trust.history import release
+from gongshi.trust.verify import sign_package, stamp
 
 from conftest import GOOD, ROOT, build_site, package_with_defect
 

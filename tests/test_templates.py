@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from gongshi.generators import PAGE_CONTEXT, SITE_CONTEXT
+from gongshi.site.generator import PAGE_CONTEXT, SITE_CONTEXT
 
 from conftest import ROOT
 

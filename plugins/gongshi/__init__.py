@@ -7,15 +7,15 @@ from __future__ import annotations
 
 
 def get_generators(pelican):
-    from .generators import GongshiGenerator
+    from .site.generator import GongshiGenerator
 
     return GongshiGenerator
 
 
 def prepare_environment(generator) -> None:
     """Escape every value by default, install gettext and our filters, in every generator's templates."""
-    from .filters import FILTERS
-    from .jinja_ext import FoldGettext
+    from .site.filters import FILTERS
+    from .site.jinja import FoldGettext
 
     env = generator.env
     env.autoescape = True
@@ -24,7 +24,7 @@ def prepare_environment(generator) -> None:
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
         env.add_extension("jinja2.ext.i18n")
     env.install_null_translations(newstyle=True)
-    if "gongshi.jinja_ext.FoldGettext" not in env.extensions:
+    if "gongshi.site.jinja.FoldGettext" not in env.extensions:
         env.add_extension(FoldGettext)
     env.filters.update(FILTERS)
 
@@ -32,7 +32,7 @@ def prepare_environment(generator) -> None:
 def register() -> None:
     from pelican import signals
 
-    from .buildlog import install
+    from .site.log import install
 
     install()
     signals.get_generators.connect(get_generators)

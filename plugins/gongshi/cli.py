@@ -12,15 +12,15 @@ from pathlib import Path
 import click
 
 from . import problems as report
-from . import sshsig
-from .bundle import UnsafeArchive, extract
-from .counties import check_counties, find_packages
-from .descriptor import DESCRIPTOR, build_descriptor, write_descriptor
-from .history import LOG, LogError, chain_problems, read_log, release, verify_history
-from .pipeline import check_county
+from .county import check_counties, check_county
+from .package.descriptor import DESCRIPTOR, build_descriptor, write_descriptor
+from .package.load import find_packages
 from .schemas import OPTIONAL_RESOURCES, load_schemas
 from .settings import Settings, SettingsError, from_dict
-from .verify import ALLOWED_SIGNERS, SIGNATURE, load_trust, sign_file, sign_package, verify_package
+from .trust import sshsig
+from .trust.bundle import UnsafeArchive, extract
+from .trust.history import LOG, LogError, chain_problems, read_log, release, verify_history
+from .trust.verify import ALLOWED_SIGNERS, SIGNATURE, load_trust, sign_file, sign_package, verify_package
 
 FORMATS = ("text", "json", "github")
 
@@ -156,7 +156,7 @@ def new_county_command(code: str, out: str | None, name: str | None) -> None:
     Example:
       gongshi new-county 410503
     """
-    from .newcounty import NewCountyError, new_county
+    from .package.new import NewCountyError, new_county
 
     code = unicodedata.normalize("NFKC", code).strip()  # digits typed with a Chinese input method
     target = Path(out) if out else Path("data") / code
@@ -452,7 +452,7 @@ def scan(paths: tuple[str, ...], staged: bool, fmt: str) -> None:
       gongshi scan 受益户名单.xlsx
       gongshi scan --staged        (what the pre-commit hook runs)
     """
-    from .scan import scan_paths, scan_staged
+    from .checks.scan import scan_paths, scan_staged
 
     if not paths and not staged:
         raise click.UsageError("给出文件或文件夹，或用 --staged / give files or folders, or --staged")
@@ -490,7 +490,7 @@ def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], site_url:
       gongshi pdf output
       gongshi pdf output --county 519901 --only GS2025-001
     """
-    from .printing import PrintError, render_pdfs
+    from .site.sheets import PrintError, render_pdfs
 
     try:
         done = render_pdfs(Path(output), site_url, list(counties) or None, workers, list(only) or None,
@@ -514,7 +514,7 @@ def install_hook(repo: str, force: bool) -> None:
     Example:
       gongshi install-hook
     """
-    from .scan import HOOK
+    from .checks.scan import HOOK
 
     try:
         hooks = Path(subprocess.run(["git", "rev-parse", "--git-path", "hooks"], cwd=repo, capture_output=True,

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .tables import ROW
+from .package.records import ROW
 
 ZERO = Decimal(0)
 PROJECT_NOTICE_STATUS = {

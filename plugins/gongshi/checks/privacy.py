@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import polars as pl
 
-from ..privacy import BANK_WORDS, find_private_numbers
+from ..package.read import resolve_header
+from ..personal import BANK_WORDS, find_private_numbers
 from ..problems import Problem, error
-from ..repair import resolve_header
 
 MESSAGES = {
     "id-number": (

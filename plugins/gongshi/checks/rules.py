@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-from .. import divisions
 from ..money import yuan
+from ..package import divisions
+from ..package.records import ROW
 from ..problems import Problem, error, warning
-from ..tables import ROW
 
 Tables = dict[str, list[dict]]
 # The columns each rule reads: the rules are given records of these columns only (and the row number).
@@ -178,30 +178,6 @@ def region_rules(tables: Tables, path, county: str) -> Iterator[Problem]:
 _LEVEL_ZH = {"county": "县", "township": "乡镇", "village": "村"}
 
 
-def unknown_county(code: str, name: str | None = None) -> tuple[str, str]:
-    """What to tell a clerk whose county code is not in the national list: what the code is instead (a prefecture's
-    or a province's), or the closest real counties. (Chinese, English)"""
-    listed = divisions.load()
-    prefecture, province = listed.prefectures.get(code[:4]), listed.provinces.get(code[:2])
-    if code[4:] == "00" and prefecture is not None:
-        counties = divisions.listing(listed.counties_of(code[:4])[:6])
-        return (f"{code} 是地级区划（{province.name if province else ''}{prefecture.name}）的代码，不是县级代码。"
-                f"它下辖的县级区划有：{counties}……",
-                f"{code} is the code of a prefecture ({prefecture.name}), not of a county; its counties include "
-                f"{counties}.")
-    if code[2:] == "0000" and province is not None:
-        return (f"{code} 是省级区划（{province.name}）的代码，不是县级代码。",
-                f"{code} is the code of a province ({province.name}), not of a county.")
-    closest = divisions.listing(listed.closest_counties(code, name))
-    if not closest:
-        return (f"{code} 不在国家统计局的统计用区划代码中，也没有相近的代码（前两位 {code[:2]} 不是任何省份）。",
-                f"{code} is not in the National Bureau of Statistics' division codes, nor near any (no province "
-                f"starts with {code[:2]}).")
-    return (f"{code} 不在国家统计局的统计用区划代码中。最接近的真实县级区划：{closest}。",
-            f"{code} is not in the National Bureau of Statistics' division codes; the closest real counties are "
-            f"{closest}.")
-
-
 def division_rules(tables: Tables, path, county: str, descriptor: str) -> Iterator[Problem]:
     """Yield division-unknown for a county or township code that is not in the national list.
 
@@ -210,7 +186,7 @@ def division_rules(tables: Tables, path, county: str, descriptor: str) -> Iterat
     listed = divisions.load()
     own = next((r["name"] for r in tables["regions"] if r["code"] == county + "000000"), None)
     if listed.county(county) is None:
-        zh, en = unknown_county(county, own)
+        zh, en = divisions.unknown_county(county, own)
         yield warning("division-unknown", descriptor, None, "gongshi.county",
                       f"县级区划代码 {zh}请核对 datapackage.json 的 gongshi.county 和 regions.csv 中的代码。",
                       f"County code {en} Check gongshi.county in datapackage.json and the codes in regions.csv.")

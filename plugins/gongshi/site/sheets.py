@@ -16,12 +16,10 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import shutil
 import subprocess
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -32,16 +30,13 @@ from urllib.parse import unquote, urlsplit
 import segno
 from markupsafe import Markup
 
-from .model import ZERO, County, Notice, Project, Region, Unit
+from ..model import ZERO, County, Notice, Project, Region, Unit
+from ..parallel import parallel_map
 
 logger = logging.getLogger(__name__)
 
 MANIFEST = ".gongshi-pdf.json"
 QR_MASKS = ".gongshi-qr.json"
-PAPERS = {"A4": "A4 portrait", "A3": "A3 landscape"}
-# Wide tables (the project notices' fields) print on A3 landscape; lists with few columns on A4 portrait.
-DEFAULT_PAPER = {"allocation-result": "A4", "project-plan": "A3", "before-start": "A3", "after-completion": "A3",
-                 "households": "A4"}
 # Stands in for the package fingerprint while a sheet's digest is taken: a PDF is redone when what it shows of
 # the data changes, not each time another table of the county does.
 _FINGERPRINT = "\x00gongshi-fingerprint\x00"
@@ -308,12 +303,7 @@ def render_jobs(output: Path, jobs: list[PdfJob], workers: int | None = None) ->
         logger.warning("gongshi: 未安装 libharfbuzz-subset0，PDF 生成会慢约 30 倍 / HarfBuzz subsetting (Debian's "
                        "libharfbuzz-subset0) is missing: PDFs take about 30 times longer")
     started = time.perf_counter()
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    if workers == 1:
-        done = [_render_job(job) for job in jobs]
-    else:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = list(pool.map(_render_job, jobs, chunksize=4))
+    done = parallel_map(_render_job, jobs, workers, chunksize=4)
     by_county: dict[str, list] = {}
     for job, outcome in zip(jobs, done, strict=True):
         by_county.setdefault(job.county, []).append((job, outcome))

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..problems import Problem, error, warning
+from ..schemas import ALL_RESOURCES, RESOURCES, SchemaSet
 from .descriptor import DESCRIPTOR
-from .problems import Problem, error, warning
-from .schemas import ALL_RESOURCES, RESOURCES, SchemaSet
 
 COUNTY_CODE = re.compile(r"[1-8][0-9]{5}")
 
@@ -144,3 +144,13 @@ def open_package(folder: str | Path, schemas: SchemaSet) -> tuple[CountyPackage 
                 "(a file with only the header row is fine).",
             ))
     return package, problems
+
+
+def find_packages(path: str | Path) -> list[Path]:
+    """Return path itself if it is a package, else the package folders directly inside it."""
+    path = Path(path)
+    if (path / DESCRIPTOR).is_file():
+        return [path]
+    if not path.is_dir():
+        return []
+    return sorted(p for p in path.iterdir() if p.is_dir() and (p / DESCRIPTOR).is_file())

@@ -123,3 +123,27 @@ def load() -> Divisions:
 def listing(divisions: list[Division]) -> str:
     """Divisions as a clerk reads them in a message: 510802 利州区、510811 昭化区."""
     return "、".join(f"{d.code} {d.name}" for d in divisions)
+
+
+def unknown_county(code: str, name: str | None = None) -> tuple[str, str]:
+    """What to tell a clerk whose county code is not in the national list: what the code is instead (a prefecture's
+    or a province's), or the closest real counties. (Chinese, English)"""
+    listed = load()
+    prefecture, province = listed.prefectures.get(code[:4]), listed.provinces.get(code[:2])
+    if code[4:] == "00" and prefecture is not None:
+        counties = listing(listed.counties_of(code[:4])[:6])
+        return (f"{code} 是地级区划（{province.name if province else ''}{prefecture.name}）的代码，不是县级代码。"
+                f"它下辖的县级区划有：{counties}……",
+                f"{code} is the code of a prefecture ({prefecture.name}), not of a county; its counties include "
+                f"{counties}.")
+    if code[2:] == "0000" and province is not None:
+        return (f"{code} 是省级区划（{province.name}）的代码，不是县级代码。",
+                f"{code} is the code of a province ({province.name}), not of a county.")
+    closest = listing(listed.closest_counties(code, name))
+    if not closest:
+        return (f"{code} 不在国家统计局的统计用区划代码中，也没有相近的代码（前两位 {code[:2]} 不是任何省份）。",
+                f"{code} is not in the National Bureau of Statistics' division codes, nor near any (no province "
+                f"starts with {code[:2]}).")
+    return (f"{code} 不在国家统计局的统计用区划代码中。最接近的真实县级区划：{closest}。",
+            f"{code} is not in the National Bureau of Statistics' division codes; the closest real counties are "
+            f"{closest}.")

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import polars as pl
 
-from .privacy import mask_numbers
-from .problems import Problem, error, warning
+from ..personal import mask_numbers
+from ..problems import Problem, error, warning
 
 CODE12 = "[0-9]{12}"
 _THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")

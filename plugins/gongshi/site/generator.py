@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pelican.generators import Generator
 
-from .countysite import PAGE_CONTEXT, STAGING, CountySite, CountySummary
+from ..package.load import find_packages
+from ..parallel import parallel_map
+from ..problems import as_line
+from ..schemas import ALL_RESOURCES, load_schemas
+from ..settings import Settings, from_dict
+from ..trust.verify import ALLOWED_SIGNERS, load_trust
 from .downloads import write_trust_downloads
-from .pipeline import find_packages
-from .printing import PrintError, render_pdfs
-from .problems import as_line
-from .schemas import ALL_RESOURCES, load_schemas
+from .job import PAGE_CONTEXT, STAGING, CountySite, CountySummary
 from .search import write_search_manifest
-from .settings import Settings, from_dict
-from .verify import ALLOWED_SIGNERS, load_trust
+from .sheets import PrintError, render_pdfs
 
 __all__ = ["GongshiGenerator", "PAGE_CONTEXT", "SITE_CONTEXT"]
 
@@ -34,8 +33,8 @@ SITE_CONTEXT = ("gongshi_today", "NATIONAL_HOTLINE", "LINK_SUFFIX", "PROVINCE_KE
 _SITE: CountySite | None = None
 
 
-def _build_in_worker(folder: Path, key: str):
-    return _SITE.build(folder, key)
+def _build_in_worker(job: tuple[Path, str]):
+    return _SITE.build(*job)
 
 
 class GongshiGenerator(Generator):
@@ -121,13 +120,9 @@ class GongshiGenerator(Generator):
 
     def _run(self, jobs: list):
         """Build the counties, in parallel worker processes when there is more than one to build."""
-        workers = min(self.gongshi.workers or os.cpu_count() or 1, len(jobs))
         # Largest packages first, so that no worker is left with a big county at the end.
         jobs = sorted(jobs, key=lambda job: -sum(p.stat().st_size for p in job[0].iterdir() if p.is_file()))
-        if workers <= 1:
-            return [_SITE.build(folder, key) for folder, key in jobs]
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_build_in_worker, *zip(*jobs, strict=True)))
+        return parallel_map(_build_in_worker, jobs, self.gongshi.workers)
 
     def _write(self, writer, url: str, template: str, **context) -> None:
         assert tuple(context) == PAGE_CONTEXT[template], (template, tuple(context))

@@ -13,11 +13,10 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+from ..schemas import ALL_RESOURCES, OPTIONAL_RESOURCES, SchemaSet
 from . import divisions
-from .checks.rules import unknown_county
 from .descriptor import build_descriptor, write_descriptor
 from .load import COUNTY_CODE
-from .schemas import ALL_RESOURCES, OPTIONAL_RESOURCES, SchemaSet
 
 
 class NewCountyError(ValueError):
@@ -35,7 +34,7 @@ def new_county(code: str, out: Path, schemas: SchemaSet, name: str | None = None
     listed = divisions.load()
     county = listed.county(code)
     if county is None and (not name or code[4:] == "00"):
-        zh, en = unknown_county(code)
+        zh, en = divisions.unknown_county(code)
         raise NewCountyError(
             f"{zh}请用本县的6位县级区划代码。如果本县是在这份名单之后新设的，请加上 --name 本县名称。",
             f"{en} Use your county's own 6-digit code; for a county set up after this list, add --name NAME.")

@@ -84,13 +84,3 @@ def frame_records(frame: pl.DataFrame, fields: list[dict], rows: list[int]) -> l
                 if type_ in ("integer", "date") and records[i][name] is None:
                     records[i][name] = parse_value(frame[name][i], type_)
     return records
-
-
-def read_raw_cells(text: str):
-    """Yield (row, header, cell text) for every non-empty cell of a CSV text, as the spreadsheet numbers rows."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
-    for number, cells in enumerate(reader, start=2):
-        for i, cell in enumerate(cells):
-            if cell:
-                yield number, header[i] if i < len(header) else None, cell

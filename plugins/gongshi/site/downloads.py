@@ -8,10 +8,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import sshsig
-from .bundle import SUMS, bundle_files, sha256sums, write_zip
-from .descriptor import DESCRIPTOR
-from .verify import ALLOWED_SIGNERS, REVOKED, SIGNATURE
+from ..package.descriptor import DESCRIPTOR
+from ..trust import sshsig
+from ..trust.bundle import SUMS, bundle_files, sha256sums, write_zip
+from ..trust.verify import ALLOWED_SIGNERS, REVOKED, SIGNATURE
 
 PROVINCE_SIGNERS = "province_allowed_signers"
 

@@ -12,11 +12,12 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-from . import divisions, sshsig
-from .descriptor import build_descriptor, write_descriptor
-from .history import release
-from .schemas import RESOURCES, load_schemas
-from .verify import sign_file, sign_package
+from ..package import divisions
+from ..package.descriptor import build_descriptor, write_descriptor
+from ..schemas import RESOURCES, load_schemas
+from ..trust import sshsig
+from ..trust.history import release
+from ..trust.verify import sign_file, sign_package
 
 PROVINCE = "51"  # Sichuan
 VILLAGES_PER_TOWNSHIP = 10

@@ -8,14 +8,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..package.descriptor import DESCRIPTOR
+from ..problems import Problem, error
 from . import sshsig
-from .descriptor import DESCRIPTOR
-from .problems import Problem, error
 
 SIGNATURE = DESCRIPTOR + ".sig"
 ALLOWED_SIGNERS = "allowed_signers"
 REVOKED = "revoked_keys"
-PROVINCE_PRINCIPAL = "province"
 
 
 def file_digest(path: Path) -> tuple[int, str]:

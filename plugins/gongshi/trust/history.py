@@ -9,9 +9,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..package.descriptor import DESCRIPTOR
+from ..problems import Problem, error
 from . import sshsig
-from .descriptor import DESCRIPTOR
-from .problems import Problem, error
 from .verify import ALLOWED_SIGNERS, SIGNATURE, Trust, hash_problems, sign_file
 
 LOG = "log.jsonl"

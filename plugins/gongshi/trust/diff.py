@@ -6,7 +6,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .schemas import ALL_RESOURCES, RESOURCES, SchemaSet
+from ..schemas import ALL_RESOURCES, RESOURCES, SchemaSet
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 _MEASURE = """
 import json, resource, sys, time
@@ -51,7 +51,8 @@ def _settings(province: Path) -> dict:
 def validate_gongshi(province: Path) -> dict:
     return _stage(f"""
         from pathlib import Path
-        from gongshi.counties import check_counties, find_packages
+        from gongshi.county import check_counties
+        from gongshi.package.load import find_packages
         from gongshi.settings import Settings
         reports = check_counties(find_packages(Path({str(province / "data")!r})), Settings())
         result["rows"] = sum(r.rows for r in reports)
@@ -87,7 +88,7 @@ def pdf_sample(site: Path, count: int) -> dict:
     counties, all kinds), with every core; count the sheets the site has."""
     return _stage(f"""
         from pathlib import Path
-        from gongshi.printing import pending, render_jobs
+        from gongshi.site.sheets import pending, render_jobs
         jobs = pending(Path({str(site)!r}))
         step = max(1, len(jobs) // {count})
         done = render_jobs(Path({str(site)!r}), jobs[::step][:{count}])
@@ -100,8 +101,8 @@ def change_one_county(province: Path) -> str:
     """Correct one project name in the first county, then sign and release it as a county would."""
     import datetime as dt
 
-    from .history import release
-    from .verify import sign_package
+    from ..trust.history import release
+    from ..trust.verify import sign_package
 
     folder = sorted((province / "data").iterdir())[0]
     table = folder / "projects.csv"

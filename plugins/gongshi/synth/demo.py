@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from .descriptor import build_descriptor, write_descriptor
-from .schemas import RESOURCES, load_schemas
-from .synth_vocab import (
+from ..package.descriptor import build_descriptor, write_descriptor
+from ..schemas import RESOURCES, load_schemas
+from .vocab import (
     BASIS,
     BUILDERS,
     CROPS,

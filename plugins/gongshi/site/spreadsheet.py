@@ -11,8 +11,8 @@ import io
 import re
 from pathlib import Path
 
-from .schemas import SchemaSet
-from .tables import parse_value
+from ..package.records import parse_value
+from ..schemas import SchemaSet
 
 # A cell a spreadsheet would run: =, +, -, @, tab or carriage return first, unless it is just a number.
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -4,7 +4,7 @@ A county's pages, downloads and versions depend only on its own package and hist
 the theme, gongshi's code and the site settings. The job hashes all of these into a key, builds the county into a
 staging folder and swaps it in as `<output>/<code>/` with a stamp holding the key and a small summary for the
 province pages. A later build whose key matches reuses the folder as it is. Jobs run in parallel processes; any
-batch runner can run them apart (`gongshi build-county`) and the province build then only merges.
+batch runner can run them apart (`invoke county`) and the province build then only merges.
 """
 
 from __future__ import annotations
@@ -23,18 +23,21 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from . import problems as report
-from .diff import diff_tables
+from .. import problems as report
+from ..county import check_county
+from ..model import County, Rejection, build_county
+from ..schemas import load_schemas
+from ..settings import Settings
+from ..trust.diff import diff_tables
+from ..trust.history import LOG, county_history, read_log
 from .downloads import (
     write_county_downloads,
     write_log_downloads,
     write_spreadsheets,
     write_version_downloads,
 )
-from .history import LOG, county_history, read_log
-from .model import County, Rejection, build_county
-from .pipeline import check_county
-from .printing import (
+from .search import SearchIndexError, index_county
+from .sheets import (
     load_qr_masks,
     package_fingerprint,
     print_key,
@@ -43,15 +46,12 @@ from .printing import (
     write_print_pages,
     write_qr_masks,
 )
-from .schemas import load_schemas
-from .search import SearchIndexError, index_county
-from .settings import Settings
 
 logger = logging.getLogger(__name__)
 
 STAMP = ".gongshi-build.json"
 STAGING = ".gongshi-staging"
-CODE = Path(__file__).resolve().parent
+CODE = Path(__file__).resolve().parents[1]  # the gongshi package
 
 # What each page template receives besides the site context; docs/templates.md documents it.
 PAGE_CONTEXT = {

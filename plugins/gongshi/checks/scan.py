@@ -8,9 +8,9 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-from .checks.privacy import privacy_problems
-from .problems import Problem, error
-from .schemas import load_schemas
+from ..problems import Problem, error
+from ..schemas import load_schemas
+from .privacy import privacy_problems
 
 SUFFIXES = (".csv", ".xlsx", ".xlsm")
 # In a file that is not one of our tables, a column whose header is one of these holds people's names.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .schemas import RESOURCES, SchemaSet, load_schemas
+from ..schemas import RESOURCES, SchemaSet, load_schemas
 
 DESCRIPTOR = "datapackage.json"
 

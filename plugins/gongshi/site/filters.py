@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .money import amount, wan, yuan
-from .printing import qr_svg
-from .schemas import load_schemas
+from ..money import amount, wan, yuan
+from ..schemas import load_schemas
+from .sheets import qr_svg
 
 
 def zh_date(value: dt.date | None) -> str:

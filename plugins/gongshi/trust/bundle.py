@@ -8,7 +8,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .descriptor import DESCRIPTOR
+from ..package.descriptor import DESCRIPTOR
 from .verify import ALLOWED_SIGNERS, REVOKED, SIGNATURE
 
 SUMS = "SHA256SUMS"

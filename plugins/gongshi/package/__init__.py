@@ -1,0 +1,1 @@
+"""The package stage: find county packages, open them safely, read and repair their tables."""

@@ -1,0 +1,1 @@
+"""Synthetic data: the demo county, a generated province and the benchmark that measures it."""

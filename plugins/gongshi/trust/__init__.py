@@ -1,0 +1,1 @@
+"""The trust stage: OpenSSH signatures, signing, verification, the release history and bundles."""
