@@ -18,6 +18,8 @@ ID = "11010519491231002X"  # the check digit of this example number is X
     ("联系人电话13812345678", "mobile"),
     ("138 1234 5678", "mobile"),
     ("138-1234-5678", "mobile"),
+    ("138–1234–5678", "mobile"),  # en dashes, as a Chinese input method types them
+    ("110105－19491231—002X", "id-number"),
     ("+86 139 1234 5678", "mobile"),
     ("１３９１２３４５６７８", "mobile"),
     ("6222021234567890128", "bank-account"),

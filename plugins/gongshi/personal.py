@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterator
+
+from .text import fold_dashes
 
 # A run of digits that people may have broken up with spaces or dashes (after NFKC, so full-width
 # digits and dashes count too); an ID number may end in X.
@@ -15,12 +16,6 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 BANK_WORDS = re.compile(r"(卡号|账号|帐号|账户|帐户|银行卡|开户行|银行|card|account)", re.IGNORECASE)
 _PRIVATE_FINDINGS = ("id-number", "mobile", "bank-account")
-
-
-def normalise(text: str) -> str:
-    """Fold full-width digits, letters and dashes to ASCII, the way people's typing varies."""
-    text = unicodedata.normalize("NFKC", text)
-    return text.replace("—", "-").replace("－", "-").replace("‐", "-").replace("‑", "-").replace("\u3000", " ")
 
 
 def is_id_number(candidate: str) -> bool:
@@ -61,7 +56,7 @@ def luhn_valid(digits: str) -> bool:
 
 def find_private_numbers(text: str) -> Iterator[tuple[str, str]]:
     """Yield (kind, number) for each ID number, mobile number or bank account number in text."""
-    text = normalise(text)
+    text = fold_dashes(text)
     for match in _NUMBER_RUN.finditer(text):
         raw = match.group(0)
         compact = _SEPARATORS.sub("", raw)
@@ -87,7 +82,7 @@ def mask_numbers(text: str) -> str:
     found = list(find_private_numbers(text))
     if not found:
         return text
-    masked = normalise(text)
+    masked = fold_dashes(text)
     for _kind, number in found:
         masked = re.sub(r"[ \-]?".join(re.escape(c) for c in number), "*" * len(number), masked)
     return masked

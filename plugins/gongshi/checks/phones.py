@@ -18,7 +18,6 @@ Full-width digits and brackets, and the dashes people type (－ — ‐ −), re
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from itertools import combinations
 import polars as pl
 
 from ..problems import Problem, warning
+from ..text import fold_dashes
 
 CODE = "phone-invalid"
 
@@ -43,7 +43,6 @@ _PLAINLY_RIGHT = (r"^(?:0(?:10|2[0-9])-[2-9][0-9]{7}|0[3-9][0-9]{2}-[2-9][0-9]{6
                   r"|1[0-9]{2})$")
 _AREA_OF_PLAIN = r"^\(?(0(?:10|2[0-9]|[3-9][0-9]{2}))\)?[ -]?[2-9][0-9]{6,7}$"
 
-_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−﹣－"})
 _SEPARATORS = re.compile(r"[、,;/\n]|或者?")
 _EXTENSION = re.compile(r"(?i)\s*(?:转|分机|ext\.?|x)\s*([0-9]{1,6})$")
 _INTERNATIONAL = re.compile(r"^\(?(?:\+|00)86\)?[\s-]*")
@@ -71,11 +70,6 @@ class _Fault:
     en: str
 
 
-def fold(text: str) -> str:
-    """Read full-width digits, brackets, colons and the usual dashes as ASCII."""
-    return unicodedata.normalize("NFKC", text).translate(_DASHES).replace("\u3000", " ").strip()
-
-
 def dialable(digits: str) -> bool:
     """True for a whole number of digits that can be dialled as it is, from anywhere in mainland China."""
     return any(p.fullmatch(digits) for p in (_LANDLINE, _MOBILE, _SPECIAL, _SERVICE, _LOCAL_SERVICE))
@@ -91,7 +85,7 @@ def check_phone(value: str, area: str | None = None, title: str = "电话") -> P
 
 @lru_cache(maxsize=8192)
 def _check_cell(value: str, area: str | None, title: str) -> PhoneIssue | None:
-    text = fold(value)
+    text = fold_dashes(value).strip()
     if not text:
         return None
     if text.lower() in _PLACEHOLDERS:

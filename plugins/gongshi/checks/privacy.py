@@ -13,6 +13,7 @@ import polars as pl
 from ..package.read import resolve_header
 from ..personal import BANK_WORDS, find_private_numbers
 from ..problems import Problem, error
+from ..text import DASH_CLASS, DASHES
 
 MESSAGES = {
     "id-number": (
@@ -65,7 +66,7 @@ _BANK_WORD = "(?i)" + BANK_WORDS.pattern
 def _inert(c: str) -> bool:
     """True for a character that folding leaves as characters that cannot start, join or break a run of digits."""
     folded = unicodedata.normalize("NFKC", c)
-    return (unicodedata.combining(c) == 0 and bool(folded) and c not in "—－‐‑"
+    return (unicodedata.combining(c) == 0 and bool(folded) and c not in DASHES
             and not any(ch.isascii() and (ch.isalnum() or ch in " -") or "\u4e00" <= ch <= "\u9fff" for ch in folded))
 
 
@@ -103,7 +104,7 @@ def frame_privacy_problems(frame: pl.DataFrame, fields: list[dict], path: str) -
     plain = pl.all_horizontal(pl.col(c).str.contains(_PLAIN_TEXT) for c in columns)
     candidates = (frame.lazy().with_row_index("_i").with_columns(texts).with_columns(plain.alias("_plain"))
                   .filter(pl.any_horizontal(*masked, ~pl.col("_plain"), *(_suspect(pl.col(c)) for c in columns)))
-                  .with_columns(pl.col(c).str.normalize("NFKC").str.replace_all("[—－‐‑]", "-") for c in columns)
+                  .with_columns(pl.col(c).str.normalize("NFKC").str.replace_all(DASH_CLASS, "-") for c in columns)
                   .filter(pl.any_horizontal(*masked, *(_suspect(pl.col(c)) for c in columns)))
                   .select("_i", *names).collect())
     for values in candidates.iter_rows():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..problems import Problem, error
 from ..schemas import load_schemas
+from ..text import decode
 from .privacy import privacy_problems
 
 SUFFIXES = (".csv", ".xlsx", ".xlsm")
@@ -20,15 +21,6 @@ NAME_HEADERS = {"household", "name", "姓名", "户主", "户主姓名", "受益
 def _name_column(header: str) -> bool:
     folded = header.strip().lower()
     return folded in NAME_HEADERS or folded.endswith("姓名")
-
-
-def _decode(data: bytes) -> str | None:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
 
 
 def _cell_text(value) -> str:
@@ -75,7 +67,7 @@ def scan_bytes(data: bytes, display: str) -> list[Problem]:
         except Exception as exc:  # noqa: BLE001 - a damaged workbook is reported, whatever openpyxl raises
             return [error("file-unreadable", display, None, None, f"无法读取这个 XLSX 文件（{exc}），未能检查。",
                           f"The XLSX file cannot be read ({exc}); it was not checked.")]
-    text = _decode(data)
+    text = decode(data).text
     if text is None:
         return [error("file-unreadable", display, None, None, "文件既不是 UTF-8 也不是 GBK 编码，未能检查。",
                       "The file is neither UTF-8 nor GBK; it was not checked.")]

@@ -20,7 +20,6 @@ import datetime as dt
 import difflib
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -29,6 +28,7 @@ import polars as pl
 
 from ..personal import mask_numbers
 from ..problems import Problem, error, warning
+from ..text import decode, fold
 
 CODE12 = "[0-9]{12}"
 _THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
@@ -69,37 +69,26 @@ class Normalized:
         return self.rows[row - 2]
 
 
-def fold(text: str) -> str:
-    """Fold full-width characters to ASCII and trim: the way a value is meant, not how it was typed."""
-    return unicodedata.normalize("NFKC", text).replace("\u3000", " ").strip()
-
-
 def _decode(data: bytes, out: Normalized, path: str) -> str | None:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    decoded = decode(data)
+    if decoded.bom:
         out.changed = True
         out.problems.append(warning("bom-removed", path, None, None,
                                     "文件开头有 UTF-8 字节顺序标记（BOM），已去掉。内容不变。",
                                     "The file starts with a UTF-8 byte-order mark; it was removed. Content unchanged."))
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None and re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text):
+    if decoded.encoding == "utf-8":
+        return decoded.text
+    if decoded.plausible:
         out.changed = True
         out.problems.append(warning("encoding-repaired", path, None, None,
                                     "文件是 GBK/GB18030 编码（表格软件默认的“CSV（逗号分隔）”），已按 UTF-8 重新保存。"
                                     "以后请选“CSV UTF-8（逗号分隔）”保存。",
                                     "The file is GBK/GB18030 encoded; it was converted to UTF-8. Save as 'CSV UTF-8' next time."))
-        return text
+        return decoded.text
     out.problems.append(error("encoding-error", path, None, None,
-                              f"文件既不是 UTF-8 也不是 GBK 编码，无法读取（第 {utf8_error.start} 字节）。"
+                              f"文件既不是 UTF-8 也不是 GBK 编码，无法读取（第 {decoded.bad_byte} 字节）。"
                               "请在表格软件中“另存为 CSV UTF-8（逗号分隔）”。",
-                              f"The file is neither UTF-8 nor GBK (byte {utf8_error.start}); save it as 'CSV UTF-8'."))
+                              f"The file is neither UTF-8 nor GBK (byte {decoded.bad_byte}); save it as 'CSV UTF-8'."))
     return None
 
 
