@@ -8,8 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from ..package.descriptor import build_descriptor, write_descriptor
-from ..schemas import RESOURCES, load_schemas
+from .county import SyntheticCounty, cell
 from .vocab import (
     BASIS,
     BUILDERS,
@@ -54,23 +53,12 @@ def _day(rng: random.Random, lo: date, hi: date) -> date:
     return lo + timedelta(days=rng.randint(0, (hi - lo).days))
 
 
-def _cell(value: object) -> str:
-    """Format one CSV value: money with two decimals, ISO dates, empty for missing."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-class _County:
+class _County(SyntheticCounty):
     """Build every table of the demo county from one random stream; attributes are named after resources."""
 
     def __init__(self, seed: int) -> None:
+        super().__init__(COUNTY)
         self.rng = random.Random(seed)
-        self.schemas = load_schemas()
         self.used_names: set[str] = set()
         self.used_phones = {COUNTY_PHONE} | {f"0838-52{i}0012" for i in range(1, len(TOWNSHIPS) + 1)}
         self.staff: dict[str, list[str]] = {}
@@ -90,6 +78,7 @@ class _County:
         self.notices = self._notices()
         # Drawn from a stream of its own, so adding households left every other table as it was.
         self.beneficiaries = self._beneficiaries(random.Random(seed + 1))
+        self.tables = {resource: getattr(self, resource) for resource in self.tables}
 
     def _person(self) -> str:
         """Return a fresh fictional full name."""
@@ -465,16 +454,7 @@ def _masked(rng: random.Random) -> str:
 
 def write_demo(folder: str | Path, seed: int = 2025) -> None:
     """Write the demo county package (CSV files + datapackage.json) into folder."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    county = _County(seed)
-    for resource in (*RESOURCES, "beneficiaries"):
-        names = [f["name"] for f in county.schemas.fields(resource)]
-        with open(folder / f"{resource}.csv", "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(names)
-            writer.writerows([_cell(row.get(name)) for name in names] for row in getattr(county, resource))
-    write_descriptor(folder, build_descriptor(COUNTY, TITLE, demo=True, optional=("beneficiaries",)))
+    _County(seed).write(folder, TITLE, demo=True, optional=("beneficiaries",))
 
 
 # The demo's publication history: an earlier version, published on EARLIER, differed from today's in one
@@ -492,7 +472,7 @@ def make_earlier_version(folder: str | Path) -> None:
     amount = allocations[0].index("amount")
     for row in allocations[1:]:
         if row[0] == CORRECTED_ALLOCATION:
-            row[amount] = _cell(Decimal(row[amount]) + Decimal("20000"))
+            row[amount] = cell(Decimal(row[amount]) + Decimal("20000"))
     with open(folder / "notices.csv", encoding="utf-8", newline="") as fh:
         notices = list(csv.reader(fh))
     start = notices[0].index("start_date")

@@ -6,18 +6,17 @@ project_funds rows, acceptances and notices; every package valid, signed with a 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import random
 from decimal import Decimal
 from pathlib import Path
 
 from ..package import divisions
-from ..package.descriptor import build_descriptor, write_descriptor
-from ..schemas import RESOURCES, load_schemas
+from ..schemas import load_schemas
 from ..trust import sshsig
 from ..trust.history import release
 from ..trust.verify import sign_file, sign_package
+from .county import SyntheticCounty
 
 PROVINCE = "51"  # Sichuan
 VILLAGES_PER_TOWNSHIP = 10
@@ -59,12 +58,13 @@ def _day(rng: random.Random, year: int, first_month: int, last_month: int) -> dt
     return dt.date(year, rng.randint(first_month, last_month), rng.randint(1, 28))
 
 
-class _County:
+class _County(SyntheticCounty):
     """All tables of one synthetic county, sized by its share of the province's projects and allocations."""
 
-    def __init__(self, code: str, name: str, townships: list[dict], projects: int, allocations: int, rng) -> None:
-        self.code, self.name, self.rng = code, name, rng
-        self.tables: dict[str, list[list]] = {name: [] for name in RESOURCES}
+    def __init__(self, code: str, name: str, townships: list[dict], projects: int, allocations: int, rng,
+                 schemas=None) -> None:
+        super().__init__(code, schemas)
+        self.name, self.rng = name, rng
         self._places(townships)
         self._projects(projects)
         self._allocations(allocations)
@@ -173,18 +173,6 @@ class _County:
             notices.append([f"GS{year}-{serial:06d}", "allocation-result", f"{self.name}{year}年度资金分配结果公告", "czj",
                             self.code + "000000", year, f"{year}-04-10", f"{year}-04-25", ""])
 
-    def write(self, folder: Path) -> int:
-        folder.mkdir(parents=True, exist_ok=True)
-        schemas, rows = load_schemas(), 0
-        for name in RESOURCES:
-            with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
-                writer = csv.writer(fh, lineterminator="\n")
-                writer.writerow([f["name"] for f in schemas.fields(name)])
-                writer.writerows(self.tables[name])
-            rows += len(self.tables[name])
-        write_descriptor(folder, build_descriptor(self.code, f"{self.name}扶贫资金项目公告公示数据（合成测试数据）"))
-        return rows
-
 
 def generate_province(out: str | Path, scale: float = 1.0, seed: int = 1) -> dict:
     """Write a province into out/data, its test keys and trust file into out/keys, its releases into out/history."""
@@ -205,13 +193,14 @@ def generate_province(out: str | Path, scale: float = 1.0, seed: int = 1) -> dic
         f'51* namespaces="gongshi",valid-after="20200101Z" {county_line}\n', encoding="utf-8")
     sign_file(keys / "allowed_signers", keys / "province")
     summary = {"counties": count, "townships": total_townships, "villages": 0, "rows": 0}
+    schemas = load_schemas()
     for county in chosen:
         share = len(townships[county["code"]]) / total_townships
         generated = _County(county["code"], county["name"], townships[county["code"]],
                             max(4, round(FULL["projects"] * scale * share)),
-                            max(2, round(FULL["allocations"] * scale * share)), rng)
+                            max(2, round(FULL["allocations"] * scale * share)), rng, schemas)
         folder = out / "data" / county["code"]
-        summary["rows"] += generated.write(folder)
+        summary["rows"] += generated.write(folder, f"{county['name']}扶贫资金项目公告公示数据（合成测试数据）")
         summary["villages"] += len(generated.villages)
         sign_package(folder, keys / "counties")
         release(folder, out / "history", county["code"], keys / "counties", when=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
