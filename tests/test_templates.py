@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 
-from gongshi.site.generator import PAGE_CONTEXT, SITE_CONTEXT
+from gongshi.site.context import PAGES, SiteContext
 
 from conftest import ROOT
+
+# The names each page template receives, from its record.
+PAGE_CONTEXT = {page.template: tuple(f.name for f in fields(page)) for page in PAGES}
+SITE_CONTEXT = tuple(f.name for f in fields(SiteContext))
 
 DOC = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -10,8 +11,9 @@ from .checks.phones import phone_problems
 from .checks.privacy import frame_privacy_problems, privacy_problems
 from .checks.rules import RULE_FIELDS, date_rules, division_rules, money_rules, region_rules
 from .checks.schema import fast_schema_problems
+from .model import County, build_county
 from .package.descriptor import DESCRIPTOR
-from .package.load import CountyPackage, open_package
+from .package.load import CountyPackage, PackageFiles, open_package
 from .package.read import Normalized, normalize
 from .package.records import frame_records
 from .parallel import parallel_map
@@ -37,6 +39,7 @@ class CountyCheck:
     # The field lists of the tables, when every required table could be read.
     readable: dict[str, list[dict]] | None = None
     _tables: dict[str, list[dict]] | None = field(default=None, repr=False)
+    _model: County | None = field(default=None, repr=False)
 
     @property
     def tables(self) -> dict[str, list[dict]] | None:
@@ -48,6 +51,20 @@ class CountyCheck:
                 tables.setdefault(name, [])
             self._tables = tables
         return self._tables
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """Each table that could be read, as canonical CSV text (what the spreadsheet downloads are made from)."""
+        return {name: table.text for name, table in self.normalized.items() if table.text is not None}
+
+    @property
+    def model(self) -> County:
+        """The county's model, linked from its records; ask only when the package is publishable."""
+        if self._model is None:
+            package = self.package
+            self._model = build_county(package.county, package.title, package.demo, self.tables)
+            self._model.verified = self.verified
+        return self._model
 
     @property
     def errors(self) -> list[Problem]:
@@ -62,26 +79,32 @@ class CountyCheck:
         return self.package.county if self.package else self.folder.name
 
 
-def check_county(folder: str | Path, settings: Settings, trust: TrustState | None = None) -> CountyCheck:
+def check_county(folder: str | Path, settings: Settings, trust: TrustState | None = None,
+                 files: PackageFiles | None = None, verified: Collection[str] = ()) -> CountyCheck:
     """Collect every problem of one county package; never raises for bad data.
 
-    With `trust` (as the build passes it), the package's signature, file hashes and history are verified first.
+    With `trust` (as the build passes it), the package's signature, file hashes and history are verified first;
+    archived versions whose stamps are in `verified` were verified by an earlier build. `files` are the package's
+    files when the caller has read some of them already (each is read once).
     """
     schemas = load_schemas(settings.schemas_path)
-    package, problems = open_package(folder, schemas)
+    package, problems = open_package(folder, schemas, files)
     result = CountyCheck(folder=Path(folder), package=package, problems=problems)
     if package is None:
         return result
     # A signature copied with another county's package is one problem, not one per file it no longer matches.
-    copied = copied_signature(package.folder, package.county, settings.history_path, settings.keys_path)
+    copied = copied_signature(package.folder, package.county, settings.history_path, settings.keys_path,
+                              package.files)
     if trust is not None:
         trust_file, trust_problems = trust
         if copied:
             refusals = [*trust_problems, copied]
         else:
-            refusals = trust_problems + verify_package(package.folder, package.county, trust_file)
+            # open_package has said which paths it refused
+            refusals = trust_problems + [p for p in verify_package(package.folder, package.county, trust_file,
+                                                                   files=package.files) if p.code != "unsafe-path"]
             history = verify_history(settings.history_path, package.county, trust_file,
-                                     (package.folder / DESCRIPTOR).read_bytes())
+                                     package.files.get(DESCRIPTOR), verified)
             if any(p.code == "signature-missing" for p in refusals):  # gongshi sign records the release too
                 history = [p for p in history if p.code != "release-missing"]
             refusals += history
@@ -147,7 +170,8 @@ def read_tables(package: CountyPackage, settings: Settings, problems: list[Probl
                                   f"文件有 {size:,} 字节，超过上限 {settings.max_file_bytes:,} 字节，未读取。请拆分数据或联系管理员。",
                                   f"The file is {size:,} bytes, over the limit of {settings.max_file_bytes:,}; it was not read."))
             continue
-        table = normalize(path, package.display_path(name), name, schemas.fields(name), settings.max_rows)
+        table = normalize(path, package.display_path(name), name, schemas.fields(name), settings.max_rows,
+                          data=package.read(name))
         problems.extend(table.problems)
         tables[name] = table
     return tables

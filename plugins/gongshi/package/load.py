@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -14,6 +15,49 @@ from .descriptor import DESCRIPTOR
 COUNTY_CODE = re.compile(r"[1-8][0-9]{5}")
 
 
+class PackageFiles:
+    """The files of one package folder, each read from disk at most once: in a county's build the checks, the
+    signature, the hashes, the fingerprint and the downloads all read the same bytes."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self._bytes: dict[str, bytes | None] = {}
+
+    def get(self, name: str) -> bytes | None:
+        """The bytes of the file at this path inside the folder; None when it is missing or cannot be read."""
+        name = Path(name).as_posix()
+        if name not in self._bytes:
+            try:
+                self._bytes[name] = (self.folder / name).read_bytes()
+            except OSError:
+                self._bytes[name] = None
+        return self._bytes[name]
+
+    def exists(self, name: str) -> bool:
+        return self.get(name) is not None
+
+    def digest(self, name: str, limit: int = 1 << 28) -> tuple[int, str] | None:
+        """(size, "sha256:<hex>") of a file, None when missing. A file over `limit` bytes is hashed in chunks and
+        not kept: the reader refuses it anyway (max_file_bytes), and memory stays small."""
+        path = self.folder / Path(name).as_posix()
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return None
+        if size > limit and Path(name).as_posix() not in self._bytes:
+            digest = hashlib.sha256()
+            try:
+                with open(path, "rb") as fh:
+                    for chunk in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(chunk)
+                        size = fh.tell()
+            except OSError:
+                return None
+            return size, "sha256:" + digest.hexdigest()
+        data = self.get(name)
+        return None if data is None else (len(data), "sha256:" + hashlib.sha256(data).hexdigest())
+
+
 @dataclass
 class CountyPackage:
     """A county's package as found on disk: where it is, whose it is, and which files it names."""
@@ -22,6 +66,16 @@ class CountyPackage:
     county: str
     descriptor: dict
     resources: dict[str, Path] = field(default_factory=dict)
+    files: PackageFiles | None = None
+
+    def __post_init__(self) -> None:
+        if self.files is None:
+            self.files = PackageFiles(self.folder)
+
+    def read(self, resource: str) -> bytes | None:
+        """The bytes of a resource's file, read once."""
+        path = self.resources.get(resource)
+        return None if path is None else self.files.get(path.relative_to(self.folder).as_posix())
 
     @property
     def demo(self) -> bool:
@@ -36,7 +90,7 @@ class CountyPackage:
         return str(self.folder / self.resources.get(resource, Path(f"{resource}.csv")).name)
 
 
-def _resource_path(folder: Path, raw: object) -> tuple[Path | None, str | None]:
+def resource_path(folder: Path, raw: object) -> tuple[Path | None, str | None]:
     """Return the resolved file of a resource path, or why it is refused."""
     if not isinstance(raw, str) or not raw:
         return None, "not-a-path"
@@ -51,19 +105,21 @@ def _resource_path(folder: Path, raw: object) -> tuple[Path | None, str | None]:
     return folder / candidate, None
 
 
-def open_package(folder: str | Path, schemas: SchemaSet) -> tuple[CountyPackage | None, list[Problem]]:
+def open_package(folder: str | Path, schemas: SchemaSet,
+                 files: PackageFiles | None = None) -> tuple[CountyPackage | None, list[Problem]]:
     """Read folder/datapackage.json; return the package (None if unusable) and the problems found."""
     folder = Path(folder)
+    files = files or PackageFiles(folder)
     where = str(folder / DESCRIPTOR)
     problems: list[Problem] = []
-    if not (folder / DESCRIPTOR).is_file():
+    if not files.exists(DESCRIPTOR):
         problems.append(error(
             "package-missing", where, None, None,
             f"文件夹 {folder} 中没有 datapackage.json。新建本县的数据包请运行 gongshi new-county 本县6位代码。",
             f"There is no datapackage.json in {folder}. Start a county's package with: gongshi new-county CODE",
         ))
         return None, problems
-    text = (folder / DESCRIPTOR).read_bytes().decode("utf-8", errors="replace")
+    text = files.get(DESCRIPTOR).decode("utf-8", errors="replace")
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -98,7 +154,7 @@ def open_package(folder: str | Path, schemas: SchemaSet) -> tuple[CountyPackage 
             f"The folder is named {folder.name} but datapackage.json says county {county}; make them the same.",
         ))
 
-    package = CountyPackage(folder=folder, county=county, descriptor=descriptor)
+    package = CountyPackage(folder=folder, county=county, descriptor=descriptor, files=files)
     listed = descriptor.get("resources") if isinstance(descriptor.get("resources"), list) else []
     for entry in listed:
         name = entry.get("name") if isinstance(entry, dict) else None
@@ -109,7 +165,7 @@ def open_package(folder: str | Path, schemas: SchemaSet) -> tuple[CountyPackage 
                 f"Resource {name!r} in datapackage.json is not one gongshi knows; it is ignored.",
             ))
             continue
-        path, refusal = _resource_path(folder, entry.get("path"))
+        path, refusal = resource_path(folder, entry.get("path"))
         if refusal:
             problems.append(error(
                 "unsafe-path", where, None, name,

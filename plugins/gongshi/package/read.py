@@ -264,15 +264,16 @@ REPAIR_NOTES = {
 
 
 def normalize(path: Path, display: str, resource: str, fields: list[dict], max_rows: int, *,
-              fast: bool = True) -> Normalized:
+              fast: bool = True, data: bytes | None = None) -> Normalized:
     """Read one resource file, repair what is certain, and return its canonical text with every problem found.
 
     A file in the standard shape (UTF-8, LF line ends, the standard header, no quotes, one cell per field on every
     row) is read column by column, and only its cells that may need a repair are looked at one by one. Any other
-    file is read row by row. Both ways give the same result (`fast=False` forces the second, for tests).
+    file is read row by row. Both ways give the same result (`fast=False` forces the second, for tests). `data` is
+    the file's bytes when the caller has read them already.
     """
     out = Normalized(resource)
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     if fast and _read_plain(data, display, fields, max_rows, out):
         return out
     text = _decode(data, out, display)

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..package.descriptor import DESCRIPTOR
+from ..package.load import PackageFiles
 from ..trust import sshsig
-from ..trust.bundle import SUMS, bundle_files, sha256sums, write_zip
+from ..trust.bundle import SUMS, bundle_files, sha256sums, zip_bytes
 from ..trust.verify import ALLOWED_SIGNERS, REVOKED, SIGNATURE
 
 PROVINCE_SIGNERS = "province_allowed_signers"
@@ -25,7 +26,13 @@ class Download:
 
 
 def _download(path: Path, title: str) -> Download:
-    data = path.read_bytes()
+    return _written(path, path.read_bytes(), title)
+
+
+def _written(path: Path, data: bytes, title: str) -> Download:
+    """Write data to path and return what a page says of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
     return Download(path.name, len(data), hashlib.sha256(data).hexdigest(), title)
 
 
@@ -39,24 +46,29 @@ README = """gongshi 数据包 {county} / data package {county}
 """
 
 
-def write_county_downloads(target: Path, county: str, package: Path, keys: Path) -> list[Download]:
-    """Write the county's bundle zip and its loose signed files into target; return what was written."""
-    target.mkdir(parents=True, exist_ok=True)
-    descriptor = json.loads((package / DESCRIPTOR).read_text(encoding="utf-8"))
-    files = bundle_files(package, keys, [r["path"] for r in descriptor.get("resources", [])])
+COUNTY_TITLES = {DESCRIPTOR: "数据包描述（已签名）", SIGNATURE: "县级签名", ALLOWED_SIGNERS: "信任文件",
+                 ALLOWED_SIGNERS + ".sig": "信任文件的省级签名", SUMS: "SHA256 校验和"}
+
+
+def write_package_downloads(target: Path, county: str, files: dict[str, bytes], name: str, title: str,
+                            loose: tuple[str, ...] = ()) -> list[Download]:
+    """Write a signed package's bundle `name`.zip (its files, with SHA256SUMS and a README inside), the files named
+    in `loose` beside it, and SHA256SUMS of what was written; return what was written, in that order."""
     inner = {SUMS: sha256sums(files), "README.txt": README.format(county=county)}
-    bundle = target / f"gongshi-{county}.zip"
-    write_zip(bundle, f"gongshi-{county}", files, inner)
-    loose = {name: path for name, path in files.items()
-             if name in (DESCRIPTOR, SIGNATURE, ALLOWED_SIGNERS, ALLOWED_SIGNERS + ".sig")}
-    for name, path in loose.items():
-        shutil.copyfile(path, target / name)
-    published = {bundle.name: bundle, **{name: target / name for name in loose}}
-    (target / SUMS).write_text(sha256sums(published), encoding="utf-8")
-    titles = {bundle.name: "完整数据包（含表结构、签名和信任文件）", DESCRIPTOR: "数据包描述（已签名）",
-              SIGNATURE: "县级签名", ALLOWED_SIGNERS: "信任文件", ALLOWED_SIGNERS + ".sig": "信任文件的省级签名",
-              SUMS: "SHA256 校验和"}
-    return [_download(target / name, titles.get(name, name)) for name in [*published, SUMS]]
+    bundle = zip_bytes(name, files, inner)
+    published = {f"{name}.zip": bundle, **{n: files[n] for n in loose if n in files}}
+    written = [_written(target / f"{name}.zip", bundle, title)]
+    written += [_written(target / n, data, COUNTY_TITLES.get(n, n)) for n, data in published.items() if n in loose]
+    written.append(_written(target / SUMS, sha256sums(published).encode("utf-8"), COUNTY_TITLES[SUMS]))
+    return written
+
+
+def write_county_downloads(target: Path, county: str, package: PackageFiles, keys: Path) -> list[Download]:
+    """Write the county's bundle zip and its loose signed files into target; return what was written."""
+    descriptor = json.loads(package.get(DESCRIPTOR))
+    files = bundle_files(package, keys, [r["path"] for r in descriptor.get("resources", [])])
+    return write_package_downloads(target, county, files, f"gongshi-{county}", "完整数据包（含表结构、签名和信任文件）",
+                                   loose=(DESCRIPTOR, SIGNATURE, ALLOWED_SIGNERS, ALLOWED_SIGNERS + ".sig"))
 
 
 def write_spreadsheets(target: Path, county: str, tables: dict[str, str], schemas) -> list[Download]:
@@ -74,20 +86,14 @@ def write_spreadsheets(target: Path, county: str, tables: dict[str, str], schema
     return written
 
 
-def write_version_downloads(target: Path, county: str, seq: int, archive: Path, keys: Path,
-                            log: Path) -> list[Download]:
-    """Write one archived version as a zip (with the release log) and its checksums into target."""
-    target.mkdir(parents=True, exist_ok=True)
-    descriptor = json.loads((archive / DESCRIPTOR).read_text(encoding="utf-8"))
+def write_version_downloads(target: Path, county: str, seq: int, archive: PackageFiles,
+                            keys: Path) -> list[Download]:
+    """Write one archived version as a bundle zip and its checksums into target. The bundle holds that version
+    alone, so it is made once; the release log, which grows with each version, is published beside the list."""
+    descriptor = json.loads(archive.get(DESCRIPTOR))
     files = bundle_files(archive, keys, [r["path"] for r in descriptor.get("resources", [])])
-    for name in (log.name, log.name + ".sig"):
-        if (log.parent / name).is_file():
-            files[name] = log.parent / name
-    inner = {SUMS: sha256sums(files), "README.txt": README.format(county=county)}
-    bundle = target / f"gongshi-{county}-v{seq}.zip"
-    write_zip(bundle, f"gongshi-{county}-v{seq}", files, inner)
-    (target / SUMS).write_text(sha256sums({bundle.name: bundle}), encoding="utf-8")
-    return [_download(bundle, f"第{seq}版完整数据包（含签名、信任文件和发布记录）"), _download(target / SUMS, "SHA256 校验和")]
+    return write_package_downloads(target, county, files, f"gongshi-{county}-v{seq}",
+                                   f"第{seq}版完整数据包（含签名和信任文件）")
 
 
 def write_log_downloads(target: Path, log: Path) -> list[Download]:

@@ -1,10 +1,11 @@
 """One county's part of the site, built as an independent job.
 
 A county's pages, downloads and versions depend only on its own package and history, the schemas, the trust file,
-the theme, gongshi's code and the site settings. The job hashes all of these into a key, builds the county into a
-staging folder and swaps it in as `<output>/<code>/` with a stamp holding the key and a small summary for the
-province pages. A later build whose key matches reuses the folder as it is. Jobs run in parallel processes; any
-batch runner can run them apart (`invoke county`) and the province build then only merges.
+the theme, gongshi's code and the site settings. The job hashes all of these into a key, reading each file of the
+package once (the checks, the signature, the fingerprint and the downloads then use the same bytes), builds the
+county into a staging folder and swaps it in as `<output>/<code>/` with a stamp holding the key and a small summary
+for the province pages. A later build whose key matches reuses the folder as it is. Jobs run in parallel processes;
+any batch runner can run them apart (`invoke county`) and the province build then only merges.
 """
 
 from __future__ import annotations
@@ -24,18 +25,16 @@ from functools import cache
 from pathlib import Path
 
 from .. import problems as report
-from ..county import check_county
-from ..model import County, Rejection, build_county
+from ..county import CountyCheck, check_county
+from ..model import County, Rejection
+from ..package.descriptor import DESCRIPTOR
+from ..package.load import PackageFiles
 from ..schemas import load_schemas
 from ..settings import Settings
-from ..trust.diff import diff_tables
 from ..trust.history import LOG, county_history, read_log
-from .downloads import (
-    write_county_downloads,
-    write_log_downloads,
-    write_spreadsheets,
-    write_version_downloads,
-)
+from .context import DataPage, PrintPage
+from .downloads import write_county_downloads, write_spreadsheets
+from .pages import PageWriter, verified_versions, write_county_pages, write_versions
 from .search import SearchIndexError, index_county
 from .sheets import (
     load_qr_masks,
@@ -52,25 +51,6 @@ logger = logging.getLogger(__name__)
 STAMP = ".gongshi-build.json"
 STAGING = ".gongshi-staging"
 CODE = Path(__file__).resolve().parents[1]  # the gongshi package
-
-# What each page template receives besides the site context; docs/templates.md documents it.
-PAGE_CONTEXT = {
-    "home": ("counties", "current_notices", "recent_notices"),
-    "dictionary": ("schemas", "resources"),
-    "county": ("county", "region"),
-    "region": ("county", "region"),
-    "unit": ("county", "unit"),
-    "allocation": ("county", "allocation"),
-    "project": ("county", "project"),
-    "notice": ("county", "notice"),
-    "data": ("county", "downloads"),
-    "versions": ("county", "versions", "downloads"),
-    "report": ("county", "problems"),
-    "version": ("county", "version", "diffs", "downloads"),
-    "keys": ("downloads",),
-    "print": ("county", "sheet", "paper", "fingerprint"),
-}
-
 
 @dataclass(frozen=True)
 class UnitName:
@@ -157,19 +137,21 @@ def code_hash() -> str:
     return digest.hexdigest()
 
 
+# The page templates a county's job renders (the province pages are Pelican's writer's).
+COUNTY_TEMPLATES = ("county", "region", "unit", "allocation", "project", "notice", "data", "versions", "report",
+                    "version", "print")
+
+
 class CountySite:
     """Builds counties' folders of the site with the build's template environment and settings."""
 
     def __init__(self, env, context: dict, gongshi: Settings, output: Path, relative_urls: bool, trust,
                  theme: Path, site_settings: dict):
-        self.env = env
-        self.context = context
         self.gongshi = gongshi
         self.output = Path(output)
-        self.relative_urls = relative_urls
         self.trust = trust
         self.schemas = load_schemas(gongshi.schemas_path)
-        self.templates = {name: env.get_template(f"{name}.html") for name in PAGE_CONTEXT}
+        self.writer = PageWriter(env, context, relative_urls, COUNTY_TEMPLATES)
         digest = hashlib.sha256(code_hash().encode())
         _hash_tree(digest, theme, "theme")
         _hash_tree(digest, gongshi.schemas_path, "schemas")
@@ -183,13 +165,22 @@ class CountySite:
         self.site_key = digest.hexdigest()
         self.print_key = print_key(theme)
 
-    # --- keys and stamps -------------------------------------------------------------------------------------------
-
-    def key(self, folder: Path) -> str:
-        """The hash of everything the county's folder of the site depends on."""
+    def key(self, files: PackageFiles) -> str:
+        """The hash of everything the county's folder of the site depends on: the site's key, every file of the
+        package, and the county's release log with the names and sizes of its archived files (a published version
+        does not change; reading every version again would make each build cost more than the one before)."""
         digest = hashlib.sha256(self.site_key.encode())
-        _hash_tree(digest, folder, "package")
-        _hash_tree(digest, county_history(self.gongshi.history_path, folder.name), "history")
+        names = sorted(p.relative_to(files.folder).as_posix() for p in files.folder.rglob("*") if p.is_file())
+        digest.update(f"\0package\0{len(names)}\0".encode())
+        for name in names:
+            digest.update(name.encode() + b"\0" + hashlib.sha256(files.get(name) or b"").digest())
+        history = county_history(self.gongshi.history_path, files.folder.name)
+        for name in (LOG, LOG + ".sig"):
+            digest.update(f"\0{name}\0".encode() + ((history / name).read_bytes() if (history / name).is_file()
+                                                      else b"-"))
+        listing = sorted((p.relative_to(history).as_posix(), p.stat().st_size) for p in history.rglob("*")
+                         if p.is_file()) if history.is_dir() else []
+        digest.update(json.dumps(listing).encode())
         return digest.hexdigest()
 
     def reusable(self, code: str, key: str) -> CountySummary | None:
@@ -197,67 +188,93 @@ class CountySite:
         try:
             stamp = json.loads((self.output / code / STAMP).read_text(encoding="utf-8"))
             if stamp.get("key") == key:
-                return CountySummary.from_json(stamp["summary"])
+                summary = CountySummary.from_json(stamp["summary"])
+                return summary if summary.code == code else None
         except (OSError, ValueError, KeyError, TypeError):
             pass
         return None
 
-    # --- building ---------------------------------------------------------------------------------------------------
-
-    def build(self, folder: Path, key: str) -> CountySummary | None:
-        """Build one county; never raises. Returns its summary, None when nothing of it can be published."""
+    def build(self, folder: Path) -> CountySummary | None:
+        """Build one county, or reuse its folder when nothing it depends on changed; never raises. Returns its
+        summary (with empty timings when reused), None when nothing of it can be published."""
         try:
-            return self._build(Path(folder), key)
+            folder = Path(folder)
+            files = PackageFiles(folder)
+            key = self.key(files)
+            return self.reusable(folder.name, key) or self._build(folder, files, key)
         except Exception:  # a bug must not take the other counties down; the county keeps what it had
             logger.error("gongshi: %s 无法生成，页面保持原样 / county %s could not be built; its pages stay as they "
-                         "were:\n%s", Path(folder).name, Path(folder).name,
-                         traceback.format_exc())
+                         "were:\n%s", Path(folder).name, Path(folder).name, traceback.format_exc())
             return None
 
-    def _build(self, folder: Path, key: str) -> CountySummary | None:
+    def _build(self, folder: Path, files: PackageFiles, key: str) -> CountySummary | None:
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        check = check_county(folder, self.gongshi, self.trust)
+        checked = self._checked(folder, files)
+        if checked is None:
+            return None
+        check, rejection, problems = checked
+        county = check.model
+        county.rejection = rejection
+        county.fingerprint = package_fingerprint(check.package.files.get(DESCRIPTOR))
+        county.version = rejection.version if rejection else self._latest_version(county.code)
+        timings["check"] = time.perf_counter() - started
+        staging = self.output / STAGING / f"{county.code}.{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        self.writer.count = 0
+        built = staging / county.code
+        manifest = self._write(staging, county, check, problems, timings)
+        summary = CountySummary.of(county, self.writer.count, timings)
+        write_manifest(built, manifest)
+        write_qr_masks(built, f"/{county.code}/")
+        (built / STAMP).write_text(json.dumps({"key": key, "summary": summary.to_json()}, ensure_ascii=False),
+                                   encoding="utf-8")
+        self._swap(built, self.output / county.code)
+        shutil.rmtree(staging, ignore_errors=True)
+        return summary
+
+    def _checked(self, folder: Path, files: PackageFiles) -> tuple[CountyCheck, Rejection | None, list] | None:
+        """Check the county's newest submission, logging every problem. A submission that fails is replaced by the
+        newest archived version that passes (with the rejection and its problems, for the report page); None when
+        there is none."""
+        check = check_county(folder, self.gongshi, self.trust, files, verified_versions(self.output / folder.name))
         for problem in check.problems:
             log = logger.error if problem.is_error else logger.warning
             log("gongshi: %s", report.as_line(problem))
-        rejection, problems = None, []
-        if not check.publishable:
-            errors, _ = report.count(check.problems)
-            fallback = self._last_good(check.county)
-            if fallback is None:
-                logger.error("gongshi: %s 未发布：%d 个错误，请运行 gongshi validate %s / county %s not published: "
-                             "%d error(s); run gongshi validate %s", check.county, errors, folder, check.county, errors,
-                             folder)
-                return None
-            logger.error("gongshi: %s 最新提交未通过检查（%d 个错误），发布上一个通过检查的第 %d 版 / county %s: latest "
-                         "submission rejected (%d error(s)); publishing its last good version %d", check.county, errors,
-                         fallback[1].seq, check.county, errors, fallback[1].seq)
-            problems = [self._public(p) for p in check.problems]
-            rejection = Rejection(submitted_on(folder), errors, fallback[1].seq, fallback[1].date)
-            check = fallback[0]
-        package = check.package
-        version = rejection.version if rejection else self._latest_version(check.county)
-        county = build_county(package.county, package.title, package.demo, check.tables)
-        county.verified = check.verified
-        county.rejection = rejection
-        county.fingerprint, county.version = package_fingerprint(package.folder), version
-        timings["check"] = time.perf_counter() - started
+        if check.publishable:
+            return check, None, []
+        errors, _ = report.count(check.problems)
+        fallback = self._last_good(check.county)
+        if fallback is None:
+            logger.error("gongshi: %s 未发布：%d 个错误，请运行 gongshi validate %s / county %s not published: "
+                         "%d error(s); run gongshi validate %s", check.county, errors, folder, check.county, errors,
+                         folder)
+            return None
+        good, entry = fallback
+        logger.error("gongshi: %s 最新提交未通过检查（%d 个错误），发布上一个通过检查的第 %d 版 / county %s: latest "
+                     "submission rejected (%d error(s)); publishing its last good version %d", check.county, errors,
+                     entry.seq, check.county, errors, entry.seq)
+        problems = [self._public(p) for p in check.problems]
+        return good, Rejection(submitted_on(folder), errors, entry.seq, entry.date), problems
 
-        staging = self.output / STAGING / f"{county.code}.{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
-        self.pages = 0
+    def _write(self, staging: Path, county: County, check: CountyCheck, problems: list, timings: dict) -> dict:
+        """Write the county's pages, print pages, downloads and search index into staging; return its PDF
+        manifest."""
         load_qr_masks(self.output / county.code)
         started = time.perf_counter()
-        self._pages(staging, county, problems)
+        write_county_pages(self.writer, staging, county, problems)
         timings["pages"] = time.perf_counter() - started
         started = time.perf_counter()
         manifest = write_print_pages(self._print_page, staging, county, sheets(county, self.gongshi.paper),
-                                     county.fingerprint, version, self.output / county.code, self.print_key)
+                                     county.fingerprint, county.version, self.output / county.code, self.print_key)
         timings["print"] = time.perf_counter() - started
         started = time.perf_counter()
-        texts = {n: t.text for n, t in check.normalized.items() if t.text is not None}
-        self._downloads(staging, county, package.folder, texts)
+        data = staging / county.code / "data"
+        downloads = write_county_downloads(data, county.code, check.package.files, self.gongshi.keys_path)
+        downloads += write_spreadsheets(data, county.code, check.texts, self.schemas)
+        self.writer.write(staging, f"{county.code}/data/", DataPage(county, downloads))
+        write_versions(self.writer, staging, county, self.gongshi.history_path, self.gongshi.keys_path, self.schemas,
+                       self.output / county.code)
         timings["downloads"] = time.perf_counter() - started
         if self.gongshi.search:
             started = time.perf_counter()
@@ -266,16 +283,7 @@ class CountySite:
             except SearchIndexError as error:  # the county is still published, without search
                 logger.error("%s", error)
             timings["search"] = time.perf_counter() - started
-        pages = self.pages
-        summary = CountySummary.of(county, pages, timings)
-        built = staging / county.code
-        write_manifest(built, manifest)
-        write_qr_masks(built, f"/{county.code}/")
-        (built / STAMP).write_text(json.dumps({"key": key, "summary": summary.to_json()}, ensure_ascii=False),
-                                   encoding="utf-8")
-        self._swap(built, self.output / county.code)
-        shutil.rmtree(staging, ignore_errors=True)
-        return summary
+        return manifest
 
     def _public(self, problem: report.Problem) -> report.Problem:
         """The problem as the public report shows it: file names and the site's own folders, never where the build
@@ -299,8 +307,7 @@ class CountySite:
 
     def _print_page(self, sheet, paper: str, fingerprint: str) -> str:
         """The HTML of a sheet's print page on this paper."""
-        return self.page_html(sheet.paper_url(paper), "print", county=None, sheet=sheet, paper=paper,
-                              fingerprint=fingerprint)
+        return self.writer.html(sheet.paper_url(paper), PrintPage(None, sheet, paper, fingerprint))
 
     def _last_good(self, county: str):
         """Return (check, log entry) of the newest archived version of the county that passes every check."""
@@ -323,66 +330,6 @@ class CountySite:
             os.replace(target, old)
         os.replace(built, target)
         shutil.rmtree(old, ignore_errors=True)
-
-    def render(self, root: Path, url: str, template: str, **context) -> None:
-        """Render one page to root/url/index.html, as Pelican's writer would."""
-        path = root / url / "index.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(self.page_html(url, template, **context))
-
-    def page_html(self, url: str, template: str, **context) -> str:
-        """The HTML of the page at url, as Pelican's writer would make it."""
-        assert tuple(context) == PAGE_CONTEXT[template], (template, tuple(context))
-        local = self.context.copy()
-        if self.relative_urls:
-            depth = url.count("/")
-            local["SITEURL"] = "/".join([".."] * depth) if depth else "."
-        local["output_file"] = url + "index.html"
-        local.update(context)
-        self.pages += 1
-        return self.templates[template].render(local)
-
-    def _pages(self, root: Path, county: County, problems: list) -> None:
-        page = self.render
-        page(root, county.url, "county", county=county, region=county.root)
-        if county.rejection:
-            page(root, f"{county.code}/report/", "report", county=county, problems=problems)
-        for region in county.regions.values():
-            if region.level != "county":
-                page(root, region.url, "region", county=county, region=region)
-        for unit in county.units.values():
-            page(root, unit.url, "unit", county=county, unit=unit)
-        for allocation in county.allocations.values():
-            page(root, allocation.url, "allocation", county=county, allocation=allocation)
-        for project in county.projects.values():
-            page(root, project.url, "project", county=county, project=project)
-        for notice in county.notices.values():
-            page(root, notice.url, "notice", county=county, notice=notice)
-
-    def _downloads(self, root: Path, county: County, package: Path, texts: dict[str, str]) -> None:
-        keys = self.gongshi.keys_path
-        downloads = write_county_downloads(root / county.code / "data", county.code, package, keys)
-        downloads += write_spreadsheets(root / county.code / "data", county.code, texts, self.schemas)
-        self.render(root, f"{county.code}/data/", "data", county=county, downloads=downloads)
-        self._versions(root, county)
-
-    def _versions(self, root: Path, county: County) -> None:
-        """Write the county's version list and one page per published version with what changed."""
-        output = root / county.code / "versions"
-        history = county_history(self.gongshi.history_path, county.code)
-        entries = read_log(history / LOG)
-        versions = []
-        for entry in entries:
-            previous = history / str(entry.seq - 1) if entry.seq > 1 else None
-            diffs = diff_tables(previous, history / str(entry.seq), self.schemas)
-            downloads = write_version_downloads(output / str(entry.seq), county.code, entry.seq,
-                                                history / str(entry.seq), self.gongshi.keys_path, history / LOG)
-            self.render(root, f"{county.code}/versions/{entry.seq}/", "version", county=county, version=entry,
-                        diffs=diffs, downloads=downloads)
-            versions.append((entry, diffs))
-        self.render(root, f"{county.code}/versions/", "versions", county=county, versions=versions[::-1],
-                    downloads=write_log_downloads(output, history / LOG))
 
 
 def submitted_on(folder: Path) -> dt.date:

@@ -152,12 +152,12 @@ def qr_svg(url: str) -> Markup:
     return Markup(svg)
 
 
-def package_fingerprint(package: Path) -> str:
+def package_fingerprint(descriptor: bytes) -> str:
     """A short fingerprint of the signed package: the start of the SHA-256 of its datapackage.json, in groups.
 
     The signature covers datapackage.json, which holds the hash of every table, so these 16 hex digits pick out
     the published version a printed notice was made from (each version page shows the same fingerprint)."""
-    digest = hashlib.sha256((Path(package) / "datapackage.json").read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256(descriptor).hexdigest()[:16]
     return " ".join(digest[i:i + 4] for i in range(0, 16, 4))
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 import tempfile
 import zipfile
 from pathlib import Path
 
 from ..package.descriptor import DESCRIPTOR
+from ..package.load import PackageFiles
 from .verify import ALLOWED_SIGNERS, REVOKED, SIGNATURE
 
 SUMS = "SHA256SUMS"
@@ -16,31 +18,32 @@ SUMS = "SHA256SUMS"
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
-def bundle_files(package: Path, keys: Path, resource_paths: list[str]) -> dict[str, Path]:
-    """Return the files of a bundle by their name inside it."""
-    files = {DESCRIPTOR: package / DESCRIPTOR, SIGNATURE: package / SIGNATURE}
-    files.update({name: package / name for name in resource_paths})
+def bundle_files(files: PackageFiles, keys: Path, resource_paths: list[str]) -> dict[str, bytes]:
+    """The files of a package's bundle by their name inside it: the signed descriptor, its signature, the tables
+    and the trust files, as bytes (the package's read once)."""
+    found = {DESCRIPTOR: files.get(DESCRIPTOR), SIGNATURE: files.get(SIGNATURE)}
+    found.update({name: files.get(name) for name in resource_paths})
     for name in (ALLOWED_SIGNERS, ALLOWED_SIGNERS + ".sig", REVOKED):
-        if (keys / name).is_file():
-            files[name] = keys / name
-    return {name: path for name, path in files.items() if path.is_file()}
+        path = Path(keys) / name
+        found[name] = path.read_bytes() if path.is_file() else None
+    return {name: data for name, data in found.items() if data is not None}
 
 
-def sha256sums(files: dict[str, Path]) -> str:
+def sha256sums(files: dict[str, bytes]) -> str:
     """Return a SHA256SUMS text that `sha256sum -c` accepts."""
-    return "".join(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {name}\n" for name, path in sorted(files.items()))
+    return "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()))
 
 
-def write_zip(target: Path, folder_name: str, files: dict[str, Path], extra: dict[str, str]) -> None:
-    """Write files (and extra texts) into target under one folder, deterministically."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        items = [(name, path.read_bytes()) for name, path in files.items()]
-        items += [(name, text.encode("utf-8")) for name, text in extra.items()]
+def zip_bytes(folder_name: str, files: dict[str, bytes], extra: dict[str, str]) -> bytes:
+    """Files (and extra texts) as one zip under one folder, deterministically: the same files give the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        items = list(files.items()) + [(name, text.encode("utf-8")) for name, text in extra.items()]
         for name, data in sorted(items):
             info = zipfile.ZipInfo(f"{folder_name}/{name}", date_time=ZIP_TIME)
             info.external_attr = 0o644 << 16
             archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
 
 
 class UnsafeArchive(ValueError):

@@ -6,10 +6,12 @@ import datetime as dt
 import hashlib
 import json
 import shutil
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..package.descriptor import DESCRIPTOR
+from ..package.load import PackageFiles
 from ..problems import Problem, error
 from . import sshsig
 from .verify import ALLOWED_SIGNERS, SIGNATURE, Trust, hash_problems, sign_file
@@ -110,8 +112,20 @@ def chain_problems(entries: list[Entry], county: str, path: str) -> list[Problem
     return []
 
 
-def verify_history(history: Path, county: str, trust: Trust | None, current: bytes | None) -> list[Problem]:
-    """Check a county's release log: its signature, its chain, every archived version, and that current is released."""
+def archive_stamp(history: Path, entry: Entry) -> str:
+    """What an archived version is known by once verified: its package hash and its files' names and sizes (a
+    look at the folder, not a read of the files)."""
+    folder = history / str(entry.seq)
+    listing = sorted((p.name, p.stat().st_size) for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    return hashlib.sha256(json.dumps([entry.package_sha256, listing]).encode()).hexdigest()
+
+
+def verify_history(history: Path, county: str, trust: Trust | None, current: bytes | None,
+                   verified: Collection[str] = ()) -> list[Problem]:
+    """Check a county's release log: its signature, its chain, every archived version, and that current is released.
+
+    An archived version whose `archive_stamp` is in `verified` (an earlier build verified it, and its files are as
+    they were) is not read again: the cost of a build does not grow with the number of versions."""
     folder = county_history(history, county)
     log = folder / LOG
     path = str(log)
@@ -137,6 +151,8 @@ def verify_history(history: Path, county: str, trust: Trust | None, current: byt
                                       f"发布记录的签名无效（{reason}）：记录在签名后被改过，或不是本县密钥签的。",
                                       f"The release log's signature is refused ({reason})."))
     for entry in entries:
+        if verified and archive_stamp(folder, entry) in verified:
+            continue
         archived = folder / str(entry.seq)
         descriptor = archived / DESCRIPTOR
         if not descriptor.is_file() or hashlib.sha256(descriptor.read_bytes()).hexdigest() != entry.package_sha256:
@@ -152,7 +168,8 @@ def verify_history(history: Path, county: str, trust: Trust | None, current: byt
     return problems
 
 
-def copied_signature(folder: Path, county: str, history: Path, keys: Path | None) -> Problem | None:
+def copied_signature(folder: Path, county: str, history: Path, keys: Path | None,
+                     files: PackageFiles | None = None) -> Problem | None:
     """The one problem of a package whose signature was not made for it: copied with the package of another county
     (the demo, a neighbour's). Without it, such a package gets a refusal for the signature and one for each file's
     hash, which tell a clerk that the data changed after signing, not that the signature is someone else's.
@@ -163,14 +180,15 @@ def copied_signature(folder: Path, county: str, history: Path, keys: Path | None
     file (keys/allowed_signers) for other counties only; or the county has never published (no release log, where
     the build or `gongshi sign` keep it), so no signature of its own can exist."""
     folder = Path(folder)
+    files = files or PackageFiles(folder)
     signature_path = folder / SIGNATURE
-    if not signature_path.is_file():
+    armored, content = files.get(SIGNATURE), files.get(DESCRIPTOR)
+    if armored is None or content is None:
         return None
     try:
-        signature = sshsig.parse_signature(signature_path.read_text(encoding="utf-8"))
-        content = (folder / DESCRIPTOR).read_bytes()
+        signature = sshsig.parse_signature(armored.decode("utf-8"))
         descriptor = json.loads(content)
-    except (OSError, ValueError, sshsig.SignatureError):
+    except (ValueError, sshsig.SignatureError):
         return None  # the ordinary checks say what is wrong with it
     if sshsig.signature_matches(content, signature):
         return None  # made for this very package; whether its key may sign for the county is another check

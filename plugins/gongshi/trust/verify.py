@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..package.descriptor import DESCRIPTOR
+from ..package.load import PackageFiles, resource_path
 from ..problems import Problem, error
 from . import sshsig
 
@@ -123,51 +124,63 @@ REFUSALS = {
 }
 
 
-def verify_package(folder: Path, county: str, trust: Trust | None,
-                   when: dt.datetime | None = None) -> list[Problem]:
+def verify_package(folder: Path, county: str, trust: Trust | None, when: dt.datetime | None = None,
+                   files: PackageFiles | None = None) -> list[Problem]:
     """Return the problems that stop a county package from being trusted: signature, signer, file hashes."""
     when = when or dt.datetime.now(dt.UTC)
-    descriptor_path, signature_path = folder / DESCRIPTOR, folder / SIGNATURE
-    if not signature_path.is_file():
+    files = files or PackageFiles(folder)
+    signature_path = folder / SIGNATURE
+    armored = files.get(SIGNATURE)
+    if armored is None:
         return [error("signature-missing", str(signature_path), None, None,
                       f"数据包没有签名（缺少 {SIGNATURE}）。请运行 gongshi sign {folder} --key 本县私钥。",
                       f"The package is not signed ({SIGNATURE} is missing). Run: gongshi sign {folder} --key KEY")]
-    content = descriptor_path.read_bytes()
+    content = files.get(DESCRIPTOR) or b""
     problems = []
     if trust is not None:
-        armored = signature_path.read_text(encoding="utf-8", errors="replace")
-        reason = sshsig.check(content, armored, trust.signers, county, when=when, revoked=trust.revoked)
+        armored_text = armored.decode("utf-8", errors="replace")
+        reason = sshsig.check(content, armored_text, trust.signers, county, when=when, revoked=trust.revoked)
         if reason:
             try:
-                fp = sshsig.parse_signature(armored).fingerprint
+                fp = sshsig.parse_signature(armored_text).fingerprint
             except sshsig.SignatureError:
                 fp = "?"
             zh, en = REFUSALS[reason]
             values = {"fp": fp, "county": county, "when": when.strftime("%Y-%m-%d %H:%M UTC")}
             problems.append(error(reason, str(signature_path), None, None, zh.format(**values), en.format(**values)))
-    problems.extend(hash_problems(folder))
+    problems.extend(hash_problems(folder, files))
     return problems
 
 
-def hash_problems(folder: Path) -> list[Problem]:
+def hash_problems(folder: Path, files: PackageFiles | None = None) -> list[Problem]:
     """Return a problem for each resource file whose size or hash differs from datapackage.json."""
+    files = files or PackageFiles(folder)
     try:
-        descriptor = json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        descriptor = json.loads(files.get(DESCRIPTOR) or b"")
+        resources = [r for r in descriptor.get("resources", []) if isinstance(r, dict)]
+    except (ValueError, AttributeError):
         return []
     problems = []
-    for resource in descriptor.get("resources", []):
-        name, path = resource.get("name"), folder / str(resource.get("path", ""))
+    for resource in resources:
+        name, raw = resource.get("name"), resource.get("path")
+        path, refusal = resource_path(folder, raw)
+        if refusal:
+            problems.append(error("unsafe-path", str(folder / DESCRIPTOR), None, name,
+                                  f"数据表 {name} 的文件路径“{raw}”不安全或无效：只能是本文件夹内的文件，未读取。",
+                                  f"The path {raw!r} of resource {name} is refused: only files inside the package "
+                                  "folder are read."))
+            continue
         if "hash" not in resource or "bytes" not in resource:
             problems.append(error("hash-missing", str(folder / DESCRIPTOR), None, name,
                                   f"datapackage.json 没有记录 {path.name} 的大小和哈希。请运行 gongshi sign 重新签名。",
                                   f"datapackage.json records no size and hash for {path.name}; sign again."))
             continue
-        if not path.is_file():
+        found = files.digest(str(raw))
+        if found is None:
             problems.append(error("file-missing", str(path), None, None,
                                   f"找不到数据文件 {path.name}：签名的数据包中有这个文件。请下载完整数据包（zip）。",
                                   f"{path.name} is missing; the signed package lists it. Download the whole zip."))
-        elif file_digest(path) != (resource["bytes"], resource["hash"]):
+        elif found != (resource["bytes"], resource["hash"]):
             problems.append(error("hash-mismatch", str(path), None, None,
                                   f"文件 {path.name} 与签名时记录的大小或哈希不一致：签名之后它被改过。"
                                   "如果是本县自己修改的，请重新签名；否则说明文件被篡改。",

@@ -1,0 +1,143 @@
+"""What each page template receives: one record per page kind, and the names every page has.
+
+`docs/templates.md` documents these records field by field, and `tests/test_templates.py` checks that the two agree.
+A page is rendered from its record only, so a template can rely on exactly these names (besides Pelican's own).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """The names every page template receives."""
+
+    gongshi_today: dt.date
+    NATIONAL_HOTLINE: str
+    LINK_SUFFIX: str
+    PROVINCE_KEY_FINGERPRINT: str | None
+
+    def names(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page's own context; `template` names the template (theme/templates/<template>.html) that renders it."""
+
+    template: ClassVar[str]
+
+    def names(self) -> dict[str, Any]:
+        """The record as template names (not a deep copy: the model objects are passed as they are)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class HomePage(Page):
+    template = "home"
+    counties: list
+    current_notices: list
+    recent_notices: list
+
+
+@dataclass(frozen=True)
+class DictionaryPage(Page):
+    template = "dictionary"
+    schemas: Any
+    resources: tuple
+
+
+@dataclass(frozen=True)
+class CountyPage(Page):
+    template = "county"
+    county: Any
+    region: Any
+
+
+@dataclass(frozen=True)
+class RegionPage(Page):
+    template = "region"
+    county: Any
+    region: Any
+
+
+@dataclass(frozen=True)
+class UnitPage(Page):
+    template = "unit"
+    county: Any
+    unit: Any
+
+
+@dataclass(frozen=True)
+class AllocationPage(Page):
+    template = "allocation"
+    county: Any
+    allocation: Any
+
+
+@dataclass(frozen=True)
+class ProjectPage(Page):
+    template = "project"
+    county: Any
+    project: Any
+
+
+@dataclass(frozen=True)
+class NoticePage(Page):
+    template = "notice"
+    county: Any
+    notice: Any
+
+
+@dataclass(frozen=True)
+class DataPage(Page):
+    template = "data"
+    county: Any
+    downloads: list
+
+
+@dataclass(frozen=True)
+class VersionsPage(Page):
+    template = "versions"
+    county: Any
+    versions: list
+    downloads: list
+
+
+@dataclass(frozen=True)
+class ReportPage(Page):
+    template = "report"
+    county: Any
+    problems: list
+
+
+@dataclass(frozen=True)
+class VersionPage(Page):
+    template = "version"
+    county: Any
+    version: Any
+    diffs: list
+    downloads: list
+
+
+@dataclass(frozen=True)
+class KeysPage(Page):
+    template = "keys"
+    downloads: list
+
+
+@dataclass(frozen=True)
+class PrintPage(Page):
+    template = "print"
+    county: None
+    sheet: Any
+    paper: str
+    fingerprint: str
+
+
+PAGES: tuple[type[Page], ...] = (HomePage, DictionaryPage, CountyPage, RegionPage, UnitPage, AllocationPage,
+                                 ProjectPage, NoticePage, DataPage, VersionsPage, ReportPage, VersionPage, KeysPage,
+                                 PrintPage)
