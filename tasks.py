@@ -83,6 +83,15 @@ def lint(c):
 
 
 @task
+def codes(c):
+    """Write README's table of every problem code from the registry (plugins/gongshi/codes.py)."""
+    from gongshi.codes import in_readme
+
+    readme = ROOT / "README.md"
+    readme.write_text(in_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+@task
 def clean(c):
     """Remove output/."""
     shutil.rmtree(ROOT / "output", ignore_errors=True)
@@ -137,7 +146,7 @@ def demo(c):
     """Regenerate the demo county data/519901 and its two published versions, signed with the demo key."""
     from gongshi.synth.demo import CURRENT, EARLIER, make_earlier_version, write_demo
     from gongshi.trust.history import release
-    from gongshi.trust.verify import sign_package
+    from gongshi.trust.sign import sign_package
 
     package, key, history = ROOT / "data" / "519901", ROOT / "keys" / "demo" / "519901_DEMO_KEY", ROOT / "history"
     shutil.rmtree(history / "519901", ignore_errors=True)

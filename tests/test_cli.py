@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -132,3 +133,64 @@ def test_ci_runs_the_readme_test_command():
     commands = readme[readme.index("```sh") + 1:readme.index("```sh") + 3]
     assert "invoke build" in commands[0] and "pytest" in commands[1]
     assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1] == commands[1]
+
+
+def test_every_command_reads_the_settings_the_same_way(tmp_path):
+    """--settings (or ./pelicanconf.py): schemas_path, data_path, keys_path and history_path, for every command and
+    for the templates' labels."""
+    from conftest import build_site
+
+    schemas = tmp_path / "my-schemas"
+    shutil.copytree(ROOT / "schemas", schemas)
+    projects = schemas / "projects.json"
+    projects.write_text(projects.read_text(encoding="utf-8").replace("实施中", "正在实施（本省用语）"), encoding="utf-8")
+    config = tmp_path / "site.py"
+    config.write_text('GONGSHI = {"schemas_path": "my-schemas", "data_path": "d", "history_path": "h", '
+                      '"keys_path": "k", "allow_unsigned": True}\n', encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def gongshi(*args):
+        return subprocess.run([sys.executable, "-m", "gongshi", *args, "--settings", str(config)], cwd=elsewhere,
+                              capture_output=True, text=True)
+
+    assert gongshi("new-county", "410503").returncode == 0  # into data_path
+    folder = tmp_path / "d" / "410503"
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert "正在实施（本省用语）" in json.dumps(descriptor, ensure_ascii=False)  # the settings' schemas embedded
+    assert "schema-outdated" not in gongshi("validate", str(folder)).stdout
+    projects.write_text(projects.read_text(encoding="utf-8").replace("（本省用语）", "（本省）"), encoding="utf-8")
+    assert "schema-outdated" in gongshi("validate", str(folder)).stdout
+    assert gongshi("update-schemas", str(folder)).returncode == 0
+    assert "schema-outdated" not in gongshi("validate", str(folder)).stdout
+    key = tmp_path / "key"
+    assert subprocess.run([sys.executable, "-m", "gongshi", "keygen", "410503", "--out", str(key)],
+                          capture_output=True).returncode == 0
+    assert gongshi("sign", str(folder), "--key", str(key)).returncode == 0
+    assert (tmp_path / "h" / "410503" / "log.jsonl").is_file()  # history_path
+    (tmp_path / "k").mkdir()
+    verified = gongshi("verify", str(folder))
+    assert f"{tmp_path / 'k' / 'allowed_signers'}" in verified.stdout  # keys_path
+    assert gongshi("scan", str(folder)).returncode == 0
+    # The templates label values from the same schemas.
+    shutil.copytree(GOOD, tmp_path / "data" / "519902")
+    output = tmp_path / "site"
+    built = build_site(tmp_path / "data", output, schemas_path=str(schemas), search=False)
+    assert built.returncode == 0, built.stderr
+    pages = "".join(p.read_text(encoding="utf-8") for p in (output / "519902" / "project").rglob("index.html"))
+    assert "正在实施（本省）" in pages
+
+
+def test_a_failure_exits_1_with_its_message_and_a_usage_mistake_exits_2(tmp_path):
+    broken = tmp_path / "519901.zip"
+    broken.write_bytes(b"not a zip")
+    result = run("verify", str(broken))
+    assert result.exit_code == 1 and "不是可用的 zip" in result.output and "not a usable zip" in result.output
+    key = tmp_path / "not-a-key"
+    key.write_text("hello", encoding="utf-8")
+    package = shutil.copytree(GOOD, tmp_path / "data" / "519902")
+    result = run("sign", str(package), "--key", str(key), "--history", str(tmp_path / "history"))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "Error:" in result.output and "Traceback" not in result.output
+    assert run("sign", str(tmp_path), "--key", str(key)).exit_code == 2  # not a package folder
+    assert run("verify", str(tmp_path), "--log").exit_code == 2  # no release log there

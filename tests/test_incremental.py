@@ -106,3 +106,29 @@ def test_counties_built_apart_are_merged_without_rebuilding(province, tmp_path, 
     assert (merged["built"], merged["reused"]) == (0, 2)
     home = (output / "index.html").read_text(encoding="utf-8")
     assert all(f'{code}/"' in home for code in codes)
+
+
+def test_a_published_version_is_verified_diffed_and_bundled_once(tmp_path, monkeypatch):
+    """History work does not grow with the number of versions: a rebuild takes what an earlier build made of each
+    version, and only a build without an earlier one reads the archives again."""
+    root = Path(__file__).resolve().parents[1]
+    data, history = tmp_path / "data", tmp_path / "history"
+    shutil.copytree(root / "data" / "519901", data / "519901")
+    shutil.copytree(root / "history" / "519901", history / "519901")
+    extra = {"history_path": str(history), "allow_unsigned": False, "search": False}
+    output = tmp_path / "site"
+    assert build_site(data, output, **extra).returncode == 0
+    bundles = sorted((output / "519901" / "versions").glob("*/gongshi-519901-v*.zip"))
+    assert len(bundles) == 2
+    before = {p: p.stat().st_ino for p in bundles}
+    # Version 1's archived allocations, changed without changing its size: only a fresh verification sees it.
+    archived = history / "519901" / "1" / "allocations.csv"
+    text = archived.read_text(encoding="utf-8")
+    archived.write_text(text.replace("演", "澳", 1), encoding="utf-8")
+    assert archived.stat().st_size == len(text.encode("utf-8"))
+    (output / "519901" / STAMP).unlink()  # the county is built again, as after a new submission
+    again = build_site(data, output, **extra)
+    assert again.returncode == 0 and "release-archive" not in again.stdout and "hash-mismatch" not in again.stdout
+    assert {p: p.stat().st_ino for p in bundles} == before  # the bundles were carried over, not made again
+    fresh = build_site(data, tmp_path / "fresh", **extra)
+    assert "hash-mismatch" in fresh.stdout and "allocations.csv" in fresh.stdout

@@ -260,7 +260,7 @@ def test_a_county_that_edits_its_own_signed_package_is_not_told_its_signature_wa
     folder = new_package(tmp_path)
     key = tmp_path / "key"
     assert gongshi("keygen", "410503", "--out", str(key)).returncode == 0
-    assert gongshi("sign", str(folder), "--key", str(key)).returncode == 0
+    assert gongshi("sign", str(folder), "--key", str(key), cwd=tmp_path).returncode == 0
     assert (tmp_path / "history" / "410503" / "log.jsonl").is_file()
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["title"] += "（更正）"

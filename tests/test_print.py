@@ -193,7 +193,8 @@ def test_a_missing_stylesheet_writes_no_pdf_and_names_the_file(tmp_path):
     manifest = json.loads((county / MANIFEST).read_text(encoding="utf-8"))
     assert len(manifest) == 2 and all(entry["pending"] for entry in manifest.values())
     # gongshi pdf reads the site's own copy of the theme, which this build did put in place without print.css.
-    again = subprocess.run([sys.executable, "-m", "gongshi", "pdf", str(output)], capture_output=True, text=True)
+    again = subprocess.run([sys.executable, "-m", "gongshi", "pdf", str(output)], capture_output=True, text=True,
+                           cwd=tmp_path)  # no pelicanconf.py here to name the theme
     assert again.returncode == 1 and "theme/css/print.css" in again.stdout + again.stderr
     assert not list(county.rglob("*.pdf"))
     # With the theme given, it renders them.

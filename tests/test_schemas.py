@@ -90,7 +90,7 @@ def test_plain_frictionless_validates_the_demo_and_catches_a_broken_key(tmp_path
 
 def test_demo_generator_is_deterministic_and_signed(tmp_path):
     from gongshi.synth.demo import write_demo
-    from gongshi.trust.verify import sign_package
+    from gongshi.trust.sign import sign_package
 
     write_demo(tmp_path / "again")
     sign_package(tmp_path / "again", ROOT / "keys" / "demo" / "519901_DEMO_KEY")

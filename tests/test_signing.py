@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from gongshi.cli import main
 from gongshi.trust import sshsig
 from gongshi.trust.history import release
-from gongshi.trust.verify import sign_package, stamp
+from gongshi.trust.sign import sign_package, stamp
 
 from conftest import GOOD, ROOT, build_site, package_with_defect
 

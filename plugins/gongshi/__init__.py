@@ -12,26 +12,10 @@ def get_generators(pelican):
     return GongshiGenerator
 
 
-def prepare_environment(generator) -> None:
-    """Escape every value by default, install gettext and our filters, in every generator's templates."""
-    from .site.filters import FILTERS
-    from .site.jinja import FoldGettext
-
-    env = generator.env
-    env.autoescape = True
-    # Templates do not change during a build; a rebuild (invoke serve) makes new generators anyway.
-    env.auto_reload = False
-    if "jinja2.ext.InternationalizationExtension" not in env.extensions:
-        env.add_extension("jinja2.ext.i18n")
-    env.install_null_translations(newstyle=True)
-    if "gongshi.site.jinja.FoldGettext" not in env.extensions:
-        env.add_extension(FoldGettext)
-    env.filters.update(FILTERS)
-
-
 def register() -> None:
     from pelican import signals
 
+    from .site.jinja import prepare_environment
     from .site.log import install
 
     install()

@@ -1,4 +1,9 @@
-"""The gongshi command line: validate county data packages and keep them in shape."""
+"""The gongshi command line: validate county data packages and keep them in shape.
+
+Every command reads the site's settings the same way (`--settings FILE`, else ./pelicanconf.py when there is one:
+its GONGSHI dict's schemas_path, keys_path, history_path and data_path). Exit status: 0 done, 1 problems found or a
+failure (said in Chinese and English, without a traceback), 2 a usage mistake.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,51 @@ import json
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import click
 
 from . import problems as report
-from .county import check_counties, check_county
-from .package.descriptor import DESCRIPTOR, build_descriptor, write_descriptor
+from .county import check_counties, save_repairs
+from .package.descriptor import DESCRIPTOR, refresh
 from .package.load import find_packages
-from .schemas import OPTIONAL_RESOURCES, load_schemas
-from .settings import Settings, SettingsError, from_dict
+from .problems import GongshiError
+from .schemas import load_schemas
+from .settings import Settings, SettingsError
+from .settings import read as read_settings
 from .trust import sshsig
-from .trust.bundle import UnsafeArchive, extract
-from .trust.history import LOG, LogError, chain_problems, read_log, release, verify_history
-from .trust.verify import ALLOWED_SIGNERS, SIGNATURE, load_trust, sign_file, sign_package, verify_package
+from .trust.bundle import extract
+from .trust.history import LOG, release, verify_log
+from .trust.sign import remove_signature, sign_file, sign_package
+from .trust.verify import ALLOWED_SIGNERS, SIGNATURE, verify_folder
 
 FORMATS = ("text", "json", "github")
+
+
+class Commands(click.Group):
+    """The command group: a failure of gongshi's own (GongshiError) exits 1 with its message, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except GongshiError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+settings_option = click.option(
+    "--settings", "settings_file", type=click.Path(exists=True, dir_okay=False),
+    help="Pelican settings file whose GONGSHI dict to use (default: ./pelicanconf.py if present).")
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                             help="text for people, json for programs, github for CI annotations.")
+
+
+def _settings(settings_file: str | None, **overrides) -> tuple[Settings, dict]:
+    """The site's settings (see the module's docstring); a wrong setting is a usage mistake."""
+    try:
+        return read_settings(settings_file, **overrides)
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 def _machine_output(problems: list, fmt: str) -> bool:
@@ -35,23 +69,13 @@ def _machine_output(problems: list, fmt: str) -> bool:
     return fmt != "text"
 
 
-def _settings(settings_file: str | None, min_notice_days: int | None) -> Settings:
-    """Read GONGSHI from a Pelican settings file (pelicanconf.py here by default), then apply options."""
-    raw: dict = {}
-    candidate = Path(settings_file) if settings_file else Path("pelicanconf.py")
-    if settings_file or candidate.is_file():
-        from pelican.settings import read_settings
-
-        raw = dict(read_settings(str(candidate)).get("GONGSHI", {}))
-    if min_notice_days is not None:
-        raw["min_notice_days"] = min_notice_days
-    try:
-        return from_dict(raw, base=candidate.parent.resolve() if candidate.is_file() else None)
-    except SettingsError as exc:
-        raise click.UsageError(str(exc)) from exc
+def _package(folder: str) -> Path:
+    if not (Path(folder) / DESCRIPTOR).is_file():
+        raise click.UsageError(f"{folder} 不是数据包文件夹 / is not a package folder (no {DESCRIPTOR})")
+    return Path(folder)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gongshi")
 def main() -> None:
     """gongshi：扶贫资金项目公告公示 / public disclosure of poverty-alleviation funds and projects.
@@ -64,10 +88,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text for people, json for programs, github for CI annotations.")
-@click.option("--settings", "settings_file", type=click.Path(exists=True, dir_okay=False),
-              help="Pelican settings file whose GONGSHI dict to use (default: ./pelicanconf.py if present).")
+@format_option
+@settings_option
 @click.option("--min-notice-days", type=click.IntRange(min=1), help="Shortest allowed notice period in days.")
 def validate(paths: tuple[str, ...], fmt: str, settings_file: str | None, min_notice_days: int | None) -> None:
     """Check county data packages and list every problem: file, row, column, what is wrong, how to fix it.
@@ -80,7 +102,7 @@ def validate(paths: tuple[str, ...], fmt: str, settings_file: str | None, min_no
       gongshi validate data/519901
       gongshi validate data --format json
     """
-    settings = _settings(settings_file, min_notice_days)
+    settings, _ = _settings(settings_file, min_notice_days=min_notice_days)
     folders = []
     for path in paths:
         found = find_packages(path)
@@ -101,24 +123,9 @@ def validate(paths: tuple[str, ...], fmt: str, settings_file: str | None, min_no
     sys.exit(1 if errors else 0)
 
 
-def _repair(folder: Path, settings: Settings) -> tuple[list, list[str]]:
-    """Write the certain repairs of each table back to its file; return all problems and the files rewritten."""
-    check = check_county(folder, settings)
-    written = []
-    for name, table in check.normalized.items():
-        # A table with an error of its own keeps its file untouched, so nothing the clerk typed is lost.
-        if table.changed and table.text is not None and not any(p.is_error for p in table.problems):
-            path = check.package.resources[name]
-            path.write_text(table.text, encoding="utf-8", newline="\n")
-            written.append(str(path))
-    # Only a rewritten file can change what the checks find.
-    return (check_county(folder, settings).problems if written else check.problems), written
-
-
 @main.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
-@click.option("--settings", "settings_file", type=click.Path(exists=True, dir_okay=False),
-              help="Pelican settings file whose GONGSHI dict to use (default: ./pelicanconf.py if present).")
+@settings_option
 def repair(folder: str, settings_file: str | None) -> None:
     """Save the certain repairs into the CSV files (UTF-8, standard headers and order, plain numbers and dates).
 
@@ -129,9 +136,7 @@ def repair(folder: str, settings_file: str | None) -> None:
     Example:
       gongshi repair data/519901
     """
-    if not (Path(folder) / DESCRIPTOR).is_file():
-        raise click.UsageError(f"{folder} 不是数据包文件夹 / is not a package folder (no {DESCRIPTOR})")
-    problems, written = _repair(Path(folder), _settings(settings_file, None))
+    problems, written = save_repairs(_package(folder), _settings(settings_file)[0])
     for path in written:
         click.echo(f"已修复并保存 / repaired and saved: {path}")
     if problems:
@@ -142,28 +147,34 @@ def repair(folder: str, settings_file: str | None) -> None:
 
 @main.command("new-county")
 @click.argument("code")
-@click.option("--out", type=click.Path(file_okay=False), help="The folder to write (default data/CODE); must not exist.")
+@click.option("--out", type=click.Path(file_okay=False),
+              help="The folder to write (default: CODE in the settings' data_path, data/CODE); must not exist.")
 @click.option("--name", help="The county's name, only for a county the national list does not have yet.")
-def new_county_command(code: str, out: str | None, name: str | None) -> None:
+@settings_option
+def new_county_command(code: str, out: str | None, name: str | None, settings_file: str | None) -> None:
     """Start a county's data package: its real name and townships, every other table with its header row only.
 
     CODE is the county's 6-digit code in the national statistical division codes (统计用区划代码). The package has
     no signature and no hashes (sign it with the county's own key when its data is in), and is not demo data.
     A county set up after the list's edition is started with --name: its townships are then yours to add.
-    Exit status 0 when written, 2 for an unknown code or an existing folder (then nothing is written).
+    Exit status 0 when written, 2 for an unknown code or an existing folder (then nothing is written), 1 when the
+    folder cannot be written.
 
     \b
     Example:
       gongshi new-county 410503
     """
-    from .package.new import NewCountyError, new_county
+    from .package.new import CannotWrite, NewCountyError, new_county
 
+    settings, pelican = _settings(settings_file)
     code = unicodedata.normalize("NFKC", code).strip()  # digits typed with a Chinese input method
-    target = Path(out) if out else Path("data") / code
+    target = Path(out) if out else (settings.data_path / code if pelican else Path("data") / code)
     try:
-        county, townships = new_county(code, target, load_schemas(), name)
+        county, townships = new_county(code, target, load_schemas(settings.schemas_path), name)
+    except CannotWrite:
+        raise  # a failure: exit 1
     except NewCountyError as exc:
-        raise click.UsageError(f"{exc.args[0]}\n{exc.args[1]}") from exc
+        raise click.UsageError(str(exc)) from exc
     click.echo(f"已新建 / written: {target}（{county.name}，{townships} 个乡镇（街道） / {townships} townships）")
     click.echo("下一步 / next:\n"
                f"  1. 在 {target}/regions.csv 中补上村（社区）和监督电话，在其他表中填写本县的数据 / add villages and "
@@ -183,33 +194,18 @@ def unsign(folder: str) -> None:
     Example:
       gongshi unsign data/410503
     """
-    package = Path(folder)
-    path = package / DESCRIPTOR
-    try:
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
-        county = str(descriptor["gongshi"]["county"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise click.UsageError(f"{path}: 无法读取 / cannot read ({exc})") from exc
-    stamped = 0
-    for resource in descriptor.get("resources", []):
-        if isinstance(resource, dict) and ("hash" in resource or "bytes" in resource):
-            resource.pop("hash", None)
-            resource.pop("bytes", None)
-            stamped += 1
-    descriptor["name"] = f"gongshi-{county}"
-    write_descriptor(package, descriptor)
-    signature = package / SIGNATURE
-    if signature.is_file():
-        signature.unlink()
-        click.echo(f"已删除签名 / removed the signature: {signature}")
-    click.echo(f"已删除 {stamped} 个文件的哈希 / removed the hashes of {stamped} file(s): {path}")
+    county, stamped, removed = remove_signature(_package(folder))
+    if removed:
+        click.echo(f"已删除签名 / removed the signature: {Path(folder) / SIGNATURE}")
+    click.echo(f"已删除 {stamped} 个文件的哈希 / removed the hashes of {stamped} file(s): {Path(folder) / DESCRIPTOR}")
     click.echo(f"发布前请用本县密钥签名 / sign with the county's key before publishing: gongshi sign {folder} --key "
                f"~/.ssh/gongshi_{county}")
 
 
 @main.command("update-schemas")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
-def update_schemas(folders: tuple[str, ...]) -> None:
+@settings_option
+def update_schemas(folders: tuple[str, ...], settings_file: str | None) -> None:
     """Rewrite each county's datapackage.json with the current shared schemas embedded.
 
     Keeps the package's title, county code and other settings; the CSV files are not touched.
@@ -218,21 +214,9 @@ def update_schemas(folders: tuple[str, ...]) -> None:
     Example:
       gongshi update-schemas data/519901
     """
-    schemas = load_schemas()
+    schemas = load_schemas(_settings(settings_file)[0].schemas_path)
     for folder in folders:
-        path = Path(folder) / DESCRIPTOR
-        try:
-            old = json.loads(path.read_text(encoding="utf-8"))
-            meta = dict(old["gongshi"])
-            county = meta.pop("county")
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise click.UsageError(f"{path}: 无法读取 / cannot read ({exc})") from exc
-        demo = bool(meta.pop("demo", False))
-        optional = tuple(r.get("name") for r in old.get("resources", []) if r.get("name") in OPTIONAL_RESOURCES)
-        new = build_descriptor(county, old.get("title", county), demo=demo, schemas=schemas, extra=meta,
-                               optional=optional)
-        write_descriptor(folder, new)
-        click.echo(f"{path}: 已更新 / updated")
+        click.echo(f"{refresh(_package(folder), schemas)}: 已更新 / updated")
 
 
 @main.command()
@@ -255,19 +239,22 @@ def keygen(county: str, out: str | None, public_key: str | None, valid_after: st
     if not (county.isdigit() and len(county) == 6) and county != "province":
         raise click.UsageError("COUNTY must be a 6-digit county code (or 'province') / COUNTY 应为6位县代码")
     start = valid_after or dt.datetime.now(dt.UTC).strftime("%Y%m%d")
-    try:
+    try:  # a bad date or public key is an option given wrong
         sshsig.parse_time(start)
         if public_key:
             line = Path(public_key).read_text(encoding="utf-8").strip()
             sshsig.parse_public_line(line)
-        else:
-            target = Path(out).expanduser() if out else Path.home() / ".ssh" / f"gongshi_{county}"
-            if target.exists():
-                raise click.UsageError(f"{target} 已存在，不会覆盖 / already exists, not overwritten")
-            line = sshsig.generate_key(target, f"gongshi-{county}")
-            click.echo(f"私钥 / private key: {target}\n公钥 / public key: {target}.pub", err=True)
     except sshsig.SignatureError as exc:
         raise click.UsageError(str(exc)) from exc
+    if not public_key:
+        target = Path(out).expanduser() if out else Path.home() / ".ssh" / f"gongshi_{county}"
+        if target.exists():
+            raise click.UsageError(f"{target} 已存在，不会覆盖 / already exists, not overwritten")
+        try:
+            line = sshsig.generate_key(target, f"gongshi-{county}")
+        except OSError as exc:
+            raise click.ClickException(f"无法写入 / cannot write {target}: {exc}") from exc
+        click.echo(f"私钥 / private key: {target}\n公钥 / public key: {target}.pub", err=True)
     fingerprint = sshsig.fingerprint(sshsig.parse_public_line(line))
     click.echo(f"指纹 / fingerprint: {fingerprint}\n请把下面一行交给省级管理员加入 keys/allowed_signers / "
                "add this line to keys/allowed_signers:", err=True)
@@ -279,8 +266,10 @@ def keygen(county: str, out: str | None, public_key: str | None, valid_after: st
 @click.option("--key", "key_path", required=True, type=click.Path(exists=True, dir_okay=False),
               help="The county's private Ed25519 key.")
 @click.option("--history", type=click.Path(file_okay=False),
-              help="Where versions and the release log are kept (default: history/ beside data/).")
-def sign(folder: str, key_path: str, history: str | None) -> None:
+              help="Where versions and the release log are kept (default: the settings' history_path for a "
+                   "package of the site, else history/ beside data/).")
+@settings_option
+def sign(folder: str, key_path: str, history: str | None, settings_file: str | None) -> None:
     """Record every file's size and hash, sign datapackage.json, and record the publication in the release log.
 
     Certain repairs are saved first (as gongshi repair does); a package with errors is not signed.
@@ -291,11 +280,14 @@ def sign(folder: str, key_path: str, history: str | None) -> None:
     Example:
       gongshi sign data/519901 --key ~/.ssh/gongshi_519901
     """
-    package = Path(folder)
-    if not (package / DESCRIPTOR).is_file():
-        raise click.UsageError(f"{folder} 不是数据包文件夹 / is not a package folder (no {DESCRIPTOR})")
-    history_root = Path(history) if history else package.resolve().parent.parent / "history"
-    problems, written = _repair(package, _settings(None, None))
+    package = _package(folder)
+    settings, pelican = _settings(settings_file)
+    # The site's history_path when the settings are the site's (given, or those of the site the package is in);
+    # else history/ beside the package's data/ folder, as a county keeps its own repository.
+    in_site = settings_file or (pelican and package.resolve().is_relative_to(settings.data_path.resolve()))
+    history_root = Path(history) if history else (
+        settings.history_path if in_site else package.resolve().parent.parent / "history")
+    problems, written = save_repairs(package, settings)
     for path in written:
         click.echo(f"已修复并保存 / repaired and saved: {path}")
     if report.count(problems)[0]:
@@ -306,8 +298,8 @@ def sign(folder: str, key_path: str, history: str | None) -> None:
         county = str(json.loads((package / DESCRIPTOR).read_text(encoding="utf-8"))["gongshi"]["county"])
         fingerprint = sign_package(package, Path(key_path))
         entry = release(package, history_root, county, Path(key_path))
-    except (sshsig.SignatureError, OSError, ValueError, KeyError, TypeError, LogError) as exc:
-        raise click.UsageError(f"无法签名 / cannot sign: {exc}") from exc
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise click.ClickException(f"无法签名 / cannot sign: {exc}") from exc
     click.echo(f"已签名 / signed: {package / SIGNATURE} ({fingerprint})")
     if entry:
         click.echo(f"已记录第 {entry.seq} 版 / recorded version {entry.seq}: {history_root / county}")
@@ -316,33 +308,40 @@ def sign(folder: str, key_path: str, history: str | None) -> None:
 
 
 @main.command("sign-trust")
-@click.argument("trust_file", type=click.Path(exists=True, dir_okay=False), default=f"keys/{ALLOWED_SIGNERS}")
+@click.argument("trust_file", type=click.Path(exists=True, dir_okay=False), required=False)
 @click.option("--key", "key_path", required=True, type=click.Path(exists=True, dir_okay=False),
               help="The province's private Ed25519 key.")
-def sign_trust(trust_file: str, key_path: str) -> None:
-    """Sign the trust file keys/allowed_signers with the province key (writes allowed_signers.sig).
+@settings_option
+def sign_trust(trust_file: str | None, key_path: str, settings_file: str | None) -> None:
+    """Sign the trust file (default: allowed_signers in the settings' keys_path) with the province key (writes
+    allowed_signers.sig).
 
     \b
     Example:
       gongshi sign-trust keys/allowed_signers --key ~/.ssh/gongshi_province
     """
+    path = Path(trust_file) if trust_file else _settings(settings_file)[0].keys_path / ALLOWED_SIGNERS
+    if not path.is_file():
+        raise click.UsageError(f"{path} 不存在 / does not exist")
     try:
-        sshsig.parse_allowed_signers(Path(trust_file).read_text(encoding="utf-8"))
-        signature = sign_file(Path(trust_file), Path(key_path))
-        fingerprint = sshsig.fingerprint(sshsig.public_blob(sshsig.load_private_key(key_path).public_key()))
-    except (sshsig.SignatureError, UnicodeDecodeError) as exc:
-        raise click.UsageError(str(exc)) from exc
+        sshsig.parse_allowed_signers(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{path}: 不是 UTF-8 文本 / not UTF-8 text ({exc})") from exc
+    signature = sign_file(path, Path(key_path))
+    fingerprint = sshsig.fingerprint(sshsig.public_blob(sshsig.load_private_key(key_path).public_key()))
     click.echo(f"已签名 / signed: {signature}\n省级密钥指纹 / province key fingerprint: {fingerprint}")
 
 
 @main.command()
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--allowed-signers", type=click.Path(exists=True, dir_okay=False),
-              help="Trust file (default: allowed_signers in PATH, else keys/allowed_signers).")
+              help="Trust file (default: allowed_signers in PATH, else the settings' keys_path).")
 @click.option("--province-key", help="The province key fingerprint (SHA256:...) as published on the site.")
 @click.option("--log", "log", is_flag=True, help="PATH is a county's history (release log and versions): check it.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-def verify(path: str, allowed_signers: str | None, province_key: str | None, log: bool, fmt: str) -> None:
+@format_option
+@settings_option
+def verify(path: str, allowed_signers: str | None, province_key: str | None, log: bool, fmt: str,
+           settings_file: str | None) -> None:
     """Check that a downloaded package (zip or folder) is exactly what the county signed.
 
     Verifies the trust file's province signature, the county's signature on datapackage.json, and every file's
@@ -356,91 +355,44 @@ def verify(path: str, allowed_signers: str | None, province_key: str | None, log
       gongshi verify data/519901
       gongshi verify --log history/519901
     """
-    if log:
-        _report(*_verify_log(Path(path), allowed_signers, province_key), fmt)
-    tmp = None
+    keys = _settings(settings_file)[0].keys_path
     target = Path(path)
+    if log:
+        if not (target / LOG).is_file():
+            raise click.UsageError(f"{path}: 没有发布记录 / no {LOG}")
+        _report(*verify_log(target, Path(allowed_signers) if allowed_signers else keys / ALLOWED_SIGNERS,
+                            province_key), fmt)
+    tmp = None
     if target.is_file():
         try:
-            tmp, folder = extract(target)
-        except (UnsafeArchive, OSError, ValueError) as exc:
-            raise click.UsageError(f"{path}: 不是可用的 zip / not a usable zip ({exc})") from exc
-    else:
-        folder = target
+            tmp, target = extract(target)
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise click.ClickException(f"{path}: 不是可用的 zip / not a usable zip ({exc})") from exc
     try:
-        problems, lines = _verify_folder(folder, allowed_signers, province_key)
+        trust = Path(allowed_signers) if allowed_signers else (
+            target / ALLOWED_SIGNERS if (target / ALLOWED_SIGNERS).is_file() else keys / ALLOWED_SIGNERS)
+        problems, notes = verify_folder(target, trust, province_key)
     finally:
         if tmp:
             tmp.cleanup()
-    _report(problems, lines, fmt)
+    _report(problems, notes, fmt)
 
 
-def _report(problems, lines, fmt: str) -> None:
+def _report(problems, notes, fmt: str) -> None:
     if not _machine_output(problems, fmt):
-        click.echo("\n".join(lines))
+        click.echo("\n".join(notes))
         if problems:
             click.echo(report.as_text(problems))
         click.echo("验证通过 / verified" if not problems else "验证失败 / NOT verified")
     sys.exit(1 if problems else 0)
 
 
-def _province_key(trust_path: Path, given: str | None, lines: list[str]) -> str | None:
-    """Return the province key to check the trust file against: the one given, else the one that signed it (said)."""
-    signature = trust_path.with_name(trust_path.name + ".sig")
-    if given or not signature.is_file():
-        return given
-    try:
-        found = sshsig.parse_signature(signature.read_text(encoding="utf-8")).fingerprint
-    except (sshsig.SignatureError, UnicodeDecodeError):
-        return None
-    lines.append(f"信任文件由密钥 {found} 签名：请与网站和公示上印的省级密钥指纹核对 / "
-                 "compare this with the province key fingerprint published on the site and notices")
-    return found
-
-
-def _verify_folder(folder: Path, allowed_signers: str | None, province_key: str | None):
-    """Return the problems of a package folder and lines telling what was checked against what."""
-    try:
-        descriptor = json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
-        county = str(descriptor["gongshi"]["county"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise click.UsageError(f"{folder}: 没有可读的 {DESCRIPTOR} / no readable {DESCRIPTOR} ({exc})") from exc
-    trust_path = Path(allowed_signers) if allowed_signers else (
-        folder / ALLOWED_SIGNERS if (folder / ALLOWED_SIGNERS).is_file() else Path("keys") / ALLOWED_SIGNERS)
-    lines = [f"县 / county: {county}", f"信任文件 / trust file: {trust_path}"]
-    province_key = _province_key(trust_path, province_key, lines)
-    trust, problems = load_trust(trust_path, province_key)
-    problems = problems + verify_package(folder, county, trust)
-    return problems, lines
-
-
-
-def _verify_log(folder: Path, allowed_signers: str | None, province_key: str | None):
-    """Return the problems of a county's history folder (log.jsonl, its signature, versions) and what was checked."""
-    log = folder / LOG
-    if not log.is_file():
-        raise click.UsageError(f"{folder}: 没有发布记录 / no {LOG}")
-    try:
-        entries = read_log(log)
-    except LogError as exc:
-        raise click.UsageError(f"{log}: {exc}") from exc
-    county = entries[0].county if entries else folder.name
-    trust_path = Path(allowed_signers) if allowed_signers else Path("keys") / ALLOWED_SIGNERS
-    lines = [f"县 / county: {county}", f"发布记录 / release log: {log}，共 {len(entries)} 版 / {len(entries)} versions"]
-    province_key = _province_key(trust_path, province_key, lines)
-    trust, problems = load_trust(trust_path, province_key) if trust_path.is_file() else (None, [])
-    problems = problems + verify_history(folder.parent, county, trust, None)
-    # The chain is what this option is for: make sure its first broken link leads the report.
-    chain = chain_problems(entries, county, str(log))
-    problems = chain + [p for p in problems if p not in chain]
-    return problems, lines
-
-
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--staged", is_flag=True, help="Scan the CSV/XLSX files staged for the next git commit.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-def scan(paths: tuple[str, ...], staged: bool, fmt: str) -> None:
+@format_option
+@settings_option
+def scan(paths: tuple[str, ...], staged: bool, fmt: str, settings_file: str | None) -> None:
     """Find ID numbers, personal mobile numbers, bank accounts and unmasked names in any CSV or XLSX file.
 
     PATHS are files or folders (every .csv/.xlsx inside is scanned). Exit status 0 when nothing is found, 1 when
@@ -456,10 +408,11 @@ def scan(paths: tuple[str, ...], staged: bool, fmt: str) -> None:
 
     if not paths and not staged:
         raise click.UsageError("给出文件或文件夹，或用 --staged / give files or folders, or --staged")
+    schemas = load_schemas(_settings(settings_file)[0].schemas_path)
     try:
-        found = scan_paths([Path(p) for p in paths]) + (scan_staged(Path.cwd()) if staged else [])
+        found = scan_paths([Path(p) for p in paths], schemas) + (scan_staged(Path.cwd(), schemas) if staged else [])
     except subprocess.CalledProcessError as exc:
-        raise click.UsageError(f"git: {exc.stderr.decode(errors='replace').strip()}") from exc
+        raise click.ClickException(f"git: {exc.stderr.decode(errors='replace').strip()}") from exc
     if not _machine_output(found, fmt):
         if found:
             click.echo(report.as_text(found))
@@ -476,9 +429,11 @@ def scan(paths: tuple[str, ...], staged: bool, fmt: str) -> None:
 @click.option("--site-url", default="", help="The SITEURL the site was built with, when absolute (publishconf).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes at once; default one per core.")
 @click.option("--theme", type=click.Path(exists=True, file_okay=False),
-              help="The theme folder whose static/ the site serves as theme/ (default: the copy in OUTPUT/theme).")
+              help="The theme folder whose static/ the site serves as theme/ (default: the settings' THEME, else the "
+                   "copy in OUTPUT/theme).")
+@settings_option
 def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], site_url: str, workers: int | None,
-        theme: str | None) -> None:
+        theme: str | None, settings_file: str | None) -> None:
     """Render the wall notices' PDFs of a built site that are missing or out of date.
 
     A build writes every notice's print pages; the PDFs are made from them (WeasyPrint, with a Chinese font).
@@ -490,14 +445,12 @@ def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], site_url:
       gongshi pdf output
       gongshi pdf output --county 519901 --only GS2025-001
     """
-    from .site.sheets import PrintError, render_pdfs
+    from .site.sheets import render_pdfs
 
-    try:
-        done = render_pdfs(Path(output), site_url, list(counties) or None, workers, list(only) or None,
-                           Path(theme) if theme else None)
-    except PrintError as error:
-        click.echo(str(error), err=True)
-        sys.exit(1)
+    pelican = _settings(settings_file)[1]
+    theme = theme or pelican.get("THEME")
+    done = render_pdfs(Path(output), site_url, list(counties) or None, workers, list(only) or None,
+                       Path(theme) if theme else None)
     per = done["seconds"] / done["rendered"] if done["rendered"] else 0
     click.echo(f"PDF：已生成 {done['rendered']} 份，失败 {done['failed']} 份，用时 {done['seconds']:.1f} 秒"
                f"（每份 {per:.2f} 秒） / {done['rendered']} PDF(s) written, {done['failed']} failed")

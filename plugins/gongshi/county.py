@@ -198,3 +198,17 @@ def check_counties(folders: list[Path], settings: Settings, workers: int | None 
     Each process checks whole counties with one thread of its own, which suits tables of a few thousand rows.
     """
     return parallel_map(partial(_report, settings=settings), folders, workers, start="spawn", one_thread=True)
+
+
+def save_repairs(folder: Path, settings: Settings) -> tuple[list[Problem], list[str]]:
+    """Write the certain repairs of each table back to its file; return all problems and the files rewritten."""
+    check = check_county(folder, settings)
+    written = []
+    for name, table in check.normalized.items():
+        # A table with an error of its own keeps its file untouched, so nothing the clerk typed is lost.
+        if table.changed and table.text is not None and not any(p.is_error for p in table.problems):
+            path = check.package.resources[name]
+            path.write_text(table.text, encoding="utf-8", newline="\n")
+            written.append(str(path))
+    # Only a rewritten file can change what the checks find.
+    return (check_county(folder, settings).problems if written else check.problems), written

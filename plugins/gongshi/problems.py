@@ -1,4 +1,4 @@
-"""One error shape for every problem from every stage, and its three renderings."""
+"""One error shape for every problem from every stage, its three renderings, and gongshi's own failures."""
 
 from __future__ import annotations
 
@@ -6,8 +6,13 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-ERROR = "error"
-WARNING = "warning"
+from .codes import CODES, ERROR, WARNING
+
+
+class GongshiError(Exception):
+    """A failure of gongshi's own, not a problem in a package: no font, a key that cannot be read, an archive that
+    is not safe. The message says what went wrong and what to do, in Chinese and English; the command line exits 1
+    and prints it without a traceback."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,10 @@ class Problem:
     field: str | None
     message: str
     message_en: str
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise KeyError(f"problem code {self.code!r} is not declared in gongshi/codes.py")
 
     @property
     def is_error(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -15,7 +16,13 @@ ALL_RESOURCES = RESOURCES + OPTIONAL_RESOURCES
 
 
 def default_schemas_dir() -> Path:
-    """Return the schemas/ folder of the checkout this package lives in."""
+    """The shared schemas: schemas/ of the checkout, which an installed gongshi carries as gongshi.table_schemas."""
+    try:
+        spec = importlib.util.find_spec("gongshi.table_schemas")
+    except ModuleNotFoundError:
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
     return Path(__file__).resolve().parents[2] / "schemas"
 
 

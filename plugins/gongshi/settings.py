@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from .problems import GongshiError
 from .schemas import default_schemas_dir
 
 PAPERS = {"A4": "A4 portrait", "A3": "A3 landscape"}
@@ -14,7 +15,7 @@ DEFAULT_PAPER = {"allocation-result": "A4", "project-plan": "A3", "before-start"
                  "households": "A4"}
 
 
-class SettingsError(ValueError):
+class SettingsError(GongshiError, ValueError):
     """A GONGSHI setting is wrong; the message says which and why."""
 
 
@@ -107,3 +108,17 @@ def from_dict(raw: dict | None, base: Path | None = None) -> Settings:
             raise SettingsError(f"gongshi: today must be a date, got {today!r}")
         values["today"] = today
     return Settings(**values)
+
+
+def read(settings_file: str | Path | None = None, **overrides) -> tuple[Settings, dict]:
+    """GONGSHI from a Pelican settings file, the way every command and the build read it: the file given, else
+    ./pelicanconf.py when there is one, else the defaults. Relative paths are taken from the file's folder.
+    `overrides` replace settings (as command options do). Returns the settings and all of Pelican's settings."""
+    candidate = Path(settings_file) if settings_file else Path("pelicanconf.py")
+    pelican: dict = {}
+    if settings_file or candidate.is_file():
+        from pelican.settings import read_settings
+
+        pelican = dict(read_settings(str(candidate)))
+    raw = {**(pelican.get("GONGSHI") or {}), **{k: v for k, v in overrides.items() if v is not None}}
+    return from_dict(raw, base=candidate.parent.resolve() if pelican else None), pelican

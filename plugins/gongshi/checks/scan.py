@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..problems import Problem, error
-from ..schemas import load_schemas
+from ..schemas import SchemaSet, load_schemas
 from ..text import decode
 from .privacy import privacy_problems
 
@@ -47,10 +47,10 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, str]]:
         workbook.close()
 
 
-def scan_text(text: str, display: str) -> list[Problem]:
+def scan_text(text: str, display: str, schemas: SchemaSet | None = None) -> list[Problem]:
     """Scan a table's text: with its schema when the file is named after one of our tables, else by its headers."""
     stem = Path(display.split("#")[0]).stem
-    schemas = load_schemas()
+    schemas = schemas or load_schemas()
     if stem in schemas.tables:
         fields = schemas.fields(stem)
     else:
@@ -59,11 +59,11 @@ def scan_text(text: str, display: str) -> list[Problem]:
     return list(privacy_problems(text, fields, display))
 
 
-def scan_bytes(data: bytes, display: str) -> list[Problem]:
+def scan_bytes(data: bytes, display: str, schemas: SchemaSet | None = None) -> list[Problem]:
     """Return the leaks found in one file's content; a file that cannot be read is an error too."""
     if display.lower().endswith((".xlsx", ".xlsm")):
         try:
-            return [p for title, text in _xlsx_sheets(data) for p in scan_text(text, f"{display}#{title}")]
+            return [p for title, text in _xlsx_sheets(data) for p in scan_text(text, f"{display}#{title}", schemas)]
         except Exception as exc:  # noqa: BLE001 - a damaged workbook is reported, whatever openpyxl raises
             return [error("file-unreadable", display, None, None, f"无法读取这个 XLSX 文件（{exc}），未能检查。",
                           f"The XLSX file cannot be read ({exc}); it was not checked.")]
@@ -71,21 +71,21 @@ def scan_bytes(data: bytes, display: str) -> list[Problem]:
     if text is None:
         return [error("file-unreadable", display, None, None, "文件既不是 UTF-8 也不是 GBK 编码，未能检查。",
                       "The file is neither UTF-8 nor GBK; it was not checked.")]
-    return scan_text(text, display)
+    return scan_text(text, display, schemas)
 
 
-def scan_paths(paths: list[Path]) -> list[Problem]:
+def scan_paths(paths: list[Path], schemas: SchemaSet | None = None) -> list[Problem]:
     """Scan files, and every CSV/XLSX under folders."""
     problems = []
     for path in paths:
         files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()) \
             if path.is_dir() else [path]
         for file in files:
-            problems.extend(scan_bytes(file.read_bytes(), str(file)))
+            problems.extend(scan_bytes(file.read_bytes(), str(file), schemas))
     return problems
 
 
-def scan_staged(repo: Path) -> list[Problem]:
+def scan_staged(repo: Path, schemas: SchemaSet | None = None) -> list[Problem]:
     """Scan the staged version of every added or changed CSV/XLSX file: exactly what a commit would record."""
     names = subprocess.run(["git", "diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z"], cwd=repo,
                            capture_output=True, check=True).stdout.decode("utf-8").split("\0")
@@ -93,7 +93,7 @@ def scan_staged(repo: Path) -> list[Problem]:
     for name in names:
         if name.lower().endswith(SUFFIXES):
             data = subprocess.run(["git", "show", f":{name}"], cwd=repo, capture_output=True, check=True).stdout
-            problems.extend(scan_bytes(data, name))
+            problems.extend(scan_bytes(data, name, schemas))
     return problems
 
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from ..problems import Problem
+from ..problems import GongshiError, Problem
 from ..schemas import SchemaSet
 from .schema_reference import LIMIT_ERRORS, Finding, translate
 
@@ -44,7 +44,7 @@ _PATTERN_UNSAFE = re.compile(r"\\[a-zA-Z]|\(\?|\$|\^")
 CELL, UNIQUE, PRIMARY, FOREIGN = 0, 1, 2, 3
 
 
-class UnsupportedSchema(ValueError):
+class UnsupportedSchema(GongshiError, ValueError):
     """A schema uses a feature this engine does not check; checks/schema.py must learn it first."""
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..codes import CODES
 from ..personal import mask_numbers
 from ..problems import Problem, error
 from ..schemas import SchemaSet
@@ -104,6 +105,7 @@ def _constraint_message(schemas, resource, field_name, cell, note) -> tuple[str,
 def translate(err, resource: str, path: str, schemas: SchemaSet) -> Problem:
     """Turn one Frictionless error into our Problem, with a Chinese message saying how to fix it."""
     code = CODE_NAMES.get(err.type, err.type)
+    code = code if code in CODES else "data-error"  # a Frictionless error gongshi has no words of its own for
     row = getattr(err, "row_number", None)
     field_name = getattr(err, "field_name", None) or None
     cell = getattr(err, "cell", None)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..schemas import RESOURCES, SchemaSet, load_schemas
+from ..problems import GongshiError
+from ..schemas import OPTIONAL_RESOURCES, RESOURCES, SchemaSet, load_schemas
 
 DESCRIPTOR = "datapackage.json"
 
@@ -42,3 +43,23 @@ def write_descriptor(folder: str | Path, descriptor: dict) -> Path:
     path = Path(folder) / DESCRIPTOR
     path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+class UnreadableDescriptor(GongshiError, ValueError):
+    """datapackage.json cannot be read; the message says which and why."""
+
+
+def refresh(folder: str | Path, schemas: SchemaSet) -> Path:
+    """Rewrite folder/datapackage.json with these schemas embedded, keeping its title, county code, demo flag and
+    other settings; the tables are not touched (sign again afterwards)."""
+    path = Path(folder) / DESCRIPTOR
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+        meta = dict(old["gongshi"])
+        county = meta.pop("county")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UnreadableDescriptor(f"{path}: 无法读取 / cannot read ({exc})") from exc
+    demo = bool(meta.pop("demo", False))
+    optional = tuple(r.get("name") for r in old.get("resources", []) if r.get("name") in OPTIONAL_RESOURCES)
+    return write_descriptor(folder, build_descriptor(county, old.get("title", county), demo=demo, schemas=schemas,
+                                                     extra=meta, optional=optional))

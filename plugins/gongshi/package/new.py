@@ -13,14 +13,22 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+from ..problems import GongshiError
 from ..schemas import ALL_RESOURCES, OPTIONAL_RESOURCES, SchemaSet
 from . import divisions
 from .descriptor import build_descriptor, write_descriptor
 from .load import COUNTY_CODE
 
 
-class NewCountyError(ValueError):
-    """The package cannot be written; args are the Chinese and the English message."""
+class NewCountyError(GongshiError, ValueError):
+    """The code or the folder given is wrong, so nothing is written; the message is in Chinese, then English."""
+
+    def __init__(self, message: str, message_en: str):
+        super().__init__(f"{message}\n{message_en}")
+
+
+class CannotWrite(NewCountyError):
+    """The folder cannot be written (a full disk, no permission); nothing is left of it."""
 
 
 def new_county(code: str, out: Path, schemas: SchemaSet, name: str | None = None) -> tuple[divisions.Division, int]:
@@ -64,7 +72,7 @@ def new_county(code: str, out: Path, schemas: SchemaSet, name: str | None = None
                 writer.writerows(regions if resource == "regions" else [])
         os.rename(staging, out)  # the whole package appears at once, or nothing does
     except OSError as exc:
-        raise NewCountyError(f"无法写入 {out}：{exc.strerror or exc}。请检查文件夹和权限，或换一个 --out。",
+        raise CannotWrite(f"无法写入 {out}：{exc.strerror or exc}。请检查文件夹和权限，或换一个 --out。",
                              f"Cannot write {out}: {exc.strerror or exc}. Check the folder and its permissions, or "
                              "give another --out.") from exc
     finally:

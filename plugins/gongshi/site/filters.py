@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from ..money import amount, wan, yuan
-from ..schemas import load_schemas
+from ..schemas import SchemaSet
 from .sheets import qr_svg
 
 
@@ -20,16 +20,6 @@ def zh_date(value: dt.date | None) -> str:
 def zh_period(start: dt.date, end: dt.date) -> str:
     """Format a notice period: 2018年7月4日至2018年7月14日."""
     return f"{zh_date(start)}至{zh_date(end)}"
-
-
-def label(value: str | None, resource: str, field: str) -> str:
-    """Return the Chinese label of an enum value from the schemas."""
-    return load_schemas().label(resource, field, value)
-
-
-def field_title(field: str, resource: str) -> str:
-    """Return the Chinese title of a field from the schemas."""
-    return load_schemas().title(resource, field)
 
 
 def tel(phone: str | None) -> str:
@@ -49,15 +39,16 @@ def han_chars(text: str) -> str:
     return " ".join(HAN.sub(lambda m: f" {m.group()} ", text or "").split())
 
 
-FILTERS = {
-    "yuan": yuan,
-    "amount": amount,
-    "wan": wan,
-    "zh_date": zh_date,
-    "zh_period": zh_period,
-    "label": label,
-    "field_title": field_title,
-    "tel": tel,
-    "han_chars": han_chars,
-    "qr_svg": qr_svg,
-}
+def filters(schemas: SchemaSet) -> dict:
+    """The filters, with `label` and `field_title` reading these schemas (the site's schemas_path)."""
+
+    def label(value: str | None, resource: str, field: str) -> str:
+        """The Chinese label of an enum value."""
+        return schemas.label(resource, field, value)
+
+    def field_title(field: str, resource: str) -> str:
+        """The Chinese title of a field."""
+        return schemas.title(resource, field)
+
+    return {"yuan": yuan, "amount": amount, "wan": wan, "zh_date": zh_date, "zh_period": zh_period, "label": label,
+            "field_title": field_title, "tel": tel, "han_chars": han_chars, "qr_svg": qr_svg}

@@ -9,6 +9,7 @@ becomes part of the compiled page; calls with anything other than one plain stri
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
@@ -34,3 +35,26 @@ class FoldGettext(Extension):
             else:
                 yield pending.pop(0)
         yield from pending
+
+
+def prepare_environment(generator) -> None:
+    """Escape every value by default, install gettext and our filters, in every generator's templates."""
+    from ..schemas import load_schemas
+    from ..settings import SettingsError, from_dict
+    from .filters import filters
+
+    try:
+        schemas_path = from_dict(generator.settings.get("GONGSHI"),
+                                 base=Path(generator.settings["PATH"]).resolve().parent).schemas_path
+    except SettingsError:
+        schemas_path = None  # the generator reports the wrong setting
+    env = generator.env
+    env.autoescape = True
+    # Templates do not change during a build; a rebuild (invoke serve) makes new generators anyway.
+    env.auto_reload = False
+    if "jinja2.ext.InternationalizationExtension" not in env.extensions:
+        env.add_extension("jinja2.ext.i18n")
+    env.install_null_translations(newstyle=True)
+    if "gongshi.site.jinja.FoldGettext" not in env.extensions:
+        env.add_extension(FoldGettext)
+    env.filters.update(filters(load_schemas(schemas_path)))

@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..problems import GongshiError
+
 logger = logging.getLogger(__name__)
 
 BUNDLE = "pagefind"
@@ -27,7 +29,7 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefi
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js", "pagefind-worker.js")
 
 
-class SearchIndexError(RuntimeError):
+class SearchIndexError(GongshiError, RuntimeError):
     """Pagefind could not index a county; the message says why."""
 
 

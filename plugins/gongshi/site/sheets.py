@@ -32,6 +32,7 @@ from markupsafe import Markup
 
 from ..model import ZERO, County, Notice, Project, Region, Unit
 from ..parallel import parallel_map
+from ..problems import GongshiError
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ THEME_URL_DIR = "theme"
 PDF_FORMAT = 2
 
 
-class PrintError(RuntimeError):
+class PrintError(GongshiError, RuntimeError):
     """PDFs cannot be made here; the message says why and what to install."""
 
 

@@ -102,7 +102,7 @@ def change_one_county(province: Path) -> str:
     import datetime as dt
 
     from ..trust.history import release
-    from ..trust.verify import sign_package
+    from ..trust.sign import sign_package
 
     folder = sorted((province / "data").iterdir())[0]
     table = folder / "projects.csv"

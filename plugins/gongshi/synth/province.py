@@ -15,7 +15,7 @@ from ..package import divisions
 from ..schemas import load_schemas
 from ..trust import sshsig
 from ..trust.history import release
-from ..trust.verify import sign_file, sign_package
+from ..trust.sign import sign_file, sign_package
 from .county import SyntheticCounty
 
 PROVINCE = "51"  # Sichuan

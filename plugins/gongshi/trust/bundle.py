@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..package.descriptor import DESCRIPTOR
 from ..package.load import PackageFiles
+from ..problems import GongshiError
 from .verify import ALLOWED_SIGNERS, REVOKED, SIGNATURE
 
 SUMS = "SHA256SUMS"
@@ -46,7 +47,7 @@ def zip_bytes(folder_name: str, files: dict[str, bytes], extra: dict[str, str]) 
     return buffer.getvalue()
 
 
-class UnsafeArchive(ValueError):
+class UnsafeArchive(GongshiError, ValueError):
     """A zip entry would land outside the folder it is extracted to."""
 
 

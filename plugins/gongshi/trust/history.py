@@ -12,9 +12,10 @@ from pathlib import Path
 
 from ..package.descriptor import DESCRIPTOR
 from ..package.load import PackageFiles
-from ..problems import Problem, error
+from ..problems import GongshiError, Problem, error
 from . import sshsig
-from .verify import ALLOWED_SIGNERS, SIGNATURE, Trust, hash_problems, sign_file
+from .sign import sign_file
+from .verify import ALLOWED_SIGNERS, SIGNATURE, Trust, hash_problems, load_trust, province_key_note
 
 LOG = "log.jsonl"
 GENESIS = "0" * 64
@@ -46,7 +47,7 @@ def encode(values: dict) -> bytes:
     return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-class LogError(ValueError):
+class LogError(GongshiError, ValueError):
     """A release log line cannot be read; the message names the line."""
 
 
@@ -227,3 +228,17 @@ def copied_signature(folder: Path, county: str, history: Path, keys: Path | None
         f"{SIGNATURE} was made for {whose_en}, not for county {county}: it was copied along with the package, "
         f"with its file hashes, which is why the files look changed after signing. Run: gongshi unsign {folder} "
         "(removes the copied signature and hashes), then sign with the county's own key before publishing.")
+
+
+def verify_log(folder: Path, trust_path: Path, province_key: str | None) -> tuple[list[Problem], list[str]]:
+    """Verify a county's history folder: its release log's chain (its first broken link leads the problems), its
+    signature and every archived version. Return the problems and notes on what was checked."""
+    log = folder / LOG
+    entries = read_log(log)
+    county = entries[0].county if entries else folder.name
+    notes = [f"县 / county: {county}", f"发布记录 / release log: {log}，共 {len(entries)} 版 / {len(entries)} versions"]
+    province_key = province_key_note(trust_path, province_key, notes)
+    trust, problems = load_trust(trust_path, province_key) if trust_path.is_file() else (None, [])
+    problems = problems + verify_history(folder.parent, county, trust, None)
+    chain = chain_problems(entries, county, str(log))
+    return chain + [p for p in problems if p not in chain], notes

@@ -19,6 +19,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from ..problems import GongshiError
+
 NAMESPACE = "gongshi"
 MAGIC = b"SSHSIG"
 ARMOR_BEGIN = "-----BEGIN SSH SIGNATURE-----"
@@ -26,7 +28,7 @@ ARMOR_END = "-----END SSH SIGNATURE-----"
 KEY_TYPE = "ssh-ed25519"
 
 
-class SignatureError(ValueError):
+class SignatureError(GongshiError, ValueError):
     """A signature or key could not be read; the message says why."""
 
 

@@ -1,60 +1,20 @@
-"""Signed packages: stamp each file's size and hash into datapackage.json, sign it, and verify it against trust."""
+"""Verify signed packages against the province's trust file: signature, signer, file sizes and hashes."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..package.descriptor import DESCRIPTOR
 from ..package.load import PackageFiles, resource_path
-from ..problems import Problem, error
+from ..problems import GongshiError, Problem, error
 from . import sshsig
 
 SIGNATURE = DESCRIPTOR + ".sig"
 ALLOWED_SIGNERS = "allowed_signers"
 REVOKED = "revoked_keys"
-
-
-def file_digest(path: Path) -> tuple[int, str]:
-    """Return (bytes, "sha256:<hex>") of a file, read in chunks."""
-    digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, "sha256:" + digest.hexdigest()
-
-
-def stamp(folder: Path) -> bytes:
-    """Write bytes and hash of every resource file into folder/datapackage.json; return its new content."""
-    path = folder / DESCRIPTOR
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    county = descriptor.get("gongshi", {}).get("county") if isinstance(descriptor.get("gongshi"), dict) else None
-    if county:  # a package started from another county's keeps its name until it is signed as its own
-        descriptor["name"] = f"gongshi-{county}"
-    for resource in descriptor.get("resources", []):
-        resource["bytes"], resource["hash"] = file_digest(folder / resource["path"])
-    content = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    path.write_bytes(content)
-    return content
-
-
-def sign_package(folder: Path, key_path: Path) -> str:
-    """Stamp the package and write datapackage.json.sig; return the signing key's fingerprint."""
-    key = sshsig.load_private_key(key_path)
-    content = stamp(folder)
-    (folder / SIGNATURE).write_text(sshsig.sign(content, key), encoding="utf-8")
-    return sshsig.fingerprint(sshsig.public_blob(key.public_key()))
-
-
-def sign_file(path: Path, key_path: Path) -> Path:
-    """Sign any file (the trust file, a release log) into path.sig."""
-    signature = path.with_name(path.name + ".sig")
-    signature.write_text(sshsig.sign(path.read_bytes(), sshsig.load_private_key(key_path)), encoding="utf-8")
-    return signature
 
 
 @dataclass
@@ -187,3 +147,36 @@ def hash_problems(folder: Path, files: PackageFiles | None = None) -> list[Probl
                                   f"{path.name} does not match the size and hash recorded when the package was "
                                   "signed: it changed after signing."))
     return problems
+
+
+class NotAPackage(GongshiError, ValueError):
+    """A folder or zip to verify holds no readable datapackage.json."""
+
+
+def province_key_note(trust_path: Path, given: str | None, notes: list[str]) -> str | None:
+    """The province key to check a trust file against: the one given, else the one that signed it (and a note
+    asking the reader to compare it with the fingerprint the site and the notices print)."""
+    signature = trust_path.with_name(trust_path.name + ".sig")
+    if given or not signature.is_file():
+        return given
+    try:
+        found = sshsig.parse_signature(signature.read_text(encoding="utf-8")).fingerprint
+    except (sshsig.SignatureError, UnicodeDecodeError):
+        return None
+    notes.append(f"信任文件由密钥 {found} 签名：请与网站和公示上印的省级密钥指纹核对 / "
+                 "compare this with the province key fingerprint published on the site and notices")
+    return found
+
+
+def verify_folder(folder: Path, trust_path: Path, province_key: str | None) -> tuple[list[Problem], list[str]]:
+    """Verify a package folder (a download, unzipped, or a county's own): the trust file's province signature, the
+    county's signature and every file's size and hash. Return the problems and notes on what was checked."""
+    files = PackageFiles(folder)
+    try:
+        county = str(json.loads(files.get(DESCRIPTOR) or b"")["gongshi"]["county"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise NotAPackage(f"{folder}: 没有可读的 {DESCRIPTOR} / no readable {DESCRIPTOR} ({exc})") from exc
+    notes = [f"县 / county: {county}", f"信任文件 / trust file: {trust_path}"]
+    province_key = province_key_note(trust_path, province_key, notes)
+    trust, problems = load_trust(trust_path, province_key)
+    return problems + verify_package(folder, county, trust, files=files), notes

@@ -1,0 +1,145 @@
+"""Every problem code gongshi reports, declared once: its usual severity and a title in Chinese and English.
+
+A `Problem` with a code that is not declared here is a bug (it raises). README's tables of codes and the clerk
+guide's are checked against this registry by tests/test_codes.py. Refusals of the signature and history are
+errors; a local preview (`allow_unsigned`) and `gongshi validate` report them as warnings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: str
+    title: str
+    title_en: str
+    stage: str  # where it is found: read, schema, package, rules, privacy, trust
+
+
+def _codes(stage: str, severity: str, rows: str) -> dict[str, Code]:
+    found = {}
+    for line in rows.strip().splitlines():
+        code, title, title_en = (part.strip() for part in line.split("|"))
+        found[code] = Code(code, severity, title, title_en, stage)
+    return found
+
+
+CODES: dict[str, Code] = {
+    **_codes("read", WARNING, """
+        encoding-repaired | GBK 编码已转为 UTF-8 | GBK/GB18030 file converted to UTF-8
+        bom-removed | 去掉了字节顺序标记 | UTF-8 byte-order mark removed
+        line-endings-repaired | 换行符已统一 | CRLF line ends repaired
+        empty-column-removed | 去掉了空列 | empty trailing column removed
+        blank-row-removed | 去掉了空行 | blank row removed
+        header-repaired | 表头已对应到字段 | header mapped to its field
+        columns-reordered | 列的顺序已调整 | columns put in schema order
+        value-repaired | 值已修复 | value repaired
+    """),
+    **_codes("read", ERROR, """
+        code-mangled | 代码丢了位数 | code lost digits
+        encoding-error | 编码无法读取 | neither UTF-8 nor GBK
+        format-error | CSV 格式错误 | malformed CSV
+        blank-header | 没有表头 | no header row
+        too-many-rows | 行数超过上限 | more rows than allowed
+        file-too-large | 文件超过大小上限 | file over the size limit
+        incorrect-label | 列名写错 | wrong column name
+        missing-label | 缺少列 | missing column
+        extra-label | 多出列 | extra column
+        duplicate-label | 列名重复 | repeated column
+        blank-label | 列名为空 | blank column name
+        missing-cell | 单元格缺少 | row has fewer cells than the header
+        extra-cell | 单元格多出 | row has more cells than the header
+        blank-row | 空行 | blank row
+    """),
+    **_codes("schema", ERROR, """
+        type-error | 类型不对 | value of the wrong type
+        constraint-error | 不符合约束 | value breaks a constraint
+        unique-error | 值重复 | value repeats an earlier row
+        primary-key-error | 记录重复 | key repeats an earlier row
+        foreign-key-error | 引用找不到 | reference not found
+        data-error | 数据问题 | other data problem
+    """),
+    **_codes("package", ERROR, """
+        package-missing | 没有 datapackage.json | no datapackage.json
+        package-invalid-json | datapackage.json 写坏了 | datapackage.json is not valid JSON
+        county-code-invalid | 县代码不对 | county code invalid
+        county-code-mismatch | 县代码与文件夹名不一致 | county code differs from the folder name
+        resource-missing | 缺少数据表 | resource missing
+        file-missing | 找不到文件 | file missing
+        unsafe-path | 文件路径不安全 | unsafe resource path
+    """),
+    **_codes("package", WARNING, """
+        resource-unknown | 不认识的数据表 | unknown resource ignored
+        schema-outdated | 表结构是旧的 | embedded schema out of date
+    """),
+    **_codes("rules", ERROR, """
+        allocation-overspent | 资金超支 | allocation overspent
+        notice-period-too-short | 公示期太短 | notice period too short
+        date-order | 日期先后不对 | dates out of order
+        region-outside-county | 区划不属于本县 | region outside the county
+        region-parent-missing | 找不到上级区划 | parent region missing
+        region-parent-mismatch | 上级区划填错 | wrong parent region
+        region-level-mismatch | 层级与代码不符 | level does not match the code
+        county-region-missing | 没有本县自己的一行 | no row for the county itself
+    """),
+    **_codes("rules", WARNING, """
+        project-underfunded | 项目资金不足 | project funds below its budget
+        project-overfunded | 项目资金多于总投资 | project funds above its budget
+        division-unknown | 区划代码不在国家名单中 | division code not in the national list
+        phone-invalid | 电话号码打不通 | phone number cannot be dialled
+    """),
+    **_codes("privacy", ERROR, """
+        id-number-published | 有身份证号码 | personal ID number
+        phone-number-published | 有个人手机号码 | personal mobile number
+        bank-account-published | 有银行账号 | bank account number
+        unmasked-name | 姓名没有脱敏 | name not masked
+        file-unreadable | 文件无法读取 | file cannot be read
+    """),
+    **_codes("trust", ERROR, """
+        signature-missing | 没有签名 | package not signed
+        signature-invalid | 签名无效 | signature invalid
+        signature-copied | 签名是复制来的 | signature copied from another county
+        signer-not-allowed | 签名密钥不在信任文件中 | key not allowed for this county
+        key-expired | 密钥不在有效期内 | key outside its validity
+        key-revoked | 密钥已吊销 | key revoked
+        hash-missing | 没有记录哈希 | size and hash not recorded
+        hash-mismatch | 文件在签名后被改过 | file changed after signing
+        trust-file-missing | 没有信任文件 | trust file missing
+        trust-file-unsigned | 信任文件没有省级签名 | trust file not signed
+        trust-file-invalid | 信任文件的签名无效 | trust file signature invalid
+        release-missing | 没有发布记录 | not in the release log
+        release-log-broken | 发布记录断链 | release log broken
+        release-log-unsigned | 发布记录没有签名 | release log not signed
+        release-log-invalid | 发布记录的签名无效 | release log signature invalid
+        release-archive-mismatch | 存档与发布记录不符 | archived version differs from the log
+    """),
+}
+
+
+def declared(code: str) -> Code:
+    """The declaration of a code; KeyError for one that was never declared (a bug, not a user's mistake)."""
+    return CODES[code]
+
+
+STAGES = {"read": "reading a table", "schema": "the Table Schema", "package": "the package", "rules": "the rules",
+          "privacy": "personal data", "trust": "signature and history"}
+BEGIN, END = "<!-- codes: made from plugins/gongshi/codes.py by `invoke codes` -->", "<!-- /codes -->"
+
+
+def markdown() -> str:
+    """The registry as README's table of every code."""
+    rows = ["| code | severity | 中文 | English | found in |", "| --- | --- | --- | --- | --- |"]
+    rows += [f"| `{c.code}` | {c.severity} | {c.title} | {c.title_en} | {STAGES[c.stage]} |" for c in CODES.values()]
+    return "\n".join(rows)
+
+
+def in_readme(text: str) -> str:
+    """README's text with its table of codes made anew from the registry."""
+    head, rest = text.split(BEGIN, 1)
+    return f"{head}{BEGIN}\n{markdown()}\n{END}{rest.split(END, 1)[1]}"
