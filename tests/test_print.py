@@ -15,7 +15,8 @@ import pypdf
 import pytest
 from bs4 import BeautifulSoup
 
-from gongshi.site.sheets import MANIFEST, render_pdfs
+from gongshi.site.pdf import render_pdfs
+from gongshi.site.sheets import MANIFEST
 
 from conftest import GOOD, ROOT, build_site, project_settings
 
@@ -208,7 +209,7 @@ def test_a_missing_stylesheet_writes_no_pdf_and_names_the_file(tmp_path):
                                   "https://gongshi.example.org/../secret.css", "file:///etc/passwd",
                                   "../../../theme/css/../../../../secret.css"])
 def test_the_renderer_reads_nothing_outside_the_site_and_the_theme(tmp_path, href):
-    from gongshi.site.sheets import PdfJob, _render_job
+    from gongshi.site.pdf import PdfJob, _render_job
 
     (tmp_path / "secret.css").write_text("body { color: red }", encoding="utf-8")
     output = tmp_path / "site"
@@ -346,7 +347,7 @@ def test_paper_setting_per_kind_chooses_the_default_size(tmp_path):
 
 
 def test_qr_masks_kept_from_the_previous_build_give_the_same_codes(tmp_path):
-    from gongshi.site import sheets as printing
+    from gongshi.site import qr as printing
 
     urls = [f"{PUBLIC}/510104/notice/GS2026-{i:06d}/" for i in range(20)] + [f"{PUBLIC}/510105/notice/GS-1/"]
     printing._MASKS.clear()

@@ -445,7 +445,7 @@ def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], site_url:
       gongshi pdf output
       gongshi pdf output --county 519901 --only GS2025-001
     """
-    from .site.sheets import render_pdfs
+    from .site.pdf import render_pdfs
 
     pelican = _settings(settings_file)[1]
     theme = theme or pelican.get("THEME")

@@ -81,7 +81,8 @@ class CountyCheck:
 
 def check_county(folder: str | Path, settings: Settings, trust: TrustState | None = None,
                  files: PackageFiles | None = None, verified: Collection[str] = ()) -> CountyCheck:
-    """Collect every problem of one county package; never raises for bad data.
+    """Collect every problem of one county package; never raises for bad data. The flow for one county: open the
+    package, verify it (the build), read and repair its tables, check them, and (asked for later) model it.
 
     With `trust` (as the build passes it), the package's signature, file hashes and history are verified first;
     archived versions whose stamps are in `verified` were verified by an earlier build. `files` are the package's
@@ -92,32 +93,50 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
     result = CountyCheck(folder=Path(folder), package=package, problems=problems)
     if package is None:
         return result
+    refusals, result.verified = _verify(package, settings, trust, verified)
+    problems.extend(refusals)
+    result.normalized = tables = read_tables(package, settings, problems)
+    readable = {name: n for name, n in tables.items() if n.frame is not None}
+    checked = _schema_and_privacy(package, tables, readable, schemas)
+    if all(name in readable for name in RESOURCES):
+        checked += _rules(package, readable, schemas, settings)
+        result.readable = {name: schemas.fields(name) for name in ALL_RESOURCES if name in readable}
+    problems.extend(_not_reported_yet(checked, tables, package))
+    problems.sort(key=sort_key)
+    return result
+
+
+def _verify(package: CountyPackage, settings: Settings, trust: TrustState | None,
+            verified: Collection[str]) -> tuple[list[Problem], bool]:
+    """What stops the package from being trusted, and whether it is trusted. Without `trust` (validate, sign)
+    only a signature copied from another county's package is said, as a warning."""
     # A signature copied with another county's package is one problem, not one per file it no longer matches.
     copied = copied_signature(package.folder, package.county, settings.history_path, settings.keys_path,
                               package.files)
-    if trust is not None:
-        trust_file, trust_problems = trust
-        if copied:
-            refusals = [*trust_problems, copied]
-        else:
-            # open_package has said which paths it refused
-            refusals = trust_problems + [p for p in verify_package(package.folder, package.county, trust_file,
-                                                                   files=package.files) if p.code != "unsafe-path"]
-            history = verify_history(settings.history_path, package.county, trust_file,
-                                     package.files.get(DESCRIPTOR), verified)
-            if any(p.code == "signature-missing" for p in refusals):  # gongshi sign records the release too
-                history = [p for p in history if p.code != "release-missing"]
-            refusals += history
-        if refusals and settings.allow_unsigned:
-            refusals = [replace(p, severity=WARNING) for p in refusals]
-            result.verified = False
-        problems.extend(refusals)
-    elif copied:  # gongshi validate and sign check the data, not the signature, but a copied one is worth saying
-        problems.append(replace(copied, severity=WARNING))
-    tables = read_tables(package, settings, problems)
-    result.normalized = tables
-    readable = {name: n for name, n in tables.items() if n.frame is not None}
-    checked: list[Problem] = []  # problems of the checks after reading, which must not repeat the reader's
+    if trust is None:
+        return ([replace(copied, severity=WARNING)] if copied else []), True
+    trust_file, trust_problems = trust
+    if copied:
+        refusals = [*trust_problems, copied]
+    else:
+        # open_package has said which paths it refused
+        refusals = trust_problems + [p for p in verify_package(package.folder, package.county, trust_file,
+                                                               files=package.files) if p.code != "unsafe-path"]
+        history = verify_history(settings.history_path, package.county, trust_file, package.files.get(DESCRIPTOR),
+                                 verified)
+        if any(p.code == "signature-missing" for p in refusals):  # gongshi sign records the release too
+            history = [p for p in history if p.code != "release-missing"]
+        refusals += history
+    if refusals and settings.allow_unsigned:
+        return [replace(p, severity=WARNING) for p in refusals], False
+    return refusals, True
+
+
+def _schema_and_privacy(package: CountyPackage, tables: dict[str, Normalized], readable: dict[str, Normalized],
+                        schemas) -> list[Problem]:
+    """The schema's checks of every readable table (rows as the spreadsheet numbers them) and the privacy checks
+    of every cell."""
+    checked: list[Problem] = []
     frames = {name: readable[name].frame for name in ALL_RESOURCES if name in readable}
     by_path = {package.display_path(name): table for name, table in readable.items()}
     for problem in fast_schema_problems(frames, package.display_path, schemas):
@@ -130,23 +149,24 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
             checked.extend(frame_privacy_problems(table.frame, schemas.fields(name), package.display_path(name)))
         elif table.original is not None:
             checked.extend(privacy_problems(table.original, schemas.fields(name), package.display_path(name)))
-    if all(name in readable for name in RESOURCES):
-        # The rules read a few columns of each table; the whole records are built only when asked for.
-        records = {name: frame_records(readable[name].frame,
-                                       [f for f in schemas.fields(name) if f["name"] in RULE_FIELDS[name]],
-                                       readable[name].rows)
-                   for name in RULE_FIELDS}
-        path = package.display_path
-        checked.extend(region_rules(records, path, package.county))
-        if not package.demo:  # demo data is fictional, codes and all
-            checked.extend(division_rules(records, path, package.county, str(package.folder / DESCRIPTOR)))
-        checked.extend(money_rules(records, path))
-        checked.extend(date_rules(records, path, settings.min_notice_days))
-        checked.extend(phone_problems(readable, path, schemas))  # the publicContact columns, as read
-        result.readable = {name: schemas.fields(name) for name in ALL_RESOURCES if name in readable}
-    problems.extend(_not_reported_yet(checked, tables, package))
-    problems.sort(key=sort_key)
-    return result
+    return checked
+
+
+def _rules(package: CountyPackage, readable: dict[str, Normalized], schemas, settings: Settings) -> list[Problem]:
+    """The rules across tables: regions, divisions, money, dates, phones."""
+    # The rules read a few columns of each table; the whole records are built only when asked for.
+    records = {name: frame_records(readable[name].frame,
+                                   [f for f in schemas.fields(name) if f["name"] in RULE_FIELDS[name]],
+                                   readable[name].rows)
+               for name in RULE_FIELDS}
+    path = package.display_path
+    found = [*region_rules(records, path, package.county)]
+    if not package.demo:  # demo data is fictional, codes and all
+        found += division_rules(records, path, package.county, str(package.folder / DESCRIPTOR))
+    found += money_rules(records, path)
+    found += date_rules(records, path, settings.min_notice_days)
+    found += phone_problems(readable, path, schemas)  # the publicContact columns, as read
+    return found
 
 
 def _not_reported_yet(checked: list[Problem], tables: dict[str, Normalized], package: CountyPackage) -> list[Problem]:

@@ -290,8 +290,20 @@ def _fields(record: dict, names: tuple[str, ...]) -> dict:
 
 def build_county(code: str, title: str, demo: bool, tables: dict[str, list[dict]]) -> County:
     """Link a checked county's records into a model; call only when the checks found no errors."""
+    regions = _regions(code, tables["regions"])
+    units = _units(code, tables["units"], regions)
+    allocations = _allocations(code, tables["allocations"], regions, units)
+    projects = _projects(code, tables, regions, units, allocations)
+    notices = _notices(code, tables["notices"], regions, units, allocations, projects)
+    _sort_lists(regions.values(), units.values(), projects.values())
+    _add_up(regions.values())
+    return County(code, title, demo, regions[code + "000000"], regions, units, allocations, projects, notices)
+
+
+def _regions(code: str, rows: list[dict]) -> dict[str, Region]:
+    """The region tree: each place with its parent and its children in code order."""
     regions: dict[str, Region] = {}
-    for r in tables["regions"]:
+    for r in rows:
         regions[r["code"]] = Region(**_fields(r, ("code", "name", "level", "parent_code", "supervision_phone")),
                                     county=code)
     for region in regions.values():
@@ -300,16 +312,23 @@ def build_county(code: str, title: str, demo: bool, tables: dict[str, list[dict]
             region.parent.children.append(region)
     for region in regions.values():
         region.children.sort(key=lambda c: c.code)
-    root = regions[code + "000000"]
+    return regions
 
+
+def _units(code: str, rows: list[dict], regions: dict[str, Region]) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
-    for u in tables["units"]:
+    for u in rows:
         unit = Unit(u["unit_id"], u["name"], u["kind"], regions[u["region_code"]], u["phone"], county=code)
         units[unit.unit_id] = unit
         unit.region.units.append(unit)
+    return units
 
+
+def _allocations(code: str, rows: list[dict], regions: dict[str, Region],
+                 units: dict[str, Unit]) -> dict[str, Allocation]:
+    """Each allocation, listed with the unit that made it, the place it went to and the unit that received it."""
     allocations: dict[str, Allocation] = {}
-    for a in tables["allocations"]:
+    for a in rows:
         allocation = Allocation(
             **_fields(a, ("allocation_id", "year", "document_no", "fund_source", "amount", "allocated_on",
                           "purpose", "allocation_basis")),
@@ -320,7 +339,12 @@ def build_county(code: str, title: str, demo: bool, tables: dict[str, list[dict]
         allocation.recipient_region.allocations.append(allocation)
         if allocation.recipient_unit:
             allocation.recipient_unit.received.append(allocation)
+    return allocations
 
+
+def _projects(code: str, tables: dict[str, list[dict]], regions: dict[str, Region], units: dict[str, Unit],
+              allocations: dict[str, Allocation]) -> dict[str, Project]:
+    """Each project with its place, implementing unit, funds, acceptances and households."""
     projects: dict[str, Project] = {}
     for p in tables["projects"]:
         project = Project(
@@ -332,23 +356,26 @@ def build_county(code: str, title: str, demo: bool, tables: dict[str, list[dict]
         projects[project.project_id] = project
         project.region.projects.append(project)
         project.implementing_unit.implemented.append(project)
-
     for f in tables["project_funds"]:
         fund = ProjectFund(projects[f["project_id"]], allocations[f["allocation_id"]], f["amount"])
         fund.project.funds.append(fund)
         fund.allocation.funds.append(fund)
-
     for a in sorted(tables["acceptances"], key=lambda a: (a["accepted_on"], a[ROW])):
         projects[a["project_id"]].acceptances.append(
             Acceptance(a["stage"], a["accepted_on"], a["result"], a["inspectors"], a["notes"]))
-
     for b in tables.get("beneficiaries", []):
         projects[b["project_id"]].beneficiaries.append(Beneficiary(
             b["household_id"], b["household"], regions[b["region_code"]], b["members"], b["subsidy"], b["paid_on"],
             b["notes"]))
+    return projects
 
+
+def _notices(code: str, rows: list[dict], regions: dict[str, Region], units: dict[str, Unit],
+             allocations: dict[str, Allocation], projects: dict[str, Project]) -> dict[str, Notice]:
+    """Each notice with its table derived from the other records, listed wherever it was published and on what
+    it shows."""
     notices: dict[str, Notice] = {}
-    for n in tables["notices"]:
+    for n in rows:
         notice = Notice(
             **_fields(n, ("notice_id", "kind", "title", "year", "start_date", "end_date")),
             discloser=units[n["discloser_unit_id"]], region=regions[n["region_code"]],
@@ -361,10 +388,7 @@ def build_county(code: str, title: str, demo: bool, tables: dict[str, list[dict]
             project.notices.append(notice)
         for allocation in notice.allocations:
             allocation.notices.append(notice)
-
-    _sort_lists(regions.values(), units.values(), projects.values())
-    _add_up(regions.values())
-    return County(code, title, demo, root, regions, units, allocations, projects, notices)
+    return notices
 
 
 def _derive_notice_table(notice: Notice, allocations, projects) -> None:

@@ -61,7 +61,11 @@ def from_dict(raw: dict | None, base: Path | None = None) -> Settings:
     unknown = sorted(set(raw) - known)
     if unknown:
         raise SettingsError(f"gongshi: unknown GONGSHI setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    base = base or Path.cwd()
+    return Settings(**_paths(raw, base or Path.cwd()), **_flags(raw), **_numbers(raw), **_others(raw))
+
+
+def _paths(raw: dict, base: Path) -> dict:
+    """The folders, relative ones taken from base; data/, keys/ and history/ there by default."""
     values: dict = {}
     for key in ("data_path", "schemas_path", "keys_path", "history_path"):
         if raw.get(key) is not None:
@@ -69,32 +73,48 @@ def from_dict(raw: dict | None, base: Path | None = None) -> Settings:
             values[key] = path if path.is_absolute() else base / path
     for key in ("data_path", "keys_path", "history_path"):
         values.setdefault(key, base / key.removesuffix("_path"))
+    return values
+
+
+def _flags(raw: dict) -> dict:
+    values = {}
+    for key in ("index_links", "allow_unsigned", "search", "pdf"):
+        if key in raw:
+            if not isinstance(raw[key], bool):
+                raise SettingsError(f"gongshi: {key} must be True or False, got {raw[key]!r}")
+            values[key] = raw[key]
+    return values
+
+
+def _numbers(raw: dict) -> dict:
+    values = {}
     if "min_notice_days" in raw:
         days = raw["min_notice_days"]
         if not isinstance(days, int) or isinstance(days, bool) or days < 1:
             raise SettingsError(f"gongshi: min_notice_days must be a whole number of days >= 1, got {days!r}")
         values["min_notice_days"] = days
+    for key in ("max_file_bytes", "max_rows", "workers"):
+        if raw.get(key) is not None:
+            if not isinstance(raw[key], int) or isinstance(raw[key], bool) or raw[key] < 1:
+                raise SettingsError(f"gongshi: {key} must be a whole number >= 1, got {raw[key]!r}")
+            values[key] = raw[key]
+    return values
+
+
+def _others(raw: dict) -> dict:
+    """The paper sizes, the province key, the hotline and the build day."""
+    values: dict = {}
     if raw.get("paper") is not None:
         paper = raw["paper"]
         if not isinstance(paper, dict) or set(paper) - set(DEFAULT_PAPER) or set(paper.values()) - set(PAPERS):
             raise SettingsError(f"gongshi: paper must map notice kinds ({', '.join(DEFAULT_PAPER)}) to "
                                 f"{' or '.join(PAPERS)}, got {paper!r}")
         values["paper"] = {**DEFAULT_PAPER, **paper}
-    for key in ("index_links", "allow_unsigned", "search", "pdf"):
-        if key in raw:
-            if not isinstance(raw[key], bool):
-                raise SettingsError(f"gongshi: {key} must be True or False, got {raw[key]!r}")
-            values[key] = raw[key]
     if raw.get("province_key_fingerprint") is not None:
         fingerprint = str(raw["province_key_fingerprint"])
         if not fingerprint.startswith("SHA256:"):
             raise SettingsError(f"gongshi: province_key_fingerprint must look like SHA256:..., got {fingerprint!r}")
         values["province_key_fingerprint"] = fingerprint
-    for key in ("max_file_bytes", "max_rows", "workers"):
-        if raw.get(key) is not None:
-            if not isinstance(raw[key], int) or isinstance(raw[key], bool) or raw[key] < 1:
-                raise SettingsError(f"gongshi: {key} must be a whole number >= 1, got {raw[key]!r}")
-            values[key] = raw[key]
     if "national_hotline" in raw:
         values["national_hotline"] = str(raw["national_hotline"])
     if raw.get("today") is not None:
@@ -107,7 +127,7 @@ def from_dict(raw: dict | None, base: Path | None = None) -> Settings:
         if not isinstance(today, dt.date):
             raise SettingsError(f"gongshi: today must be a date, got {today!r}")
         values["today"] = today
-    return Settings(**values)
+    return values
 
 
 def read(settings_file: str | Path | None = None, **overrides) -> tuple[Settings, dict]:

@@ -274,10 +274,6 @@ def _formatted(landline: str) -> str:
     return f"{landline[:cut]}-{landline[cut:]}"
 
 
-# ----------------------------------------------------------------------------------------------------------------
-# The check over a county's tables
-
-
 def public_contact_fields(schemas, name: str) -> list[dict]:
     """The fields of a resource that hold public contact numbers."""
     return [f for f in schemas.fields(name) if f.get("publicContact")]

@@ -21,7 +21,7 @@ import polars as pl
 
 from ..problems import GongshiError, Problem
 from ..schemas import SchemaSet
-from .schema_reference import LIMIT_ERRORS, Finding, translate
+from .messages import LIMIT_ERRORS, Finding, translate
 
 # The constraints Frictionless checks for each type, in the order it checks them.
 CONSTRAINTS = {

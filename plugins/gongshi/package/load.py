@@ -110,18 +110,28 @@ def open_package(folder: str | Path, schemas: SchemaSet,
     """Read folder/datapackage.json; return the package (None if unusable) and the problems found."""
     folder = Path(folder)
     files = files or PackageFiles(folder)
-    where = str(folder / DESCRIPTOR)
     problems: list[Problem] = []
+    descriptor = _descriptor(folder, files, problems)
+    county = _county(folder, descriptor, problems) if descriptor is not None else None
+    if county is None:
+        return None, problems
+    package = CountyPackage(folder=folder, county=county, descriptor=descriptor, files=files)
+    _resources(package, schemas, problems)
+    return package, problems
+
+
+def _descriptor(folder: Path, files: PackageFiles, problems: list[Problem]) -> dict | None:
+    """datapackage.json as a JSON object, or None (and why) when it is missing or malformed."""
+    where = str(folder / DESCRIPTOR)
     if not files.exists(DESCRIPTOR):
         problems.append(error(
             "package-missing", where, None, None,
             f"文件夹 {folder} 中没有 datapackage.json。新建本县的数据包请运行 gongshi new-county 本县6位代码。",
             f"There is no datapackage.json in {folder}. Start a county's package with: gongshi new-county CODE",
         ))
-        return None, problems
-    text = files.get(DESCRIPTOR).decode("utf-8", errors="replace")
+        return None
     try:
-        descriptor = json.loads(text)
+        descriptor = json.loads(files.get(DESCRIPTOR).decode("utf-8", errors="replace"))
     except json.JSONDecodeError as exc:
         problems.append(error(
             "package-invalid-json", where, exc.lineno, None,
@@ -130,15 +140,20 @@ def open_package(folder: str | Path, schemas: SchemaSet,
             f"datapackage.json is not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}). "
             "Usually a missing comma or quote, or a trailing comma.",
         ))
-        return None, problems
+        return None
     if not isinstance(descriptor, dict):
         problems.append(error(
             "package-invalid-json", where, None, None,
             "datapackage.json 的内容应是一个 JSON 对象（以 { 开头）。",
             "datapackage.json must contain a JSON object (starting with {).",
         ))
-        return None, problems
+        return None
+    return descriptor
 
+
+def _county(folder: Path, descriptor: dict, problems: list[Problem]) -> str | None:
+    """The package's county code (gongshi.county), or None when it is not one; its folder should bear it too."""
+    where = str(folder / DESCRIPTOR)
     county = str(descriptor.get("gongshi", {}).get("county", "")) if isinstance(descriptor.get("gongshi"), dict) else ""
     if not COUNTY_CODE.fullmatch(county):
         problems.append(error(
@@ -146,15 +161,20 @@ def open_package(folder: str | Path, schemas: SchemaSet,
             f"datapackage.json 中 gongshi.county 应是6位县级区划代码，现在是“{county}”。",
             f"gongshi.county in datapackage.json must be the 6-digit county code, got {county!r}.",
         ))
-        return None, problems
+        return None
     if COUNTY_CODE.fullmatch(folder.name) and folder.name != county:
         problems.append(error(
             "county-code-mismatch", where, None, "gongshi.county",
             f"文件夹名是 {folder.name}，但 datapackage.json 写的县代码是 {county}。请把两处都改成本县代码。",
             f"The folder is named {folder.name} but datapackage.json says county {county}; make them the same.",
         ))
+    return county
 
-    package = CountyPackage(folder=folder, county=county, descriptor=descriptor, files=files)
+
+def _resources(package: CountyPackage, schemas: SchemaSet, problems: list[Problem]) -> None:
+    """Record the file of each resource the descriptor lists, refusing paths outside the folder; say which are
+    missing, unknown or carry an out-of-date schema."""
+    folder, descriptor, where = package.folder, package.descriptor, str(package.folder / DESCRIPTOR)
     listed = descriptor.get("resources") if isinstance(descriptor.get("resources"), list) else []
     for entry in listed:
         name = entry.get("name") if isinstance(entry, dict) else None
@@ -199,7 +219,6 @@ def open_package(folder: str | Path, schemas: SchemaSet,
                 f"datapackage.json does not list resource {name}; every county package has all seven "
                 "(a file with only the header row is fine).",
             ))
-    return package, problems
 
 
 def find_packages(path: str | Path) -> list[Path]:

@@ -276,9 +276,19 @@ def normalize(path: Path, display: str, resource: str, fields: list[dict], max_r
     data = path.read_bytes() if data is None else data
     if fast and _read_plain(data, display, fields, max_rows, out):
         return out
+    records = _records(data, display, max_rows, out)
+    if records is not None:
+        header, body = records[0], records[1:]
+        _canonical_rows(header, body, _map_header(header, body, fields, out, display), fields, display, out)
+    return out
+
+
+def _records(data: bytes, display: str, max_rows: int, out: Normalized) -> list[list[str]] | None:
+    """The file's rows of cells, header first, as a spreadsheet saved them; None (and why) when it cannot be read
+    or is over the limit."""
     text = _decode(data, out, display)
     if text is None:
-        return out
+        return None
     out.original = text
     if "\r" in text:
         out.changed = True
@@ -290,18 +300,24 @@ def normalize(path: Path, display: str, resource: str, fields: list[dict], max_r
     except csv.Error as exc:
         out.problems.append(error("format-error", display, None, None, f"CSV 格式错误：{exc}。请检查引号是否成对。",
                                   f"The CSV cannot be parsed: {exc}. Check the quotes."))
-        return out
+        return None
     if not records:
         out.problems.append(error("blank-header", display, 1, None, "文件是空的，连表头都没有。请从演示县复制表头。",
                                   "The file is empty, without even a header row."))
-        return out
+        return None
     if len(records) - 1 > max_rows:
         out.problems.append(error("too-many-rows", display, None, None,
                                   f"这张表有 {len(records) - 1} 行，超过上限 {max_rows} 行，未处理。请拆分数据或联系管理员。",
                                   f"The table has {len(records) - 1} rows, over the limit of {max_rows}; it was not read."))
-        return out
-    header, body = records[0], records[1:]
-    mapping = _map_header(header, body, fields, out, display)
+        return None
+    return records
+
+
+def _canonical_rows(header: list[str], body: list[list[str]], mapping: dict[int, str], fields: list[dict],
+                    display: str, out: Normalized) -> None:
+    """Write each row in canonical form (the schema's fields in order, values repaired) into out's text and frame,
+    remembering the spreadsheet row it came from; blank rows are dropped, and rows with too many or too few cells
+    reported."""
     specs = {f["name"]: f for f in fields}
     names = [f["name"] for f in fields]
     buffer = io.StringIO()
@@ -315,25 +331,11 @@ def normalize(path: Path, display: str, resource: str, fields: list[dict], max_r
             out.problems.append(warning("blank-row-removed", display, number, None, "这是一个空行，已删除。",
                                         "This row is blank; it was removed."))
             continue
-        extra = [c for c in cells[len(header):] if c.strip()]
-        if extra:
-            out.problems.append(error("extra-cell", display, number, None,
-                                      f"这一行的单元格比表头多（多出“{mask_numbers(extra[0])[:40]}”）。请删除多余的内容，"
-                                      "或检查内容中的英文逗号所在的格子是否加了引号。",
-                                      f"This row has more cells than the header (extra {mask_numbers(extra[0])[:40]!r})."))
-        elif len(cells) > len(header):
-            trimmed += 1
-        if len(cells) < len(header):
-            first = next((mapping[i] for i in range(len(cells), len(header)) if i in mapping), None)
-            out.problems.append(error("missing-cell", display, number, first,
-                                      "这一行的单元格比表头少。请补齐这一行（可以留空，但逗号不能少）。",
-                                      "This row has fewer cells than the header."))
-            out.reported.update((number, n) for n in mapping.values())
+        trimmed += _count_cells(cells, header, mapping, number, display, out)
         values = dict.fromkeys(names, "")
         for i, name in mapping.items():
-            if i >= len(cells):
-                continue
-            values[name] = _repair_into(out, display, number, name, cells[i], specs[name])
+            if i < len(cells):
+                values[name] = _repair_into(out, display, number, name, cells[i], specs[name])
         row = [values[n] for n in names]
         writer.writerow(row)
         kept.append(row)
@@ -347,7 +349,27 @@ def normalize(path: Path, display: str, resource: str, fields: list[dict], max_r
     out.frame = pl.DataFrame([pl.Series(name, column, dtype=pl.String)
                               for name, column in zip(names, zip(*kept, strict=True) if kept else [[]] * len(names),
                                                       strict=True)])
-    return out
+
+
+def _count_cells(cells: list[str], header: list[str], mapping: dict[int, str], number: int, display: str,
+                 out: Normalized) -> int:
+    """Report a row with more cells than the header (unless they are empty, returned as 1 to trim) or fewer."""
+    trimmed = 0
+    extra = [c for c in cells[len(header):] if c.strip()]
+    if extra:
+        out.problems.append(error("extra-cell", display, number, None,
+                                  f"这一行的单元格比表头多（多出“{mask_numbers(extra[0])[:40]}”）。请删除多余的内容，"
+                                  "或检查内容中的英文逗号所在的格子是否加了引号。",
+                                  f"This row has more cells than the header (extra {mask_numbers(extra[0])[:40]!r})."))
+    elif len(cells) > len(header):
+        trimmed = 1
+    if len(cells) < len(header):
+        first = next((mapping[i] for i in range(len(cells), len(header)) if i in mapping), None)
+        out.problems.append(error("missing-cell", display, number, first,
+                                  "这一行的单元格比表头少。请补齐这一行（可以留空，但逗号不能少）。",
+                                  "This row has fewer cells than the header."))
+        out.reported.update((number, n) for n in mapping.values())
+    return trimmed
 
 
 def _repair_into(out: Normalized, display: str, number: int, name: str, raw: str, spec: dict) -> str:

@@ -7,7 +7,7 @@ import re
 
 from ..money import amount, wan, yuan
 from ..schemas import SchemaSet
-from .sheets import qr_svg
+from .qr import qr_svg
 
 
 def zh_date(value: dt.date | None) -> str:

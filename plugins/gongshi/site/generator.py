@@ -20,8 +20,8 @@ from ..trust.verify import ALLOWED_SIGNERS, load_trust
 from .context import DictionaryPage, HomePage, KeysPage, Page, SiteContext
 from .downloads import write_trust_downloads
 from .job import STAGING, CountySite, CountySummary
+from .pdf import PrintError, render_pdfs
 from .search import write_search_manifest
-from .sheets import PrintError, render_pdfs
 
 logger = logging.getLogger(__name__)
 

@@ -35,16 +35,9 @@ from ..trust.history import LOG, county_history, read_log
 from .context import DataPage, PrintPage
 from .downloads import write_county_downloads, write_spreadsheets
 from .pages import PageWriter, verified_versions, write_county_pages, write_versions
+from .qr import load_qr_masks, write_qr_masks
 from .search import SearchIndexError, index_county
-from .sheets import (
-    load_qr_masks,
-    package_fingerprint,
-    print_key,
-    sheets,
-    write_manifest,
-    write_print_pages,
-    write_qr_masks,
-)
+from .sheets import package_fingerprint, print_key, sheets, write_manifest, write_print_pages
 
 logger = logging.getLogger(__name__)
 

@@ -88,7 +88,7 @@ def pdf_sample(site: Path, count: int) -> dict:
     counties, all kinds), with every core; count the sheets the site has."""
     return _stage(f"""
         from pathlib import Path
-        from gongshi.site.sheets import pending, render_jobs
+        from gongshi.site.pdf import pending, render_jobs
         jobs = pending(Path({str(site)!r}))
         step = max(1, len(jobs) // {count})
         done = render_jobs(Path({str(site)!r}), jobs[::step][:{count}])

@@ -46,8 +46,6 @@ STATUSES = {
 }
 
 
-# ---- generation -------------------------------------------------------------------------------------------
-
 def _day(rng: random.Random, lo: date, hi: date) -> date:
     """Return a random day between lo and hi inclusive."""
     return lo + timedelta(days=rng.randint(0, (hi - lo).days))
@@ -249,8 +247,17 @@ class _County(SyntheticCounty):
 
     def _allocations(self, year: int) -> None:
         """Create one year's allocations sized to the projects they fund, and the project funds."""
-        rng = self.rng
         projects = [p for p in self.projects if p["year"] == year and p["status"] != "cancelled"]
+        slots = self._slots(year, projects)
+        self._draw(projects, slots)
+        slots = [s for s in slots if s["_draws"]]
+        self._number(year, slots)
+        self.allocations += slots
+        self.project_funds.sort(key=lambda f: (f["project_id"], f["allocation_id"]))
+
+    def _slots(self, year: int, projects: list[dict]) -> list[dict]:
+        """The year's allocations before their amounts: who allocates to which place and unit, from which source."""
+        rng = self.rng
         towns = [r["code"] for r in self.regions if r["level"] == "township"]
         slots: list[dict] = []
 
@@ -280,7 +287,11 @@ class _County(SyntheticCounty):
         for code in rng.sample(late, 3):
             slot(f"zf{code[6:9]}", code, f"cw{code[6:]}", "county", _day(rng, date(year, 3, 1), date(year, 3, 15)),
                  BASIS["township"])
+        return slots
 
+    def _draw(self, projects: list[dict], slots: list[dict]) -> None:
+        """Fund each project from one allocation that reaches it in time, or split between two."""
+        rng = self.rng
         for project in projects:
             fits = [s for s in slots if s["allocated_on"] + timedelta(days=10) <= project["start_date"]
                     and self._covers(s, project)]
@@ -295,7 +306,10 @@ class _County(SyntheticCounty):
             else:
                 first["_draws"].append((project, project["budget"]))
 
-        slots = [s for s in slots if s["_draws"]]
+    def _number(self, year: int, slots: list[dict]) -> None:
+        """Give the allocations their amounts (some with a remainder), ids, document numbers and purposes, and
+        record the project funds they pay."""
+        rng = self.rng
         for s in slots:
             s["amount"] = sum((amount for _, amount in s["_draws"]), Decimal(0))
         # About a third of allocations keep a visible unspent remainder for the supervisors' checks.
@@ -317,9 +331,7 @@ class _County(SyntheticCounty):
             s["purpose"] = self._purpose(s)
             for project, amount in s["_draws"]:
                 self.project_funds.append({"project_id": project["project_id"], "allocation_id": s["allocation_id"],
-                                   "amount": amount})
-        self.allocations += slots
-        self.project_funds.sort(key=lambda f: (f["project_id"], f["allocation_id"]))
+                                           "amount": amount})
 
     @staticmethod
     def _covers(slot: dict, project: dict) -> bool:
