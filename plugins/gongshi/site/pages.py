@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from dataclasses import asdict
 from pathlib import Path
 
@@ -32,6 +30,7 @@ from .context import (
     VersionsPage,
 )
 from .downloads import Download, write_log_downloads, write_version_downloads
+from .kept import link_or_copy, read_kept
 
 VERSIONS = ".gongshi-versions.json"
 
@@ -94,11 +93,7 @@ def trust_digest(keys: Path) -> str:
 
 def read_versions(folder: Path) -> dict:
     """What an earlier build of the county kept of its versions (empty when there is none)."""
-    try:
-        kept = json.loads((Path(folder) / VERSIONS).read_text(encoding="utf-8"))
-        return kept if isinstance(kept, dict) else {}
-    except (OSError, ValueError):
-        return {}
+    return read_kept(Path(folder) / VERSIONS)
 
 
 def verified_versions(folder: Path) -> set[str]:
@@ -130,12 +125,12 @@ def write_versions(writer: PageWriter, root: Path, county: County, history_root:
             downloads = [Download(**d) for d in was["downloads"]]
             (output / seq).mkdir(parents=True, exist_ok=True)
             for download in downloads:
-                _link_or_copy(old / download.name, output / seq / download.name)
+                link_or_copy(old / download.name, output / seq / download.name)
         else:
             diffs = diff_tables(history / str(entry.seq - 1) if entry.seq > 1 else None, history / seq, schemas)
             downloads = write_version_downloads(output / seq, county.code, entry.seq, PackageFiles(history / seq),
                                                 keys)
-        keep[seq] = {"stamp": stamp, "before": before, "trust": trust, "diffs": [asdict(d) for d in diffs],
+        keep[seq] = {"stamp": stamp, "before": before, "trust": trust, "diffs": [_diff_to_json(d) for d in diffs],
                      "downloads": [asdict(d) for d in downloads]}
         writer.write(root, f"{county.code}/versions/{seq}/", VersionPage(county, entry, diffs, downloads))
         versions.append((entry, diffs))
@@ -144,15 +139,16 @@ def write_versions(writer: PageWriter, root: Path, county: County, history_root:
     (root / county.code / VERSIONS).write_text(json.dumps(keep, ensure_ascii=False), encoding="utf-8")
 
 
-def _diff_from_json(data: dict) -> TableDiff:
-    return TableDiff(data["resource"], tuple(data["key_fields"]), [tuple(a) for a in data["added"]],
-                     [tuple(r) for r in data["removed"]],
-                     [(key, [FieldChange(**c) for c in changes]) for key, changes in data["changed"]])
+def _diff_to_json(diff: TableDiff) -> list:
+    """A diff as plain lists, quick to write and read (dataclasses.asdict would copy every row)."""
+    return [diff.resource, list(diff.key_fields), diff.added, diff.removed,
+            [[key, [[c.field, c.old, c.new] for c in changes]] for key, changes in diff.changed]]
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+def _diff_from_json(data: list) -> TableDiff:
+    resource, keys, added, removed, changed = data
+    return TableDiff(resource, tuple(keys), [tuple(a) for a in added], [tuple(r) for r in removed],
+                     [(key, [FieldChange(*c) for c in changes]) for key, changes in changed])
+
+
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import segno
 from markupsafe import Markup
 
+from .kept import read_kept
+
 QR_MASKS = ".gongshi-qr.json"
 
 
@@ -23,12 +25,9 @@ _MASKS: dict[str, int] = {}
 
 
 def load_qr_masks(folder: Path) -> None:
-    try:
-        masks = json.loads((Path(folder) / QR_MASKS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    if isinstance(masks, dict):
-        _MASKS.update({u: m for u, m in masks.items() if isinstance(u, str) and m in range(8)})
+    """Start from the masks the county's previous build chose."""
+    masks = read_kept(Path(folder) / QR_MASKS)
+    _MASKS.update({u: m for u, m in masks.items() if isinstance(u, str) and m in range(8)})
 
 
 def write_qr_masks(folder: Path, marker: str) -> None:

@@ -14,13 +14,13 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib.metadata import version as installed
 from pathlib import Path
 
 from ..model import ZERO, County, Notice, Project, Region, Unit
+from .kept import link_or_copy, read_kept
 
 MANIFEST = ".gongshi-pdf.json"
 # Stands in for the package fingerprint while a sheet's digest is taken: a PDF is redone when what it shows of
@@ -141,7 +141,7 @@ def write_print_pages(render, root: Path, county: County, sheet_list: list[Sheet
             entry.update(fingerprint=before["fingerprint"], version=before["version"], pending=False)
             target = root / county.code / pdf
             target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(previous / pdf, target)
+            link_or_copy(previous / pdf, target)
         stamp = f"{entry['fingerprint']}（第 {entry['version']} 版）"
         for paper, html in pages.items():
             path = root / sheet.paper_url(paper) / "index.html"
@@ -151,19 +151,9 @@ def write_print_pages(render, root: Path, county: County, sheet_list: list[Sheet
     return manifest
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
 def read_manifest(folder: Path) -> dict:
-    try:
-        data = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+    """The PDFs the county's previous build listed, with their digests."""
+    return read_kept(Path(folder) / MANIFEST)
 
 
 def write_manifest(folder: Path, manifest: dict) -> None:
