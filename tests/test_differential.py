@@ -1,6 +1,6 @@
 """The column engine reports exactly what Frictionless reports, and the fast readings equal the careful ones.
 
-Frictionless (checks/schema.py `schema_problems`) is the reference for what each schema check means. Every defect
+Frictionless (checks/schema_reference.py `schema_problems`) is the reference for what each schema check means. Every defect
 and messy fixture, and random mutations of a good package, are checked by both engines on the same canonical tables;
 the problems must be the same, message for message. The fast paths of reading (a file in the standard shape read
 column by column), of the privacy scan and of typed records must give what the row-by-row ways give.

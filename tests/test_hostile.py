@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,29 @@ def test_a_symlink_out_of_the_folder_is_refused(tmp_path):
     (folder / "units.csv").unlink()
     (folder / "units.csv").symlink_to(secret)
     assert ("unsafe-path", "datapackage.json", None, "units") in codes(folder)
+
+
+def test_a_resource_gongshi_does_not_know_cannot_reach_out_of_the_folder_either(tmp_path):
+    """It is ignored, but its path is still refused, and no download ever holds a file from outside."""
+    from conftest import build_site
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the clerk's private notes", encoding="utf-8")
+    folder = shutil.copytree(GOOD, tmp_path / "data" / "519902")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"].append({"name": "notes", "path": "../../secret.txt"})
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    assert ("unsafe-path", "datapackage.json", None, None) in codes(folder)
+    built = build_site(tmp_path / "data", tmp_path / "site", allow_unsigned=True, search=False)
+    assert built.returncode == 0 and not (tmp_path / "site" / "519902").exists()
+    # Nor may a clean package bundle it: the bundle holds only the tables gongshi knows.
+    from gongshi.package.load import PackageFiles
+    from gongshi.site.downloads import write_county_downloads
+
+    write_county_downloads(tmp_path / "out", "519902", PackageFiles(folder), tmp_path / "keys")
+    names = zipfile.ZipFile(tmp_path / "out" / "gongshi-519902.zip").namelist()
+    assert not any("secret" in n or ".." in n for n in names) and any(n.endswith("units.csv") for n in names)
+    assert PackageFiles(folder).get("../../secret.txt") is None
 
 
 def test_malformed_json_names_line_and_column(tmp_path):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from gongshi.site.job import STAMP
 from gongshi.synth.bench import change_one_county
 from gongshi.synth.province import generate_province, province_fingerprint
 
-from conftest import build_site
+from conftest import build_site, project_settings
 
 
 def settings(province: Path, **extra) -> dict:
@@ -108,27 +110,93 @@ def test_counties_built_apart_are_merged_without_rebuilding(province, tmp_path, 
     assert all(f'{code}/"' in home for code in codes)
 
 
-def test_a_published_version_is_verified_diffed_and_bundled_once(tmp_path, monkeypatch):
+COUNT_OPENS = """
+import os, sys
+from pelican import Pelican
+from pelican.settings import read_settings
+opened = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, os.PathLike)) and "/history/519901/" in os.fspath(args[0]) \\
+            and "log.jsonl" not in os.fspath(args[0]):
+        opened.append(os.fspath(args[0]))
+settings = read_settings(sys.argv[1], override={"OUTPUT_PATH": sys.argv[2], "GONGSHI": eval(sys.argv[3])})
+sys.addaudithook(hook)
+Pelican(settings).run()
+print("ARCHIVE-OPENS", len(opened))
+"""
+
+
+def archive_opens(output: Path, gongshi: dict) -> tuple[int, str]:
+    """Build in one process and count the files of archived versions it opens."""
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", COUNT_OPENS, str(root / "pelicanconf.py"), str(output),
+                           repr({**gongshi, "workers": 1})], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return int(done.stdout.split("ARCHIVE-OPENS")[-1].split()[0]), done.stdout + done.stderr
+
+
+def test_a_published_version_is_verified_diffed_and_bundled_once(tmp_path):
     """History work does not grow with the number of versions: a rebuild takes what an earlier build made of each
-    version, and only a build without an earlier one reads the archives again."""
+    version and does not read the archives again, unless one of their files was written since."""
     root = Path(__file__).resolve().parents[1]
     data, history = tmp_path / "data", tmp_path / "history"
     shutil.copytree(root / "data" / "519901", data / "519901")
     shutil.copytree(root / "history" / "519901", history / "519901")
-    extra = {"history_path": str(history), "allow_unsigned": False, "search": False}
+    gongshi = {**project_settings(), "data_path": str(data), "history_path": str(history),
+               "keys_path": str(root / "keys"), "schemas_path": str(root / "schemas"), "today": "2026-11-21",
+               "allow_unsigned": False, "search": False, "pdf": False}
     output = tmp_path / "site"
-    assert build_site(data, output, **extra).returncode == 0
+    first, _ = archive_opens(output, gongshi)
+    assert first > 10  # every archived file of both versions, read to verify, diff and bundle them
     bundles = sorted((output / "519901" / "versions").glob("*/gongshi-519901-v*.zip"))
     assert len(bundles) == 2
     before = {p: p.stat().st_ino for p in bundles}
-    # Version 1's archived allocations, changed without changing its size: only a fresh verification sees it.
+    (output / "519901" / STAMP).unlink()  # the county is built again, as after a new submission
+    again, _ = archive_opens(output, gongshi)
+    assert again == 0
+    assert {p: p.stat().st_ino for p in bundles} == before  # the bundles were carried over, not made again
+    # Version 1's archived allocations, changed without changing their size: the next build reads them again.
     archived = history / "519901" / "1" / "allocations.csv"
     text = archived.read_text(encoding="utf-8")
     archived.write_text(text.replace("演", "澳", 1), encoding="utf-8")
     assert archived.stat().st_size == len(text.encode("utf-8"))
-    (output / "519901" / STAMP).unlink()  # the county is built again, as after a new submission
+    (output / "519901" / STAMP).unlink()
+    tampered, log = archive_opens(output, gongshi)
+    assert tampered > 0 and "hash-mismatch" in log and "allocations.csv" in log
+
+
+def test_a_preview_does_not_vouch_for_an_archive_a_public_build_would_refuse(tmp_path):
+    """A local preview publishes what does not verify (marked so); a public build into the same folder must still
+    check every archive the preview let through."""
+    root = Path(__file__).resolve().parents[1]
+    data, history = tmp_path / "data", tmp_path / "history"
+    shutil.copytree(root / "data" / "519901", data / "519901")
+    shutil.copytree(root / "history" / "519901", history / "519901")
+    archived = history / "519901" / "1" / "allocations.csv"
+    archived.write_text(archived.read_text(encoding="utf-8").replace("演", "澳", 1), encoding="utf-8")
+    output = tmp_path / "site"
+    extra = {"history_path": str(history), "search": False}
+    preview = build_site(data, output, allow_unsigned=True, **extra)
+    assert preview.returncode == 0 and "hash-mismatch" in preview.stdout
+    public = build_site(data, output, allow_unsigned=False, **extra)
+    assert public.returncode == 0 and "hash-mismatch" in public.stdout
+    assert "not published" in public.stdout  # refused, not taken on the preview's word
+
+
+def test_what_another_gongshi_kept_of_the_versions_is_made_anew(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    data, history = tmp_path / "data", tmp_path / "history"
+    shutil.copytree(root / "data" / "519901", data / "519901")
+    shutil.copytree(root / "history" / "519901", history / "519901")
+    output, extra = tmp_path / "site", {"history_path": str(history), "allow_unsigned": False, "search": False}
+    assert build_site(data, output, **extra).returncode == 0
+    kept = output / "519901" / ".gongshi-versions.json"
+    # As an earlier gongshi kept them: its diffs as dicts, no format.
+    kept.write_text(json.dumps({"1": {"stamp": "x", "clean": True, "diffs": [{"resource": "units"}],
+                                      "downloads": [{"name": "../../escape", "size": 1, "sha256": "", "title": ""}]}}),
+                    encoding="utf-8")
+    (output / "519901" / STAMP).unlink()
     again = build_site(data, output, **extra)
-    assert again.returncode == 0 and "release-archive" not in again.stdout and "hash-mismatch" not in again.stdout
-    assert {p: p.stat().st_ino for p in bundles} == before  # the bundles were carried over, not made again
-    fresh = build_site(data, tmp_path / "fresh", **extra)
-    assert "hash-mismatch" in fresh.stdout and "allocations.csv" in fresh.stdout
+    assert again.returncode == 0 and "could not be built" not in again.stdout, again.stdout
+    assert json.loads(kept.read_text(encoding="utf-8"))["format"]
+    assert len(list((output / "519901" / "versions").glob("*/gongshi-519901-v*.zip"))) == 2

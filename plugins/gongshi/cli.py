@@ -266,8 +266,8 @@ def keygen(county: str, out: str | None, public_key: str | None, valid_after: st
 @click.option("--key", "key_path", required=True, type=click.Path(exists=True, dir_okay=False),
               help="The county's private Ed25519 key.")
 @click.option("--history", type=click.Path(file_okay=False),
-              help="Where versions and the release log are kept (default: the settings' history_path for a "
-                   "package of the site, else history/ beside data/).")
+              help="Where versions and the release log are kept (default: history_path of the settings given with "
+                   "--settings, or of ./pelicanconf.py for a package in its data_path; else history/ beside data/).")
 @settings_option
 def sign(folder: str, key_path: str, history: str | None, settings_file: str | None) -> None:
     """Record every file's size and hash, sign datapackage.json, and record the publication in the release log.
@@ -363,6 +363,8 @@ def verify(path: str, allowed_signers: str | None, province_key: str | None, log
         _report(*verify_log(target, Path(allowed_signers) if allowed_signers else keys / ALLOWED_SIGNERS,
                             province_key), fmt)
     tmp = None
+    if target.is_dir():
+        _package(path)
     if target.is_file():
         try:
             tmp, target = extract(target)
@@ -445,10 +447,14 @@ def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], site_url:
       gongshi pdf output
       gongshi pdf output --county 519901 --only GS2025-001
     """
+    from pelican.settings import DEFAULT_CONFIG
+
     from .site.pdf import render_pdfs
 
     pelican = _settings(settings_file)[1]
-    theme = theme or pelican.get("THEME")
+    # The site's own theme, when its settings name one (Pelican's default theme is not the site's).
+    if not theme and pelican.get("THEME") and pelican["THEME"] != DEFAULT_CONFIG["THEME"]:
+        theme = pelican["THEME"]
     done = render_pdfs(Path(output), site_url, list(counties) or None, workers, list(only) or None,
                        Path(theme) if theme else None)
     per = done["seconds"] / done["rendered"] if done["rendered"] else 0

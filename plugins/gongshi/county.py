@@ -40,6 +40,8 @@ class CountyCheck:
     readable: dict[str, list[dict]] | None = None
     _tables: dict[str, list[dict]] | None = field(default=None, repr=False)
     _model: County | None = field(default=None, repr=False)
+    # The stamps of the archived versions verified clean (trust.history.archive_stamp), for the next build.
+    clean_archives: set[str] = field(default_factory=set)
 
     @property
     def tables(self) -> dict[str, list[dict]] | None:
@@ -89,11 +91,11 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
     files when the caller has read some of them already (each is read once).
     """
     schemas = load_schemas(settings.schemas_path)
-    package, problems = open_package(folder, schemas, files)
+    package, problems = open_package(folder, schemas, files or PackageFiles(folder, settings.max_file_bytes))
     result = CountyCheck(folder=Path(folder), package=package, problems=problems)
     if package is None:
         return result
-    refusals, result.verified = _verify(package, settings, trust, verified)
+    refusals, result.verified = _verify(package, settings, trust, verified, result.clean_archives)
     problems.extend(refusals)
     result.normalized = tables = read_tables(package, settings, problems)
     readable = {name: n for name, n in tables.items() if n.frame is not None}
@@ -106,8 +108,8 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
     return result
 
 
-def _verify(package: CountyPackage, settings: Settings, trust: TrustState | None,
-            verified: Collection[str]) -> tuple[list[Problem], bool]:
+def _verify(package: CountyPackage, settings: Settings, trust: TrustState | None, verified: Collection[str],
+            clean: set[str]) -> tuple[list[Problem], bool]:
     """What stops the package from being trusted, and whether it is trusted. Without `trust` (validate, sign)
     only a signature copied from another county's package is said, as a warning."""
     # A signature copied with another county's package is one problem, not one per file it no longer matches.
@@ -123,7 +125,7 @@ def _verify(package: CountyPackage, settings: Settings, trust: TrustState | None
         refusals = trust_problems + [p for p in verify_package(package.folder, package.county, trust_file,
                                                                files=package.files) if p.code != "unsafe-path"]
         history = verify_history(settings.history_path, package.county, trust_file, package.files.get(DESCRIPTOR),
-                                 verified)
+                                 verified, clean)
         if any(p.code == "signature-missing" for p in refusals):  # gongshi sign records the release too
             history = [p for p in history if p.code != "release-missing"]
         refusals += history

@@ -19,13 +19,16 @@ class PackageFiles:
     """The files of one package folder, each read from disk at most once: in a county's build the checks, the
     signature, the hashes, the fingerprint and the downloads all read the same bytes."""
 
-    def __init__(self, folder: str | Path):
+    def __init__(self, folder: str | Path, limit: int = 200 * 1024 * 1024):
         self.folder = Path(folder)
+        self.limit = limit  # a file over this many bytes is only ever hashed in chunks, never held (max_file_bytes)
         self._bytes: dict[str, bytes | None] = {}
 
     def get(self, name: str) -> bytes | None:
         """The bytes of the file at this path inside the folder; None when it is missing or cannot be read."""
         name = Path(name).as_posix()
+        if resource_path(self.folder, name)[1]:
+            return None  # nothing outside the package folder is ever read
         if name not in self._bytes:
             try:
                 self._bytes[name] = (self.folder / name).read_bytes()
@@ -36,15 +39,17 @@ class PackageFiles:
     def exists(self, name: str) -> bool:
         return self.get(name) is not None
 
-    def digest(self, name: str, limit: int = 1 << 28) -> tuple[int, str] | None:
-        """(size, "sha256:<hex>") of a file, None when missing. A file over `limit` bytes is hashed in chunks and
-        not kept: the reader refuses it anyway (max_file_bytes), and memory stays small."""
+    def digest(self, name: str) -> tuple[int, str] | None:
+        """(size, "sha256:<hex>") of a file, None when missing. A file over the limit is hashed in chunks and not
+        kept: the reader refuses it anyway (max_file_bytes), and memory stays small."""
         path = self.folder / Path(name).as_posix()
+        if resource_path(self.folder, name)[1]:
+            return None
         try:
             size = path.stat().st_size
         except OSError:
             return None
-        if size > limit and Path(name).as_posix() not in self._bytes:
+        if size > self.limit and Path(name).as_posix() not in self._bytes:
             digest = hashlib.sha256()
             try:
                 with open(path, "rb") as fh:
@@ -178,14 +183,20 @@ def _resources(package: CountyPackage, schemas: SchemaSet, problems: list[Proble
     listed = descriptor.get("resources") if isinstance(descriptor.get("resources"), list) else []
     for entry in listed:
         name = entry.get("name") if isinstance(entry, dict) else None
+        path, refusal = resource_path(folder, entry.get("path") if isinstance(entry, dict) else None)
         if name not in ALL_RESOURCES:
             problems.append(warning(
                 "resource-unknown", where, None, None,
                 f"datapackage.json 中的数据表“{name}”不是 gongshi 认识的表，将被忽略。",
                 f"Resource {name!r} in datapackage.json is not one gongshi knows; it is ignored.",
             ))
+            if refusal in ("outside", "remote"):  # ignored, but a path out of the folder is refused all the same
+                problems.append(error(
+                    "unsafe-path", where, None, None,
+                    f"数据表“{name}”的文件路径“{entry.get('path')}”指向本文件夹以外，不安全：请删除这张表或改正路径。",
+                    f"The path {entry.get('path')!r} of resource {name!r} leads out of the package folder; "
+                    "remove the resource or fix its path."))
             continue
-        path, refusal = resource_path(folder, entry.get("path"))
         if refusal:
             problems.append(error(
                 "unsafe-path", where, None, name,

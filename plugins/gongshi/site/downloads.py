@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..package.descriptor import DESCRIPTOR
-from ..package.load import PackageFiles
+from ..package.load import PackageFiles, resource_path
+from ..schemas import ALL_RESOURCES
 from ..trust import sshsig
 from ..trust.bundle import SUMS, bundle_files, sha256sums, zip_bytes
 from ..trust.verify import ALLOWED_SIGNERS, REVOKED, SIGNATURE
@@ -50,6 +51,13 @@ COUNTY_TITLES = {DESCRIPTOR: "数据包描述（已签名）", SIGNATURE: "县�
                  ALLOWED_SIGNERS + ".sig": "信任文件的省级签名", SUMS: "SHA256 校验和"}
 
 
+def _resource_paths(package: PackageFiles) -> list[str]:
+    """The files of the tables gongshi knows, each a plain path inside the package (a bundle holds nothing else)."""
+    descriptor = json.loads(package.get(DESCRIPTOR))
+    return [r["path"] for r in descriptor.get("resources", []) if isinstance(r, dict)
+            and r.get("name") in ALL_RESOURCES and not resource_path(package.folder, r.get("path"))[1]]
+
+
 def write_package_downloads(target: Path, county: str, files: dict[str, bytes], name: str, title: str,
                             loose: tuple[str, ...] = ()) -> list[Download]:
     """Write a signed package's bundle `name`.zip (its files, with SHA256SUMS and a README inside), the files named
@@ -65,8 +73,7 @@ def write_package_downloads(target: Path, county: str, files: dict[str, bytes], 
 
 def write_county_downloads(target: Path, county: str, package: PackageFiles, keys: Path) -> list[Download]:
     """Write the county's bundle zip and its loose signed files into target; return what was written."""
-    descriptor = json.loads(package.get(DESCRIPTOR))
-    files = bundle_files(package, keys, [r["path"] for r in descriptor.get("resources", [])])
+    files = bundle_files(package, keys, _resource_paths(package))
     return write_package_downloads(target, county, files, f"gongshi-{county}", "完整数据包（含表结构、签名和信任文件）",
                                    loose=(DESCRIPTOR, SIGNATURE, ALLOWED_SIGNERS, ALLOWED_SIGNERS + ".sig"))
 
@@ -90,8 +97,7 @@ def write_version_downloads(target: Path, county: str, seq: int, archive: Packag
                             keys: Path) -> list[Download]:
     """Write one archived version as a bundle zip and its checksums into target. The bundle holds that version
     alone, so it is made once; the release log, which grows with each version, is published beside the list."""
-    descriptor = json.loads(archive.get(DESCRIPTOR))
-    files = bundle_files(archive, keys, [r["path"] for r in descriptor.get("resources", [])])
+    files = bundle_files(archive, keys, _resource_paths(archive))
     return write_package_downloads(target, county, files, f"gongshi-{county}-v{seq}",
                                    f"第{seq}版完整数据包（含签名和信任文件）")
 

@@ -157,6 +157,10 @@ class CountySite:
         digest.update(json.dumps([settings, site_settings, relative_urls], sort_keys=True, default=str).encode())
         self.site_key = digest.hexdigest()
         self.print_key = print_key(theme)
+        # What a version's kept diff and bundle were made with: gongshi's code and the schemas.
+        history = hashlib.sha256(code_hash().encode())
+        _hash_tree(history, gongshi.schemas_path, "schemas")
+        self.history_format = history.hexdigest()
 
     def key(self, files: PackageFiles) -> str:
         """The hash of everything the county's folder of the site depends on: the site's key, every file of the
@@ -166,7 +170,7 @@ class CountySite:
         names = sorted(p.relative_to(files.folder).as_posix() for p in files.folder.rglob("*") if p.is_file())
         digest.update(f"\0package\0{len(names)}\0".encode())
         for name in names:
-            digest.update(name.encode() + b"\0" + hashlib.sha256(files.get(name) or b"").digest())
+            digest.update(name.encode() + b"\0" + str(files.digest(name)).encode() + b"\0")
         history = county_history(self.gongshi.history_path, files.folder.name)
         for name in (LOG, LOG + ".sig"):
             digest.update(f"\0{name}\0".encode() + ((history / name).read_bytes() if (history / name).is_file()
@@ -192,7 +196,7 @@ class CountySite:
         summary (with empty timings when reused), None when nothing of it can be published."""
         try:
             folder = Path(folder)
-            files = PackageFiles(folder)
+            files = PackageFiles(folder, self.gongshi.max_file_bytes)
             key = self.key(files)
             return self.reusable(folder.name, key) or self._build(folder, files, key)
         except Exception:  # a bug must not take the other counties down; the county keeps what it had
@@ -230,7 +234,8 @@ class CountySite:
         """Check the county's newest submission, logging every problem. A submission that fails is replaced by the
         newest archived version that passes (with the rejection and its problems, for the report page); None when
         there is none."""
-        check = check_county(folder, self.gongshi, self.trust, files, verified_versions(self.output / folder.name))
+        check = check_county(folder, self.gongshi, self.trust, files,
+                             verified_versions(self.output / folder.name, self.history_format))
         for problem in check.problems:
             log = logger.error if problem.is_error else logger.warning
             log("gongshi: %s", report.as_line(problem))
@@ -267,7 +272,7 @@ class CountySite:
         downloads += write_spreadsheets(data, county.code, check.texts, self.schemas)
         self.writer.write(staging, f"{county.code}/data/", DataPage(county, downloads))
         write_versions(self.writer, staging, county, self.gongshi.history_path, self.gongshi.keys_path, self.schemas,
-                       self.output / county.code)
+                       self.output / county.code, check.clean_archives, self.history_format)
         timings["downloads"] = time.perf_counter() - started
         if self.gongshi.search:
             started = time.perf_counter()

@@ -91,52 +91,77 @@ def trust_digest(keys: Path) -> str:
     return digest.hexdigest()
 
 
-def read_versions(folder: Path) -> dict:
-    """What an earlier build of the county kept of its versions (empty when there is none)."""
-    return read_kept(Path(folder) / VERSIONS)
+def read_versions(folder: Path, fmt: str) -> dict:
+    """What an earlier build of the county kept of its versions, by version number; nothing when it was kept by
+    another version of gongshi or for other schemas (`fmt`), whose diffs and bundles may differ."""
+    kept = read_kept(Path(folder) / VERSIONS)
+    versions = kept.get("versions") if kept.get("format") == fmt else None
+    return versions if isinstance(versions, dict) else {}
 
 
-def verified_versions(folder: Path) -> set[str]:
-    """The archive stamps of the versions an earlier build of the county verified."""
-    return {v["stamp"] for v in read_versions(folder).values() if isinstance(v, dict) and "stamp" in v}
+def verified_versions(folder: Path, fmt: str) -> set[str]:
+    """The archive stamps of the versions an earlier build of the county verified clean."""
+    return {v["stamp"] for v in read_versions(folder, fmt).values()
+            if isinstance(v, dict) and v.get("clean") and isinstance(v.get("stamp"), str)}
 
 
 def write_versions(writer: PageWriter, root: Path, county: County, history_root: Path, keys: Path, schemas,
-                   previous: Path) -> None:
+                   previous: Path, clean: set[str], fmt: str) -> None:
     """Write the county's version list and a page per published version with what changed and its bundle.
 
-    A version whose archive, predecessor and trust files are what the previous build (`previous`, the county's live
-    folder) saw is not diffed or bundled again: its diff is read from there and its files are linked."""
+    A version that this build found clean (`clean`, its archive stamps), whose predecessor and trust files are what
+    the previous build (`previous`, the county's live folder) saw, is not diffed or bundled again: its diff is read
+    from there and its files are linked. `fmt` names the code and schemas the kept diffs were made with."""
     output = root / county.code / "versions"
     history = county_history(history_root, county.code)
     entries = read_log(history / LOG)
-    kept, keep = read_versions(previous), {}
+    by_seq = {entry.seq: entry for entry in entries}
+    kept, keep = read_versions(previous, fmt), {}
     trust = trust_digest(keys)
     versions = []
     for entry in entries:
         seq = str(entry.seq)
         stamp = archive_stamp(history, entry)
-        before = entries[entry.seq - 2].package_sha256 if entry.seq > 1 else ""
-        was = kept.get(seq, {})
-        old = previous / "versions" / seq
-        if (was.get("stamp"), was.get("before"), was.get("trust")) == (stamp, before, trust) and all(
-                (old / d["name"]).is_file() for d in was.get("downloads", [])):
-            diffs = [_diff_from_json(d) for d in was["diffs"]]
-            downloads = [Download(**d) for d in was["downloads"]]
-            (output / seq).mkdir(parents=True, exist_ok=True)
-            for download in downloads:
-                link_or_copy(old / download.name, output / seq / download.name)
+        before = by_seq[entry.seq - 1].package_sha256 if entry.seq - 1 in by_seq else ""
+        reused = _kept_version(kept.get(seq), stamp, before, trust, clean, previous / "versions" / seq,
+                               output / seq)
+        if reused:
+            diffs, downloads = reused
         else:
             diffs = diff_tables(history / str(entry.seq - 1) if entry.seq > 1 else None, history / seq, schemas)
             downloads = write_version_downloads(output / seq, county.code, entry.seq, PackageFiles(history / seq),
                                                 keys)
-        keep[seq] = {"stamp": stamp, "before": before, "trust": trust, "diffs": [_diff_to_json(d) for d in diffs],
-                     "downloads": [asdict(d) for d in downloads]}
+        keep[seq] = {"stamp": stamp, "clean": stamp in clean, "before": before, "trust": trust,
+                     "diffs": [_diff_to_json(d) for d in diffs], "downloads": [asdict(d) for d in downloads]}
         writer.write(root, f"{county.code}/versions/{seq}/", VersionPage(county, entry, diffs, downloads))
         versions.append((entry, diffs))
     writer.write(root, f"{county.code}/versions/", VersionsPage(county, versions[::-1],
                                                                 write_log_downloads(output, history / LOG)))
-    (root / county.code / VERSIONS).write_text(json.dumps(keep, ensure_ascii=False), encoding="utf-8")
+    (root / county.code / VERSIONS).write_text(json.dumps({"format": fmt, "versions": keep}, ensure_ascii=False),
+                                               encoding="utf-8")
+
+
+def _kept_version(was, stamp: str, before: str, trust: str, clean: set[str], old: Path,
+                  new: Path) -> tuple[list[TableDiff], list[Download]] | None:
+    """The diffs and bundle an earlier build made of this version, linked into `new`, when they still hold: the
+    archive was verified clean now and then, and its predecessor and the trust files are the same."""
+    if not isinstance(was, dict) or stamp not in clean or not was.get("clean"):
+        return None
+    if (was.get("stamp"), was.get("before"), was.get("trust")) != (stamp, before, trust):
+        return None
+    try:
+        diffs = [_diff_from_json(d) for d in was["diffs"]]
+        downloads = [Download(**d) for d in was["downloads"]]
+    except (KeyError, TypeError, ValueError):
+        return None
+    # Only plain file names of the version's own folder, each still there.
+    if not all(Path(d.name).name == d.name and d.name not in ("", ".", "..") and (old / d.name).is_file()
+               for d in downloads):
+        return None
+    new.mkdir(parents=True, exist_ok=True)
+    for download in downloads:
+        link_or_copy(old / download.name, new / download.name)
+    return diffs, downloads
 
 
 def _diff_to_json(diff: TableDiff) -> list:

@@ -114,19 +114,22 @@ def chain_problems(entries: list[Entry], county: str, path: str) -> list[Problem
 
 
 def archive_stamp(history: Path, entry: Entry) -> str:
-    """What an archived version is known by once verified: its package hash and its files' names and sizes (a
-    look at the folder, not a read of the files)."""
+    """What an archived version is known by once verified: its package hash, and each file's name, size, inode and
+    times (a look at the folder, not a read of the files). Any write to a file changes its ctime, which nobody can
+    set back, so a file changed since it was verified is verified again."""
     folder = history / str(entry.seq)
-    listing = sorted((p.name, p.stat().st_size) for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    listing = sorted((p.name, s.st_size, s.st_ino, s.st_mtime_ns, s.st_ctime_ns)
+                     for p in folder.iterdir() if p.is_file() for s in [p.stat()]) if folder.is_dir() else []
     return hashlib.sha256(json.dumps([entry.package_sha256, listing]).encode()).hexdigest()
 
 
 def verify_history(history: Path, county: str, trust: Trust | None, current: bytes | None,
-                   verified: Collection[str] = ()) -> list[Problem]:
+                   verified: Collection[str] = (), clean: set[str] | None = None) -> list[Problem]:
     """Check a county's release log: its signature, its chain, every archived version, and that current is released.
 
     An archived version whose `archive_stamp` is in `verified` (an earlier build verified it, and its files are as
-    they were) is not read again: the cost of a build does not grow with the number of versions."""
+    they were) is not read again: the cost of a build does not grow with the number of versions. The stamps of the
+    archived versions found clean (or skipped as verified) are added to `clean`, for the next build."""
     folder = county_history(history, county)
     log = folder / LOG
     path = str(log)
@@ -152,7 +155,10 @@ def verify_history(history: Path, county: str, trust: Trust | None, current: byt
                                       f"发布记录的签名无效（{reason}）：记录在签名后被改过，或不是本县密钥签的。",
                                       f"The release log's signature is refused ({reason})."))
     for entry in entries:
-        if verified and archive_stamp(folder, entry) in verified:
+        stamp = archive_stamp(folder, entry)
+        if stamp in verified:
+            if clean is not None:
+                clean.add(stamp)
             continue
         archived = folder / str(entry.seq)
         descriptor = archived / DESCRIPTOR
@@ -161,7 +167,10 @@ def verify_history(history: Path, county: str, trust: Trust | None, current: byt
                                   f"第{entry.seq}版的存档与发布记录不符：存档被改过或缺失。",
                                   f"Archived version {entry.seq} does not match the release log."))
             continue
-        problems.extend(hash_problems(archived))
+        found = hash_problems(archived)
+        problems.extend(found)
+        if not found and clean is not None:
+            clean.add(stamp)
     if current is not None and entries and entries[-1].package_sha256 != hashlib.sha256(current).hexdigest():
         problems.append(error("release-missing", path, None, None,
                               "当前数据包还没有记入发布记录。请用 gongshi sign 重新签名，它会记录这次发布。",
