@@ -162,8 +162,8 @@ def test_home_lists_counties_and_notices_in_their_period(demo_site):
     soup = page(demo_site, "")
     assert "演示县" in text(soup.select_one(".counties"))
     today = dt.date.fromisoformat(BUILD_DAY)
-    current = {n["title"] for n in rows("notices")
-               if dt.date.fromisoformat(n["start_date"]) <= today <= dt.date.fromisoformat(n["end_date"])}
+    current = {n["title"] for n in rows("notices") if n["start_date"] and n["end_date"]  # a period not stated is not current
+               and dt.date.fromisoformat(n["start_date"]) <= today <= dt.date.fromisoformat(n["end_date"])}
     assert current, "the demo should have notices in their period on the build day"
     section = soup.find("h2", string="正在公示").find_parent("section")
     assert {a.get_text(strip=True) for a in section.select("li > a")} == current

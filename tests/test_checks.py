@@ -99,7 +99,8 @@ def test_notice_minimum_is_a_setting(tmp_path):
     folder = package_with_defect("notice-period-too-short", tmp_path / "pkg")
     relaxed = Settings(min_notice_days=7)
     assert check_county(folder, relaxed).problems == []
-    strict = Settings(min_notice_days=11)
+    # The good package's notices run 11 days, both ends counted (natural-days-inclusive, the default).
+    strict = Settings(min_notice_days=12)
     assert [p.code for p in check_county(GOOD, strict).problems] == ["notice-period-too-short"] * 2
 
 

@@ -40,6 +40,7 @@ CODES: dict[str, Code] = {
         header-repaired | 表头已对应到字段 | header mapped to its field
         columns-reordered | 列的顺序已调整 | columns put in schema order
         value-repaired | 值已修复 | value repaired
+        column-added | 新增的列读作未载明 | newer column read as not stated
     """),
     **_codes("read", ERROR, """
         code-mangled | 代码丢了位数 | code lost digits
@@ -73,6 +74,7 @@ CODES: dict[str, Code] = {
         resource-missing | 缺少数据表 | resource missing
         file-missing | 找不到文件 | file missing
         unsafe-path | 文件路径不安全 | unsafe resource path
+        package-setting-invalid | 数据包设置不对 | package setting invalid
     """),
     **_codes("package", WARNING, """
         resource-unknown | 不认识的数据表 | unknown resource ignored
@@ -93,6 +95,8 @@ CODES: dict[str, Code] = {
         project-overfunded | 项目资金多于总投资 | project funds above its budget
         division-unknown | 区划代码不在国家名单中 | division code not in the national list
         phone-invalid | 电话号码打不通 | phone number cannot be dialled
+        not-stated | 原公告未载明 | not stated in the notice
+        cannot-judge | 缺少事实，无法判断 | a rule cannot be judged without a fact
     """),
     **_codes("privacy", ERROR, """
         id-number-published | 有身份证号码 | personal ID number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -11,13 +12,14 @@ from .checks.phones import phone_problems
 from .checks.privacy import frame_privacy_problems, privacy_problems
 from .checks.rules import RULE_FIELDS, date_rules, division_rules, money_rules, region_rules
 from .checks.schema import fast_schema_problems
+from .checks.unstated import unstated_problems
 from .model import County, build_county
 from .package.descriptor import DESCRIPTOR
 from .package.load import CountyPackage, PackageFiles, open_package
 from .package.read import Normalized, normalize
 from .package.records import frame_records
 from .parallel import parallel_map
-from .problems import WARNING, Problem, error, sort_key
+from .problems import ERROR, WARNING, Problem, error, sort_key
 from .schemas import ALL_RESOURCES, OPTIONAL_RESOURCES, RESOURCES, load_schemas
 from .settings import Settings
 from .trust.history import copied_signature, verify_history
@@ -64,7 +66,7 @@ class CountyCheck:
         """The county's model, linked from its records; ask only when the package is publishable."""
         if self._model is None:
             package = self.package
-            self._model = build_county(package.county, package.title, package.demo, self.tables)
+            self._model = build_county(package.county, package.title, package.demo, self.tables, package.notice_days)
             self._model.verified = self.verified
         return self._model
 
@@ -104,6 +106,8 @@ def check_county(folder: str | Path, settings: Settings, trust: TrustState | Non
         checked += _rules(package, readable, schemas, settings)
         result.readable = {name: schemas.fields(name) for name in ALL_RESOURCES if name in readable}
     problems.extend(_not_reported_yet(checked, tables, package))
+    if package.strict_from is not None:
+        problems[:] = _strict(problems, package, readable)
     problems.sort(key=sort_key)
     return result
 
@@ -151,6 +155,7 @@ def _schema_and_privacy(package: CountyPackage, tables: dict[str, Normalized], r
             checked.extend(frame_privacy_problems(table.frame, schemas.fields(name), package.display_path(name)))
         elif table.original is not None:
             checked.extend(privacy_problems(table.original, schemas.fields(name), package.display_path(name)))
+    checked.extend(unstated_problems(readable, package.display_path, schemas))
     return checked
 
 
@@ -166,9 +171,25 @@ def _rules(package: CountyPackage, readable: dict[str, Normalized], schemas, set
     if not package.demo:  # demo data is fictional, codes and all
         found += division_rules(records, path, package.county, str(package.folder / DESCRIPTOR))
     found += money_rules(records, path)
-    found += date_rules(records, path, settings.min_notice_days)
+    found += date_rules(records, path, settings.min_notice_days, package.notice_days)
     found += phone_problems(readable, path, schemas)  # the publicContact columns, as read
     return found
+
+
+def _strict(problems: list[Problem], package: CountyPackage, readable: dict[str, Normalized]) -> list[Problem]:
+    """A county that set gongshi.strict must state every fact in its records of that year and after: their
+    not-stated warnings are errors."""
+    since = package.strict_from.year if package.strict_from > dt.date.min else 0
+    strict_rows = set()
+    for name, table in readable.items():
+        if "year" in table.frame.columns:
+            years = table.frame["year"].to_list()
+            strict_rows |= {(package.display_path(name), row) for row, year in zip(table.rows or
+                            range(2, len(years) + 2), years, strict=True) if year.isdigit() and int(year) >= since}
+        elif not since:
+            strict_rows |= {(package.display_path(name), row) for row in table.rows or range(2, len(table.frame) + 2)}
+    return [replace(p, severity=ERROR) if p.code == "not-stated" and (p.path, p.row) in strict_rows else p
+            for p in problems]
 
 
 def _not_reported_yet(checked: list[Problem], tables: dict[str, Normalized], package: CountyPackage) -> list[Problem]:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from . import periods
 from .package.records import ROW
 
 ZERO = Decimal(0)
@@ -111,7 +112,7 @@ class Allocation:
     recipient_region: Region
     recipient_unit: Unit | None
     amount: Decimal
-    allocated_on: dt.date
+    allocated_on: dt.date | None  # None: not stated
     purpose: str
     allocation_basis: str | None
     county: str
@@ -124,7 +125,13 @@ class Allocation:
 
     @property
     def drawn(self) -> Decimal:
-        return sum((f.amount for f in self.funds), ZERO)
+        """What the projects draw from it, of the amounts stated."""
+        return sum((f.amount for f in self.funds if f.amount is not None), ZERO)
+
+    @property
+    def split_stated(self) -> bool:
+        """False when some project draws from it an amount the notices do not state."""
+        return all(f.amount is not None for f in self.funds)
 
     @property
     def remaining(self) -> Decimal:
@@ -132,10 +139,10 @@ class Allocation:
 
 
 @dataclass(eq=False)
-class ProjectFund:
+class ProjectFund:  # amount None: the split by source was not published
     project: Project
     allocation: Allocation
-    amount: Decimal
+    amount: Decimal | None
 
 
 @dataclass(eq=False)
@@ -156,7 +163,7 @@ class Acceptance:
     stage: str
     accepted_on: dt.date
     result: str
-    inspectors: str
+    inspectors: str | None
     notes: str | None
 
 
@@ -167,19 +174,19 @@ class Project:
     name: str
     category: str
     region: Region
-    location: str
+    location: str | None
     content: str
-    start_date: dt.date
-    end_date: dt.date
+    start_date: dt.date | None
+    end_date: dt.date | None
     implementing_unit: Unit
-    responsible_person: str
+    responsible_person: str | None
     construction_unit: str | None
     construction_responsible: str | None
     budget: Decimal
     subsidy_standard: str | None
     procurement: str | None
-    performance_targets: str
-    benefit_mechanism: str
+    performance_targets: str | None
+    benefit_mechanism: str | None
     beneficiary_households: int | None
     beneficiary_people: int | None
     status: str
@@ -199,7 +206,13 @@ class Project:
 
     @property
     def funded(self) -> Decimal:
-        return sum((f.amount for f in self.funds), ZERO)
+        """The funds given with their amounts."""
+        return sum((f.amount for f in self.funds if f.amount is not None), ZERO)
+
+    @property
+    def split_stated(self) -> bool:
+        """False when its sources are known but not how much each gives (按资金来源的分项未公开)."""
+        return all(f.amount is not None for f in self.funds)
 
     @property
     def fund_sources(self) -> list[str]:
@@ -214,10 +227,12 @@ class Notice:
     discloser: Unit
     region: Region
     year: int
-    start_date: dt.date
-    end_date: dt.date
+    start_date: dt.date | None  # None: the notice states no period
+    end_date: dt.date | None
+    published_on: dt.date | None  # the notice's own date (落款), as written
     project: Project | None
     county: str
+    counting: str = periods.DEFAULT  # how the county's notices count their period
     allocations: list[Allocation] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
 
@@ -226,11 +241,19 @@ class Notice:
         return f"{self.county}/notice/{self.notice_id}/"
 
     @property
-    def period_days(self) -> int:
-        return (self.end_date - self.start_date).days
+    def period_days(self) -> int | None:
+        """The period's length as the county's notices count it (None: not stated, or not countable)."""
+        return periods.count_days(self.start_date, self.end_date, self.counting)
+
+    @property
+    def period_unit(self) -> str:
+        return periods.unit(self.counting)
 
     def is_current(self, today: dt.date) -> bool:
-        return self.start_date <= today <= self.end_date
+        return self.start_date is not None and self.end_date is not None and self.start_date <= today <= self.end_date
+
+    def is_upcoming(self, today: dt.date) -> bool:
+        return self.start_date is not None and today < self.start_date
 
     @property
     def total(self) -> Decimal:
@@ -288,13 +311,25 @@ def _fields(record: dict, names: tuple[str, ...]) -> dict:
     return {n: record[n] for n in names}
 
 
-def build_county(code: str, title: str, demo: bool, tables: dict[str, list[dict]]) -> County:
-    """Link a checked county's records into a model; call only when the checks found no errors."""
+def day_key(day: dt.date | None) -> dt.date:
+    """A date to sort by: one not stated comes after every stated one."""
+    return dt.date.max if day is None else day
+
+
+def notice_day(notice: Notice) -> dt.date:
+    """The day a notice is listed by: its period's start, else its own date; one with neither comes first (oldest)."""
+    return notice.start_date or notice.published_on or dt.date.min
+
+
+def build_county(code: str, title: str, demo: bool, tables: dict[str, list[dict]],
+                 counting: str = periods.DEFAULT) -> County:
+    """Link a checked county's records into a model; call only when the checks found no errors. `counting` is
+    how the county's notices count their period."""
     regions = _regions(code, tables["regions"])
     units = _units(code, tables["units"], regions)
     allocations = _allocations(code, tables["allocations"], regions, units)
     projects = _projects(code, tables, regions, units, allocations)
-    notices = _notices(code, tables["notices"], regions, units, allocations, projects)
+    notices = _notices(code, tables["notices"], regions, units, allocations, projects, counting)
     _sort_lists(regions.values(), units.values(), projects.values())
     _add_up(regions.values())
     return County(code, title, demo, regions[code + "000000"], regions, units, allocations, projects, notices)
@@ -360,7 +395,7 @@ def _projects(code: str, tables: dict[str, list[dict]], regions: dict[str, Regio
         fund = ProjectFund(projects[f["project_id"]], allocations[f["allocation_id"]], f["amount"])
         fund.project.funds.append(fund)
         fund.allocation.funds.append(fund)
-    for a in sorted(tables["acceptances"], key=lambda a: (a["accepted_on"], a[ROW])):
+    for a in sorted(tables["acceptances"], key=lambda a: (day_key(a["accepted_on"]), a[ROW])):
         projects[a["project_id"]].acceptances.append(
             Acceptance(a["stage"], a["accepted_on"], a["result"], a["inspectors"], a["notes"]))
     for b in tables.get("beneficiaries", []):
@@ -371,15 +406,15 @@ def _projects(code: str, tables: dict[str, list[dict]], regions: dict[str, Regio
 
 
 def _notices(code: str, rows: list[dict], regions: dict[str, Region], units: dict[str, Unit],
-             allocations: dict[str, Allocation], projects: dict[str, Project]) -> dict[str, Notice]:
+             allocations: dict[str, Allocation], projects: dict[str, Project], counting: str) -> dict[str, Notice]:
     """Each notice with its table derived from the other records, listed wherever it was published and on what
     it shows."""
     notices: dict[str, Notice] = {}
     for n in rows:
         notice = Notice(
-            **_fields(n, ("notice_id", "kind", "title", "year", "start_date", "end_date")),
+            **_fields(n, ("notice_id", "kind", "title", "year", "start_date", "end_date", "published_on")),
             discloser=units[n["discloser_unit_id"]], region=regions[n["region_code"]],
-            project=projects.get(n["project_id"]) if n["project_id"] else None, county=code)
+            project=projects.get(n["project_id"]) if n["project_id"] else None, county=code, counting=counting)
         notices[notice.notice_id] = notice
         _derive_notice_table(notice, allocations.values(), projects.values())
         notice.discloser.disclosed.append(notice)
@@ -397,7 +432,7 @@ def _derive_notice_table(notice: Notice, allocations, projects) -> None:
         notice.allocations = sorted(
             (a for a in allocations if a.year == notice.year and a.allocator is notice.discloser
              and notice.region.contains(a.recipient_region.code)),
-            key=lambda a: (a.allocated_on, a.allocation_id))
+            key=lambda a: (day_key(a.allocated_on), a.allocation_id))
         return
     if notice.project is not None:
         notice.projects = [notice.project]
@@ -409,9 +444,9 @@ def _derive_notice_table(notice: Notice, allocations, projects) -> None:
 
 
 def _sort_lists(regions, units, projects) -> None:
-    by_allocation = lambda a: (a.year, a.allocated_on, a.allocation_id)  # noqa: E731
-    by_project = lambda p: (p.year, p.start_date, p.project_id)  # noqa: E731
-    by_notice = lambda n: (n.start_date, n.notice_id)  # noqa: E731
+    by_allocation = lambda a: (a.year, day_key(a.allocated_on), a.allocation_id)  # noqa: E731
+    by_project = lambda p: (p.year, day_key(p.start_date), p.project_id)  # noqa: E731
+    by_notice = lambda n: (notice_day(n), n.notice_id)  # noqa: E731
     for region in regions:
         region.allocations.sort(key=by_allocation)
         region.projects.sort(key=by_project)

@@ -88,8 +88,13 @@ def _constraint_message(schemas, resource, field_name, cell, note) -> tuple[str,
     if name == "maximum":
         return (f"{col_zh}的值“{shown}”大于 {value}，请改正。", f"{col_en}: {shown!r} is above the maximum {value}.")
     if name == "pattern":
-        hint = f"，如 {example}" if example else ""
-        return (f"{col_zh}的值“{shown}”格式不对：{field.get('description', '')}{hint}",
+        parts = [part for part in re.split(r"[、,，;；/\s]+", str(cell or "")) if part]
+        if len(parts) > 1 and all(re.fullmatch(str(value), part) for part in parts):
+            return (f"{col_zh}的值“{shown}”写了 {len(parts)} 个，一个格子只能填一个。",
+                    f"{col_en}: {shown!r} holds {len(parts)} values; a cell takes one.")
+        description = field.get("description", "").strip().rstrip("。.；;，,")
+        hint = f"例如 {example}。" if example and str(example) not in description else ""
+        return (f"{col_zh}的值“{shown}”格式不对。{description}。{hint}",
                 f"{col_en}: {shown!r} does not have the required form (pattern {value})"
                 + (f", e.g. {example}." if example else "."))
     if name in ("maxLength", "minLength"):

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
+from .. import periods
 from ..money import yuan
 from ..package import divisions
 from ..package.records import ROW
@@ -28,8 +29,12 @@ def money_rules(tables: Tables, path) -> Iterator[Problem]:
     drawn: dict[str, Decimal] = defaultdict(Decimal)
     drawn_rows: dict[str, list[int]] = defaultdict(list)
     funded: dict[str, Decimal] = defaultdict(Decimal)
+    # Sources given without their amounts: the split was not published, so these sums cannot be judged.
+    unsplit_allocations, unsplit_projects = set(), set()
     for fund in tables["project_funds"]:
         if fund["amount"] is None:
+            unsplit_allocations.add(fund["allocation_id"])
+            unsplit_projects.add(fund["project_id"])
             continue
         if fund["allocation_id"]:
             drawn[fund["allocation_id"]] += fund["amount"]
@@ -38,7 +43,14 @@ def money_rules(tables: Tables, path) -> Iterator[Problem]:
             funded[fund["project_id"]] += fund["amount"]
     for allocation in tables["allocations"]:
         aid, amount = allocation["allocation_id"], allocation["amount"]
-        if aid is None or amount is None or amount < 0 or drawn[aid] <= amount:
+        if aid is None or amount is None or amount < 0:
+            continue
+        if drawn[aid] <= amount:
+            if aid in unsplit_allocations:
+                yield warning("cannot-judge", path("allocations"), allocation[ROW], "amount",
+                              f"资金 {aid} 安排给项目的金额有未载明的，无法判断是否超支。",
+                              f"Some amounts drawn from allocation {aid} are not stated: whether it is overspent "
+                              "cannot be judged.")
             continue
         rows = "、".join(str(r) for r in drawn_rows[aid])
         over = drawn[aid] - amount
@@ -54,7 +66,12 @@ def money_rules(tables: Tables, path) -> Iterator[Problem]:
         if pid is None or budget is None or project["status"] == "cancelled":
             continue
         have = funded.get(pid, Decimal(0))
-        if have < budget:
+        if pid in unsplit_projects:
+            yield warning("cannot-judge", path("projects"), project[ROW], "budget",
+                          f"项目 {pid} 的资金来源有未载明金额的（按资金来源的分项未公开），无法判断资金是否足额。",
+                          f"Project {pid} has sources whose amounts are not stated: whether it is fully funded "
+                          "cannot be judged.")
+        elif have < budget:
             yield warning(
                 "project-underfunded", path("projects"), project[ROW], "budget",
                 f"项目 {pid} 总投资 {yuan(budget)}，但 project_funds.csv 只为它安排了 {yuan(have)}，"
@@ -72,7 +89,7 @@ def money_rules(tables: Tables, path) -> Iterator[Problem]:
             )
 
 
-def date_rules(tables: Tables, path, min_notice_days: int) -> Iterator[Problem]:
+def date_rules(tables: Tables, path, min_notice_days: int, counting: str = periods.DEFAULT) -> Iterator[Problem]:
     """Yield date-order for dates out of order, and notice-period-too-short."""
     starts = {}
     for project in tables["projects"]:
@@ -94,24 +111,34 @@ def date_rules(tables: Tables, path, min_notice_days: int) -> Iterator[Problem]:
                 "fix the acceptance date.",
             )
     for notice in tables["notices"]:
-        start, end = notice["start_date"], notice["end_date"]
-        if not (start and end):
-            continue
-        if end < start:
-            yield error(
-                "date-order", path("notices"), notice[ROW], "end_date",
-                f"公示 {notice['notice_id']} 的结束日期 {end} 早于开始日期 {start}。请改正其中一个日期。",
-                f"Notice {notice['notice_id']} ends ({end}) before it starts ({start}); fix one of the dates.",
-            )
-        elif (end - start).days < min_notice_days:
-            yield error(
-                "notice-period-too-short", path("notices"), notice[ROW], "end_date",
-                f"公示 {notice['notice_id']} 的公示期从 {start} 到 {end}，只有 {(end - start).days} 天，"
-                f"少于规定的 {min_notice_days} 天。请把结束日期改到 {start.fromordinal(start.toordinal() + min_notice_days)} 或以后。",
-                f"Notice {notice['notice_id']} runs {start} to {end}, {(end - start).days} days, shorter than the "
-                f"required {min_notice_days}; set the end date to {start.fromordinal(start.toordinal() + min_notice_days)} "
-                "or later.",
-            )
+        yield from _notice_period(notice, path, min_notice_days, counting)
+
+
+def _notice_period(notice: dict, path, min_notice_days: int, counting: str) -> Iterator[Problem]:
+    """A period ending before it starts, or shorter than the minimum as the county's notices count it; a period not
+    stated, or not countable (working days in a year whose calendar is not out), cannot be judged."""
+    start, end, nid = notice["start_date"], notice["end_date"], notice["notice_id"]
+    if start and end and end < start:
+        yield error("date-order", path("notices"), notice[ROW], "end_date",
+                    f"公示 {nid} 的结束日期 {end} 早于开始日期 {start}。请照原公告核对这两个日期。",
+                    f"Notice {nid} ends ({end}) before it starts ({start}); check both against the notice.")
+        return
+    days = periods.count_days(start, end, counting)
+    if days is None:
+        why = "公示期未载明" if not (start and end) else "这两年的法定节假日还没有公布，无法数工作日"
+        why_en = "its period is not stated" if not (start and end) else "the working-day calendar is not out yet"
+        yield warning("cannot-judge", path("notices"), notice[ROW], "end_date" if start else "start_date",
+                      f"公示 {nid}：{why}，无法判断公示期是否满 {min_notice_days} 天。",
+                      f"Notice {nid}: {why_en}, so whether it ran {min_notice_days} days cannot be judged.")
+    elif days < min_notice_days:
+        unit = periods.unit(counting)
+        yield error("notice-period-too-short", path("notices"), notice[ROW], "end_date",
+                    f"公示 {nid} 的公示期从 {start} 到 {end}，共 {days} {unit}，少于规定的 {min_notice_days} 天。"
+                    "请照原公告核对日期；原公告确实不足时，这是一次公示不合规定，请报告县乡村振兴部门并重新公示，"
+                    "不要改动日期。",
+                    f"Notice {nid} ran {start} to {end}: {days} ({periods.COUNTINGS[counting][1]}), fewer than the "
+                    f"required {min_notice_days}. Check the dates against the notice; if it really ran shorter, "
+                    "report it and post it again, do not change the dates.")
 
 
 LEVEL_PARENT = {"township": "county", "village": "township"}

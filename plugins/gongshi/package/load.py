@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import periods
 from ..problems import Problem, error, warning
 from ..schemas import ALL_RESOURCES, RESOURCES, SchemaSet
 from .descriptor import DESCRIPTOR
@@ -87,6 +89,26 @@ class CountyPackage:
         return bool(self.descriptor.get("gongshi", {}).get("demo"))
 
     @property
+    def notice_days(self) -> str:
+        """How the county's notices count their period (periods.COUNTINGS); checked by open_package."""
+        counting = self.descriptor.get("gongshi", {}).get("notice_days", periods.DEFAULT)
+        return counting if counting in periods.COUNTINGS else periods.DEFAULT
+
+    @property
+    def strict_from(self) -> dt.date | None:
+        """From which day on the county's own records must state every fact (None: never; `strict: true`: always).
+        A record's day is judged by its year."""
+        strict = self.descriptor.get("gongshi", {}).get("strict")
+        if strict is True:
+            return dt.date.min
+        if isinstance(strict, str):
+            try:
+                return dt.date.fromisoformat(strict)
+            except ValueError:
+                return None
+        return None
+
+    @property
     def title(self) -> str:
         return str(self.descriptor.get("title") or self.county)
 
@@ -121,8 +143,38 @@ def open_package(folder: str | Path, schemas: SchemaSet,
     if county is None:
         return None, problems
     package = CountyPackage(folder=folder, county=county, descriptor=descriptor, files=files)
+    _options(package, problems)
     _resources(package, schemas, problems)
     return package, problems
+
+
+def _options(package: CountyPackage, problems: list[Problem]) -> None:
+    """The county's own settings in datapackage.json (gongshi.notice_days, gongshi.strict) must be ones gongshi
+    knows: a wrong one is an error, never silently read as the default."""
+    where, meta = str(package.folder / DESCRIPTOR), package.descriptor.get("gongshi", {})
+    counting = meta.get("notice_days", periods.DEFAULT)
+    if counting not in periods.COUNTINGS:
+        problems.append(error(
+            "package-setting-invalid", where, None, "gongshi.notice_days",
+            f"gongshi.notice_days 写的是“{counting}”，应是 {'、'.join(periods.COUNTINGS)} 之一："
+            "natural-days-inclusive 按自然日、首尾两天都算（公告写“共10个自然日”时）；days-after-start 首日不计；"
+            "working-days 按工作日。",
+            f"gongshi.notice_days is {counting!r}; it must be one of {', '.join(periods.COUNTINGS)}."))
+    strict = meta.get("strict", False)
+    if not (isinstance(strict, bool) or (isinstance(strict, str) and _is_date(strict))):
+        problems.append(error(
+            "package-setting-invalid", where, None, "gongshi.strict",
+            f"gongshi.strict 写的是“{strict}”，应是 true、false 或一个日期（如 \"2026-01-01\"：这一天所在年度起的记录"
+            "必须写明每一项）。",
+            f"gongshi.strict is {strict!r}; it must be true, false or a date such as \"2026-01-01\"."))
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _descriptor(folder: Path, files: PackageFiles, problems: list[Problem]) -> dict | None:

@@ -145,10 +145,20 @@ def _map_header(header: list[str], rows: list[list[str]], fields: list[dict], ou
                                   f"第{i + 1}列的表头“{raw}”不是这张表的字段。{hint_zh}表头请用字段名（或字段的中文名），"
                                   "可以从演示县的表里复制。",
                                   f"Header {raw!r} (column {i + 1}) is not a field of this table.{hint_en}"))
+    specs = {f["name"]: f for f in fields}
     for name in missing:
         out.missing_fields.add(name)
         out.reported.add((1, name))
         if name in guessed:
+            continue
+        if specs[name].get("addedIn"):  # a column newer than the file: read as empty, as not stated
+            out.changed = True
+            out.problems.append(warning(
+                "column-added", path, 1, name,
+                f"这张表还没有“{name}”列（{by_title_inverse(fields, name)}，gongshi {specs[name]['addedIn']} 起新增），"
+                "已按“未载明”处理。原公告写明了的，请加上这一列照原文填写；gongshi repair 会补上空列。",
+                f"The table has no column {name!r} (added in gongshi {specs[name]['addedIn']}); it is read as not "
+                "stated. Add the column if the notice states it; gongshi repair adds it empty."))
             continue
         out.problems.append(error("missing-label", path, 1, name,
                                   f"缺少“{name}”列（{by_title_inverse(fields, name)}）。请从演示县的表里复制这一列的表头，并填写内容。",
@@ -221,10 +231,38 @@ def _repair_code(value: str, pattern: str) -> tuple[str | None, str | None]:
     return text, None
 
 
+# What clerks write for a fact the original notice does not state. In a field that may be unstated it is read as
+# "not stated" (an empty cell), never as a value that satisfies a rule.
+PLACEHOLDER = re.compile(r"[\s(\[【]*(?:原公告|原文|公告|公示)?(?:中)?(?:未载明|未写明|未注明|未列明|未说明|没有写明|不详|暂无|无|"
+                         r"/|-|—|——|\.\.\.|…+)[\s)\]】]*")
+# Cells that may be such a placeholder (looked at one by one); the rest of a free-text column is left as it is.
+PLACEHOLDER_HINT = r"载明|写明|注明|列明|说明|不详|暂无|^[\s（(【\[]*(?:无|/|／|-|－|—|——|\.\.\.|…+)[\s）)】\]]*$"
+
+
+def unstated(path: str, row: int | None, name: str, spec: dict, written: str | None = None,
+             record: str | None = None) -> Problem:
+    """The warning that a fact the notice may leave out is not stated: the site shows 未载明, never a guess."""
+    title = spec.get("title", name)
+    of = f"{record} 的" if record else ""
+    said = f"（原文写作“{mask_numbers(written)[:20]}”）" if written else ""
+    said_en = f" (written {mask_numbers(written)[:20]!r})" if written else ""
+    return warning("not-stated", path, row, name,
+                   f"{of}「{title}」未载明{said}。网页和公示上显示“未载明”；如果原公告写明了，请照原文填写。",
+                   f"{record + ': ' if record else ''}{name} is not stated{said_en}; the site shows 未载明 "
+                   "(not stated). Fill it in as the original notice states it, if it does.")
+
+
+def is_placeholder(value: str) -> bool:
+    """True for text that stands for a fact the notice does not state: （原公告未载明）, 未载明, 无, /, 不详 ..."""
+    return bool(value.strip()) and PLACEHOLDER.fullmatch(fold(value)) is not None
+
+
 def _repair_cell(value: str, spec: dict) -> tuple[str, str | None, str | None]:
     """Return (new value, repair note or None, error reason or None) for one cell."""
     if value == "":
         return value, None, None
+    if spec.get("mayBeUnstated") and is_placeholder(value):
+        return "", "unstated", None
     kind = spec.get("type", "string")
     constraints = spec.get("constraints", {})
     if kind in ("number", "integer"):
@@ -378,6 +416,11 @@ def _repair_into(out: Normalized, display: str, number: int, name: str, raw: str
     if refusal:
         out.reported.add((number, name))
         out.problems.append(_code_error(refusal, raw, display, number, name))
+    elif note == "unstated":
+        # Said here, with what the clerk wrote; the check of unstated facts does not say it again.
+        out.changed = True
+        out.reported.add((number, name))
+        out.problems.append(unstated(display, number, name, spec, raw))
     elif note:
         out.changed = True
         zh, en = REPAIR_NOTES[note]
@@ -401,6 +444,10 @@ _SCIENTIFIC_CODE = r"^[0-9](\.[0-9]+)?[eE]\+?[0-9]+$"
 def _unchanged(spec: dict) -> pl.Expr | None:
     """Return an expression true for the cells of a field `_repair_cell` certainly leaves as they are (None: all)."""
     col = pl.col(spec["name"])
+    if spec.get("mayBeUnstated"):
+        rest = _unchanged({k: v for k, v in spec.items() if k != "mayBeUnstated"})
+        certain = ~col.str.contains(PLACEHOLDER_HINT)
+        return certain if rest is None else certain & rest
     kind = spec.get("type", "string")
     constraints = spec.get("constraints", {})
     empty = col == ""

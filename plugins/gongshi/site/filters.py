@@ -22,6 +22,30 @@ def zh_period(start: dt.date, end: dt.date) -> str:
     return f"{zh_date(start)}至{zh_date(end)}"
 
 
+UNSTATED = "未载明"
+
+
+def stated(value) -> str:
+    """A fact as the notice states it, or 未载明 (never blank, never a guess)."""
+    return UNSTATED if value is None or value == "" else value
+
+
+def zh_date_stated(value: dt.date | None) -> str:
+    return zh_date(value) if value else UNSTATED
+
+
+def zh_span(start: dt.date | None, end: dt.date | None) -> str:
+    """A period or a time limit as stated: 2018年7月4日至2018年7月14日, with 未载明 for a part not stated."""
+    if not start and not end:
+        return UNSTATED
+    return f"{zh_date_stated(start)}至{zh_date_stated(end)}"
+
+
+def yuan_stated(value) -> str:
+    """An amount drawn from a source, or 未分项公开 when the notice gives the sources without their amounts."""
+    return "未分项公开" if value is None else yuan(value)
+
+
 def tel(phone: str | None) -> str:
     """Return a tel: link target with only the digits a phone can dial."""
     return "tel:" + "".join(c for c in (phone or "") if c.isdigit() or c == "+")
@@ -51,4 +75,5 @@ def filters(schemas: SchemaSet) -> dict:
         return schemas.title(resource, field)
 
     return {"yuan": yuan, "amount": amount, "wan": wan, "zh_date": zh_date, "zh_period": zh_period, "label": label,
-            "field_title": field_title, "tel": tel, "han_chars": han_chars, "qr_svg": qr_svg}
+            "field_title": field_title, "tel": tel, "han_chars": han_chars, "qr_svg": qr_svg, "stated": stated,
+            "zh_date_stated": zh_date_stated, "zh_span": zh_span, "yuan_stated": yuan_stated}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -117,7 +118,7 @@ class GongshiGenerator(Generator):
         today = self.gongshi.current_date()
         notices = [n for c in counties for n in c.notices]
         current = sorted((n for n in notices if n.is_current(today)), key=lambda n: (n.end_date, n.notice_id))
-        recent = sorted(notices, key=lambda n: (n.start_date, n.notice_id), reverse=True)[:10]
+        recent = sorted(notices, key=lambda n: (n.start_date or dt.date.min, n.notice_id), reverse=True)[:10]
         self._write(writer, "", HomePage(counties, current, recent))
         self._write(writer, "dictionary/", DictionaryPage(load_schemas(self.gongshi.schemas_path), ALL_RESOURCES))
         output = Path(self.output_path)

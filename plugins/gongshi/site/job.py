@@ -57,12 +57,15 @@ class NoticeSummary:
     notice_id: str
     title: str
     url: str
-    start_date: dt.date
-    end_date: dt.date
+    start_date: dt.date | None  # None: the notice states no period
+    end_date: dt.date | None
     discloser: UnitName
 
     def is_current(self, today: dt.date) -> bool:
-        return self.start_date <= today <= self.end_date
+        return self.start_date is not None and self.end_date is not None and self.start_date <= today <= self.end_date
+
+    def is_upcoming(self, today: dt.date) -> bool:
+        return self.start_date is not None and today < self.start_date
 
 
 @dataclass(frozen=True)
@@ -93,15 +96,18 @@ class CountySummary:
         data = asdict(self)
         data["allocated_total"], data["budget_total"] = str(self.allocated_total), str(self.budget_total)
         for notice in data["notices"]:
-            notice["start_date"], notice["end_date"] = notice["start_date"].isoformat(), notice["end_date"].isoformat()
+            for key in ("start_date", "end_date"):
+                notice[key] = notice[key].isoformat() if notice[key] else None
         data.pop("timings")
         return data
 
     @classmethod
     def from_json(cls, data: dict) -> CountySummary:
-        notices = tuple(NoticeSummary(n["notice_id"], n["title"], n["url"], dt.date.fromisoformat(n["start_date"]),
-                                      dt.date.fromisoformat(n["end_date"]), UnitName(n["discloser"]["name"]))
-                        for n in data["notices"])
+        def day(text: str | None) -> dt.date | None:
+            return dt.date.fromisoformat(text) if text else None
+
+        notices = tuple(NoticeSummary(n["notice_id"], n["title"], n["url"], day(n["start_date"]), day(n["end_date"]),
+                                      UnitName(n["discloser"]["name"])) for n in data["notices"])
         return cls(data["code"], data["name"], data["url"], data["demo"], Decimal(data["allocated_total"]),
                    Decimal(data["budget_total"]), data["project_count"], data["township_count"], notices,
                    data["pages"], {})

@@ -19,7 +19,7 @@ from decimal import Decimal
 from importlib.metadata import version as installed
 from pathlib import Path
 
-from ..model import ZERO, County, Notice, Project, Region, Unit
+from ..model import ZERO, County, Notice, Project, Region, Unit, notice_day
 from .kept import link_or_copy, read_kept
 
 MANIFEST = ".gongshi-pdf.json"
@@ -48,6 +48,11 @@ class Sheet:
     project: Project | None = None
     demo: bool = False  # fictional data: every sheet says so
     rows: list = field(default_factory=list)
+
+    @property
+    def published_on(self) -> dt.date | None:
+        """The notice's own date (落款) as it states it; a household list is dated by hand."""
+        return self.notice.published_on if self.notice else None
 
     @property
     def print_url(self) -> str:
@@ -88,7 +93,7 @@ def sheets(county: County, papers: dict[str, str]) -> list[Sheet]:
         if not p.beneficiaries:
             continue
         # The households are shown for as long as the project's latest notice; without one the clerk fills it in.
-        latest = max(p.notices, key=lambda n: (n.start_date, n.notice_id), default=None)
+        latest = max(p.notices, key=lambda n: (notice_day(n), n.notice_id), default=None)
         name = p.name if p.name.startswith(p.region.name) else p.region.name + p.name
         title = f"{name}到户补助公示（{p.year}年度）"
         out.append(Sheet("households", p.project_id, title, p.url + "households/", p.implementing_unit, p.region,

@@ -436,6 +436,11 @@ class _County(SyntheticCounty):
         for row in rows:
             counter[row["year"]] = counter.get(row["year"], 0) + 1
             row["notice_id"] = f"GS{row['year']}-{counter[row['year']]:03d}"
+            # Each notice is dated (落款) the day before it goes up.
+            row["published_on"] = row["start_date"] - timedelta(days=1)
+        # As many real notices do, the rural revitalisation bureau's 2025 allocation result states no period.
+        unstated = next(r for r in rows if r["kind"] == "allocation-result" and r["discloser_unit_id"] == "xczx")
+        unstated["start_date"] = unstated["end_date"] = None
         return rows
 
     def _beneficiaries(self, rng: random.Random) -> list[dict]:
@@ -487,8 +492,8 @@ def make_earlier_version(folder: str | Path) -> None:
             row[amount] = cell(Decimal(row[amount]) + Decimal("20000"))
     with open(folder / "notices.csv", encoding="utf-8", newline="") as fh:
         notices = list(csv.reader(fh))
-    start = notices[0].index("start_date")
-    notices = [notices[0]] + [r for r in notices[1:] if date.fromisoformat(r[start]) < EARLIER.date()]
+    start, published = notices[0].index("start_date"), notices[0].index("published_on")
+    notices = [notices[0]] + [r for r in notices[1:] if date.fromisoformat(r[start] or r[published]) < EARLIER.date()]
     for name, rows in (("allocations", allocations), ("notices", notices)):
         with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
             csv.writer(fh, lineterminator="\n").writerows(rows)
