@@ -58,6 +58,9 @@ def test_money_fields_are_numbers_not_floats_in_the_model():
 
 def test_foreign_keys_are_declared():
     references = {(name, fk["reference"]["resource"]) for name, s in SCHEMAS.items() for fk in s.get("foreignKeys", [])}
+    # A cell holding a list (co-signing units, a project's villages) declares its reference on the field.
+    references |= {(name, f["references"]["resource"]) for name, s in SCHEMAS.items() for f in s["fields"]
+                   if "references" in f}
     assert {("units", "regions"), ("allocations", "units"), ("allocations", "regions"), ("projects", "regions"),
             ("projects", "units"), ("project_funds", "projects"), ("project_funds", "allocations"),
             ("acceptances", "projects"), ("notices", "units"), ("notices", "regions")} <= references

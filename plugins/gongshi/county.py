@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from .checks.lists import list_reference_problems
 from .checks.phones import phone_problems
 from .checks.privacy import frame_privacy_problems, privacy_problems
 from .checks.rules import RULE_FIELDS, date_rules, division_rules, money_rules, region_rules
@@ -173,6 +174,7 @@ def _rules(package: CountyPackage, readable: dict[str, Normalized], schemas, set
     found += money_rules(records, path)
     found += date_rules(records, path, settings.min_notice_days, package.notice_days)
     found += phone_problems(readable, path, schemas)  # the publicContact columns, as read
+    found += list_reference_problems(readable, path, schemas)
     return found
 
 

@@ -36,6 +36,9 @@ class Region:
     budget_total: Decimal = ZERO
     project_count: int = 0
     households_total: int = 0
+    # Money that reaches this place (or a place under it) through its projects, from allocations made to places
+    # outside it (a county-level allocation paying a village's project): not in allocated_total, so never twice.
+    through_projects_total: Decimal = ZERO
 
     @property
     def url(self) -> str:
@@ -71,6 +74,16 @@ class Region:
     def full_name(self) -> str:
         return "".join(r.name for r in self.ancestors[1:]) + self.name if self.level != "county" else self.name
 
+    @property
+    def projects_below(self) -> list[Project]:
+        """The projects of the places under it, each once (a road joining two villages is one project)."""
+        return list(dict.fromkeys(p for child in self.children for p in child.projects))
+
+    @property
+    def shared_projects(self) -> list[Project]:
+        """Its projects that are carried out in other places too, and so counted at a place above it."""
+        return [p for p in self.projects if p.status != "cancelled" and p.total_region is not self]
+
 
 @dataclass(eq=False)
 class Unit:
@@ -84,6 +97,7 @@ class Unit:
     received: list[Allocation] = field(default_factory=list)
     implemented: list[Project] = field(default_factory=list)
     disclosed: list[Notice] = field(default_factory=list)
+    covered: list[Notice] = field(default_factory=list)  # notices of others whose tables name this unit
 
     @property
     def url(self) -> str:
@@ -173,7 +187,7 @@ class Project:
     year: int
     name: str
     category: str
-    region: Region
+    region: Region  # the main place (the first the notice names)
     location: str | None
     content: str
     start_date: dt.date | None
@@ -195,6 +209,28 @@ class Project:
     acceptances: list[Acceptance] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     beneficiaries: list[Beneficiary] = field(default_factory=list)
+    regions: list[Region] = field(default_factory=list)  # every place it is carried out in, the main one first
+
+    @property
+    def spans_places(self) -> bool:
+        return len(self.regions) > 1
+
+    @property
+    def total_region(self) -> Region:
+        """The place its budget is counted at: its own place, or the smallest place holding all of its places (a
+        project over four villages counts once, at their township, not four times)."""
+        chains = [[*r.ancestors, r] for r in self.regions or [self.region]]
+        common = self.region
+        for level in zip(*chains, strict=False):
+            if all(node is level[0] for node in level):
+                common = level[0]
+            else:
+                break
+        return common
+
+    def in_place(self, region: Region) -> bool:
+        """True when one of its places is this region or under it."""
+        return any(region.contains(r.code) for r in self.regions or [self.region])
 
     @property
     def url(self) -> str:
@@ -224,7 +260,7 @@ class Notice:
     notice_id: str
     kind: str
     title: str
-    discloser: Unit
+    disclosers: list[Unit]  # who publish it; several when it is co-signed, in the notice's order
     region: Region
     year: int
     start_date: dt.date | None  # None: the notice states no period
@@ -239,6 +275,39 @@ class Notice:
     @property
     def url(self) -> str:
         return f"{self.county}/notice/{self.notice_id}/"
+
+    @property
+    def discloser(self) -> Unit:
+        """The first of its disclosing units (the one a co-signed notice names first)."""
+        return self.disclosers[0]
+
+    @property
+    def discloser_names(self) -> str:
+        return "、".join(u.name for u in self.disclosers)
+
+    @property
+    def places(self) -> list[Region]:
+        """Every place the notice covers: its own, and each place its table names (where the money went, where the
+        projects are), so that each of them lists it (分配到哪里、公开到哪里)."""
+        found = {self.region.code: self.region}
+        for allocation in self.allocations:
+            found.setdefault(allocation.recipient_region.code, allocation.recipient_region)
+        for project in self.projects:
+            for region in project.regions or [project.region]:
+                found.setdefault(region.code, region)
+        return list(found.values())
+
+    @property
+    def units(self) -> list[Unit]:
+        """Every unit the notice's table names besides its disclosers: who received the money, who carries out the
+        projects."""
+        found: dict[str, Unit] = {}
+        for allocation in self.allocations:
+            if allocation.recipient_unit:
+                found.setdefault(allocation.recipient_unit.unit_id, allocation.recipient_unit)
+        for project in self.projects:
+            found.setdefault(project.implementing_unit.unit_id, project.implementing_unit)
+        return [u for u in found.values() if u not in self.disclosers]
 
     @property
     def period_days(self) -> int | None:
@@ -331,7 +400,7 @@ def build_county(code: str, title: str, demo: bool, tables: dict[str, list[dict]
     projects = _projects(code, tables, regions, units, allocations)
     notices = _notices(code, tables["notices"], regions, units, allocations, projects, counting)
     _sort_lists(regions.values(), units.values(), projects.values())
-    _add_up(regions.values())
+    _add_up(regions.values(), projects.values())
     return County(code, title, demo, regions[code + "000000"], regions, units, allocations, projects, notices)
 
 
@@ -387,9 +456,12 @@ def _projects(code: str, tables: dict[str, list[dict]], regions: dict[str, Regio
                           "responsible_person", "construction_unit", "construction_responsible", "budget",
                           "subsidy_standard", "procurement", "performance_targets", "benefit_mechanism",
                           "beneficiary_households", "beneficiary_people", "status")),
-            region=regions[p["region_code"]], implementing_unit=units[p["implementing_unit_id"]], county=code)
+            region=regions[p["region_code"].split("、")[0]], implementing_unit=units[p["implementing_unit_id"]],
+            county=code)
+        project.regions = [regions[c] for c in dict.fromkeys(p["region_code"].split("、"))]
         projects[project.project_id] = project
-        project.region.projects.append(project)
+        for region in project.regions:
+            region.projects.append(project)
         project.implementing_unit.implemented.append(project)
     for f in tables["project_funds"]:
         fund = ProjectFund(projects[f["project_id"]], allocations[f["allocation_id"]], f["amount"])
@@ -413,12 +485,17 @@ def _notices(code: str, rows: list[dict], regions: dict[str, Region], units: dic
     for n in rows:
         notice = Notice(
             **_fields(n, ("notice_id", "kind", "title", "year", "start_date", "end_date", "published_on")),
-            discloser=units[n["discloser_unit_id"]], region=regions[n["region_code"]],
+            disclosers=[units[u] for u in dict.fromkeys(n["discloser_unit_id"].split("、"))],
+            region=regions[n["region_code"]],
             project=projects.get(n["project_id"]) if n["project_id"] else None, county=code, counting=counting)
         notices[notice.notice_id] = notice
         _derive_notice_table(notice, allocations.values(), projects.values())
-        notice.discloser.disclosed.append(notice)
-        notice.region.notices.append(notice)
+        for unit in notice.disclosers:
+            unit.disclosed.append(notice)
+        for unit in notice.units:
+            unit.covered.append(notice)
+        for region in notice.places:
+            region.notices.append(notice)
         for project in notice.projects:
             project.notices.append(notice)
         for allocation in notice.allocations:
@@ -439,7 +516,7 @@ def _derive_notice_table(notice: Notice, allocations, projects) -> None:
         return
     wanted = PROJECT_NOTICE_STATUS.get(notice.kind, set())
     notice.projects = sorted(
-        (p for p in projects if p.year == notice.year and p.status in wanted and notice.region.contains(p.region.code)),
+        (p for p in projects if p.year == notice.year and p.status in wanted and p.in_place(notice.region)),
         key=lambda p: (p.region.code, p.project_id))
 
 
@@ -457,21 +534,30 @@ def _sort_lists(regions, units, projects) -> None:
         unit.received.sort(key=by_allocation)
         unit.implemented.sort(key=by_project)
         unit.disclosed.sort(key=by_notice, reverse=True)
+        unit.covered.sort(key=by_notice, reverse=True)
     for project in projects:
         project.notices.sort(key=by_notice)
 
 
-def _add_up(regions) -> None:
-    """Add each place's own allocations and projects to it and to every place above it."""
+def _add_up(regions, projects) -> None:
+    """Add each place's own allocations and projects to it and to every place above it. A project is counted at
+    the place that holds all of its places (a project over four villages counts once, at their township); money
+    reaching a place through its projects from allocations made outside it is added as through_projects_total,
+    apart from what was allocated to it."""
     for region in regions:
         own_allocated = sum((a.amount for a in region.allocations), ZERO)
-        live = [p for p in region.projects if p.status != "cancelled"]
-        own_budget = sum((p.budget for p in live), ZERO)
-        own_households = sum(p.beneficiary_households or 0 for p in live)
-        node: Region | None = region
-        while node is not None:
+        for node in (region, *region.ancestors):
             node.allocated_total += own_allocated
-            node.budget_total += own_budget
-            node.project_count += len(live)
-            node.households_total += own_households
-            node = node.parent
+    for project in projects:
+        if project.status == "cancelled":
+            continue
+        at = project.total_region
+        for node in (at, *at.ancestors):
+            node.budget_total += project.budget
+            node.project_count += 1
+            node.households_total += project.beneficiary_households or 0
+        for fund in project.funds:
+            for node in (at, *at.ancestors):
+                if fund.amount is None or node.contains(fund.allocation.recipient_region.code):
+                    break
+                node.through_projects_total += fund.amount

@@ -37,7 +37,8 @@ _PLAIN_INTEGER = r"^(0|-?[1-9][0-9]{0,17})$"
 _PLAIN_NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"  # at most 15 digits: exact as a double
 _PLAIN_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 # A pattern Rust's regex and Python's re read the same way: ASCII, no classes by letter, no look-around.
-_PORTABLE_PATTERN = re.compile(r"[\x21-\x7e]*")
+# ASCII, and 、 (the separator of a list of codes, a literal to both engines).
+_PORTABLE_PATTERN = re.compile(r"[\x21-\x7e、]*")
 _PATTERN_UNSAFE = re.compile(r"\\[a-zA-Z]|\(\?|\$|\^")
 
 # Row errors in Frictionless' order within a row: cells (or a blank row), unique, primary key, foreign keys.

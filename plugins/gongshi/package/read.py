@@ -284,6 +284,8 @@ def _repair_cell(value: str, spec: dict) -> tuple[str, str | None, str | None]:
         repaired = text if text in constraints["enum"] else labels.get(text) or (
             text.lower() if text.lower() in constraints["enum"] else None)
         return (repaired, "enum", None) if repaired is not None and repaired != value else (value, None, None)
+    if spec.get("separator"):
+        return _repair_list(value, spec)
     if "pattern" in constraints:
         repaired, reason = _repair_code(value, constraints["pattern"])
         if reason:
@@ -292,12 +294,30 @@ def _repair_cell(value: str, spec: dict) -> tuple[str, str | None, str | None]:
     return value, None, None
 
 
+# What clerks put between the codes of a list (co-signing units, a project's villages): read as 、.
+LIST_SEPARATORS = re.compile(r"\s*(?:[、,，;；/／]|和|及|\s)+\s*")
+
+
+def _repair_list(value: str, spec: dict) -> tuple[str, str | None, str | None]:
+    """A cell holding several codes, each repaired as a code, joined with the field's separator."""
+    items = [item for item in LIST_SEPARATORS.split(fold(value)) if item]
+    repaired = []
+    for item in items:
+        code, reason = _repair_code(item, spec["itemPattern"])
+        if reason:
+            return value, None, reason
+        repaired.append(code if code is not None else item)
+    joined = spec["separator"].join(repaired)
+    return (joined, "list", None) if joined != value else (value, None, None)
+
+
 REPAIR_NOTES = {
     "number": ("按数字读取", "read as a plain number"),
     "date": ("按日期读取", "read as a date"),
     "serial": ("按表格软件的日期序号换算，请核对日期是否正确", "converted from a spreadsheet date serial number; check it"),
     "enum": ("按可选值读取", "read as the allowed value"),
     "code": ("按完整代码读取", "read as the full code"),
+    "list": ("按顿号隔开的编号读取", "read as codes separated by 、"),
 }
 
 
@@ -460,6 +480,10 @@ def _unchanged(spec: dict) -> pl.Expr | None:
         return empty | col.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
     if "enum" in constraints:
         return empty | col.is_in([v for v in constraints["enum"] if isinstance(v, str)])
+    if spec.get("separator"):
+        item = spec["itemPattern"]
+        return empty | col.str.contains(f"^(?:{item})(?:{spec['separator']}(?:{item}))*$") & \
+            ~col.str.contains(r"(^|、)[0-9]+\.0+($|、)")
     if "pattern" in constraints:
         plain = col.str.contains(r"^[\x21-\x7e]+$") & ~col.str.contains(_POINT_ZERO) & \
             ~col.str.contains(_SCIENTIFIC_CODE)

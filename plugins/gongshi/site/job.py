@@ -88,7 +88,7 @@ class CountySummary:
     @classmethod
     def of(cls, county: County, pages: int, timings: dict) -> CountySummary:
         notices = tuple(NoticeSummary(n.notice_id, n.title, n.url, n.start_date, n.end_date,
-                                      UnitName(n.discloser.name)) for n in county.notices.values())
+                                      UnitName(n.discloser_names)) for n in county.notices.values())
         return cls(county.code, county.name, county.url, county.demo, county.root.allocated_total,
                    county.root.budget_total, county.root.project_count, len(county.townships), notices, pages, timings)
 

@@ -50,6 +50,11 @@ class Sheet:
     rows: list = field(default_factory=list)
 
     @property
+    def disclosers(self) -> list[Unit]:
+        """Who publish it: a notice's disclosing units (several when co-signed); a household list's implementing unit."""
+        return self.notice.disclosers if self.notice else [self.discloser]
+
+    @property
     def published_on(self) -> dt.date | None:
         """The notice's own date (落款) as it states it; a household list is dated by hand."""
         return self.notice.published_on if self.notice else None

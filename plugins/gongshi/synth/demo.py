@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +41,10 @@ YEARS = (2025, 2026)
 TODAY = date(2026, 11, 21)
 VILLAGE_PROJECTS = 67
 TOWNSHIP_PROJECTS = 8
+# A 2026 road that joins two villages of one township (大坪村 and 松林村).
+JOINING_ROAD, JOINED_VILLAGE = "XM2026-049", "519901103204"
+# The 2026 county allocation result is signed by the finance bureau and the rural revitalisation bureau together.
+CO_SIGNED = ("czj", "xczx")
 STATUSES = {
     2025: {"completed": 8, "accepted": 67},
     2026: {"planned": 4, "cancelled": 1, "in-progress": 20, "completed": 14, "accepted": 36},
@@ -69,6 +74,7 @@ class _County(SyntheticCounty):
         self.projects: list[dict] = []
         for year in YEARS:
             self.projects += self._projects(year)
+        self._join_villages()
         self.allocations, self.project_funds = [], []
         for year in YEARS:
             self._allocations(year)
@@ -162,6 +168,17 @@ class _County(SyntheticCounty):
         for i, project in enumerate(projects, 1):
             project["project_id"] = f"XM{year}-{i:03d}"
         return projects
+
+    def _join_villages(self) -> None:
+        """Turn one village road into a road joining two villages, as real projects often are: its places are
+        both villages (the main one first) and its township government posts its notices."""
+        road = next(p for p in self.projects if p["project_id"] == JOINING_ROAD)
+        main, other = road["region_code"], JOINED_VILLAGE
+        a, b = self.place_names[main], self.place_names[other]
+        road["region_code"] = f"{main}、{other}"
+        road["name"] = f"{a}至{b}连村道路硬化工程"
+        road["location"] = f"{a}3组至{b}1组"
+        road["content"] = re.sub(r"^硬化.*?通组道路", f"硬化{road['location']}连村道路", road["content"])
 
     def _period(self, year: int, status: str) -> tuple[date, date]:
         """Return start and end dates that agree with the status on TODAY."""
@@ -364,7 +381,7 @@ class _County(SyntheticCounty):
         rectify = rng.sample(built, 2)
         rows: list[dict] = []
         for p in done:
-            village = p["region_code"]
+            village = p["region_code"].split("、")[0]  # the main village accepts a road joining two
             if village == p["_town"]:
                 village = rng.choice([r["code"] for r in self.regions if r["parent_code"] == p["_town"]])
             day = p["end_date"] + timedelta(days=rng.randint(3, 15))
@@ -418,6 +435,8 @@ class _County(SyntheticCounty):
             if p["status"] == "cancelled":
                 continue
             region, year = p["region_code"], p["year"]
+            if "、" in region:  # a project over several villages is noticed by their township government
+                region = p["_town"]
             by = f"zf{region[6:9]}" if region == p["_town"] else f"cw{region[6:]}"
             place = self.place_names[region]
             # "红星村2025年度通组道路硬化工程", not "红星村2025年度红星村通组道路硬化工程".
@@ -441,6 +460,10 @@ class _County(SyntheticCounty):
         # As many real notices do, the rural revitalisation bureau's 2025 allocation result states no period.
         unstated = next(r for r in rows if r["kind"] == "allocation-result" and r["discloser_unit_id"] == "xczx")
         unstated["start_date"] = unstated["end_date"] = None
+        joint = next(r for r in rows if r["kind"] == "allocation-result" and r["year"] == YEARS[-1]
+                     and r["discloser_unit_id"] == CO_SIGNED[0])
+        joint["discloser_unit_id"] = "、".join(CO_SIGNED)
+        joint["title"] = f"演示县财政局 演示县乡村振兴局关于{YEARS[-1]}年度财政衔接推进乡村振兴补助资金分配结果的公告"
         return rows
 
     def _beneficiaries(self, rng: random.Random) -> list[dict]:
