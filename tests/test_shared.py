@@ -55,6 +55,11 @@ def test_list_separators_are_repaired_and_an_unknown_code_in_a_list_is_named(cou
     repaired = [p for p in problems(county) if p["field"] == "discloser_unit_id"]
     assert [p["code"] for p in repaired] == ["value-repaired"], repaired
     assert "顿号" in repaired[0]["message"]
+    # A phone number typed into the cell is not a list of ids: it is left as written, and found.
+    edit(county, "notices", "GS-2", discloser_unit_id="139 1234 5678")
+    found = [p for p in problems(county) if p["field"] == "discloser_unit_id"]
+    assert "phone-number-published" in [p["code"] for p in found], found
+    assert not [p for p in found if "5678" in p["message"] + p["message_en"]], found  # never said back
     edit(county, "notices", "GS-2", discloser_unit_id="zf100、nyj")
     found = [p for p in problems(county) if p["field"] == "discloser_unit_id"]
     assert [(p["code"], p["row"]) for p in found] == [("foreign-key-error", 3)], found

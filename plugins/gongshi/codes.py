@@ -89,6 +89,8 @@ CODES: dict[str, Code] = {
         region-parent-mismatch | 上级区划填错 | wrong parent region
         region-level-mismatch | 层级与代码不符 | level does not match the code
         county-region-missing | 没有本县自己的一行 | no row for the county itself
+        fund-name-missing | 其他资金没有写名称 | other fund without its name
+        fund-level-conflict | 资金级次前后矛盾 | fund level contradicts its kind
     """),
     **_codes("rules", WARNING, """
         project-underfunded | 项目资金不足 | project funds below its budget

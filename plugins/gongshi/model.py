@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import periods
+from . import periods, sources
 from .package.records import ROW
 
 ZERO = Decimal(0)
@@ -121,7 +121,7 @@ class Allocation:
     allocation_id: str
     year: int
     document_no: str
-    fund_source: str
+    fund_source: str  # the kind (allocations.fund_source)
     allocator: Unit
     recipient_region: Region
     recipient_unit: Unit | None
@@ -132,10 +132,26 @@ class Allocation:
     county: str
     funds: list[ProjectFund] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    fund_level: str | None = None  # None: not stated, or no level's budget (social help, households' own money)
+    fund_name: str | None = None  # the notice's own name for the fund
 
     @property
     def url(self) -> str:
         return f"{self.county}/allocation/{self.allocation_id}/"
+
+    @property
+    def source_name(self) -> str:
+        """The fund's name as its notice writes it, or as its year would: 2019 money under its 2019 name."""
+        return sources.source_name(self.fund_source, self.fund_level, self.fund_name, self.year)
+
+    @property
+    def level(self) -> str | None:
+        return sources.level_of(self.fund_source, self.fund_level)
+
+    @property
+    def kind(self) -> str:
+        """The fund's kind, an older level code (central, provincial …) read as that level's main fund."""
+        return sources.kind_of(self.fund_source)
 
     @property
     def drawn(self) -> Decimal:
@@ -252,7 +268,7 @@ class Project:
 
     @property
     def fund_sources(self) -> list[str]:
-        return sorted({f.allocation.fund_source for f in self.funds})
+        return sorted({f.allocation.source_name for f in self.funds})
 
 
 @dataclass(eq=False)
@@ -329,6 +345,24 @@ class Notice:
         if self.kind == "allocation-result":
             return sum((a.amount for a in self.allocations), ZERO)
         return sum((p.budget for p in self.projects), ZERO)
+
+    @property
+    def by_source(self) -> list[tuple[str, int, Decimal]]:
+        """The allocations' subtotals by source (name, how many, amount), in the order the sources first appear."""
+        return subtotals_by_source(self.allocations)
+
+
+def subtotals_by_source(allocations: list[Allocation], ordered: bool = False) -> list[tuple[str, int, Decimal]]:
+    """Subtotals of allocations by the name of their source (name, how many, amount), in order of appearance, or
+    (`ordered`) the main fund from central to county first, then the other kinds."""
+    found: dict[str, list] = {}
+    if ordered:
+        allocations = sorted(allocations, key=lambda a: sources.order(a.fund_source, a.fund_level, a.source_name))
+    for a in allocations:
+        entry = found.setdefault(a.source_name, [0, ZERO])
+        entry[0] += 1
+        entry[1] += a.amount
+    return [(name, count, amount) for name, (count, amount) in found.items()]
 
 
 @dataclass(frozen=True)
@@ -437,7 +471,8 @@ def _allocations(code: str, rows: list[dict], regions: dict[str, Region],
             **_fields(a, ("allocation_id", "year", "document_no", "fund_source", "amount", "allocated_on",
                           "purpose", "allocation_basis")),
             allocator=units[a["allocator_unit_id"]], recipient_region=regions[a["recipient_region_code"]],
-            recipient_unit=units.get(a["recipient_unit_id"]) if a["recipient_unit_id"] else None, county=code)
+            recipient_unit=units.get(a["recipient_unit_id"]) if a["recipient_unit_id"] else None, county=code,
+            fund_level=a.get("fund_level") or None, fund_name=a.get("fund_name") or None)
         allocations[allocation.allocation_id] = allocation
         allocation.allocator.allocated.append(allocation)
         allocation.recipient_region.allocations.append(allocation)

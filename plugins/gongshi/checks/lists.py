@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 import polars as pl
 
 from ..package.read import Normalized
+from ..personal import mask_numbers
 from ..problems import Problem, error
 from ..schemas import SchemaSet
 
@@ -31,7 +32,7 @@ def list_reference_problems(tables: Mapping[str, Normalized], path, schemas: Sch
                 row = table.rows[i] if table.rows else i + 2
                 title = spec.get("title", spec["name"])
                 target_title = schemas.tables[target["resource"]].get("title", target["resource"])
-                shown = "、".join(missing)
+                shown = mask_numbers("、".join(missing))  # a phone number typed here is not said back
                 yield error("foreign-key-error", path(name), row, spec["name"],
                             f"「{title}」（{spec['name']}）的“{shown}”在 {target['resource']}.csv（{target_title}）中"
                             f"找不到。请先在 {target['resource']}.csv 中添加，或改成已有的编号/代码。",

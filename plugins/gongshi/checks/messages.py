@@ -80,8 +80,15 @@ def _constraint_message(schemas, resource, field_name, cell, note) -> tuple[str,
         labels = field.get("enumLabels", {})
         choices_zh = "、".join(f"{v}（{labels.get(v, v)}）" for v in value) if isinstance(value, list) else value
         choices_en = ", ".join(value) if isinstance(value, list) else value
-        return (f"{col_zh}的值“{shown}”不在可选范围内。只能填以下之一：{choices_zh}。",
-                f"{col_en}: {shown!r} is not allowed; use one of: {choices_en}.")
+        way_out = field.get("enumWayOut")
+        out_zh = out_en = ""
+        if way_out:  # none fits: the named "other"
+            other, named = way_out["value"], way_out["field"]
+            out_zh = (f"都不合适时填 {other}（{labels.get(other, other)}），并在「{schemas.title(resource, named)}」"
+                      f"（{named}）列照原公告写名称。")
+            out_en = f" If none fits, write {other} and give the name as the notice writes it in column {named}."
+        return (f"{col_zh}的值“{shown}”不在可选范围内。只能填以下之一：{choices_zh}。{out_zh}",
+                f"{col_en}: {shown!r} is not allowed; use one of: {choices_en}.{out_en}")
     if name == "minimum":
         return (f"{col_zh}的值“{shown}”小于 {value}。金额和数量不能为负数，请改正。",
                 f"{col_en}: {shown!r} is below the minimum {value}.")

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-from .. import periods
+from .. import periods, sources
 from ..money import yuan
 from ..package import divisions
 from ..package.records import ROW
@@ -16,7 +16,7 @@ Tables = dict[str, list[dict]]
 # The columns each rule reads: the rules are given records of these columns only (and the row number).
 RULE_FIELDS = {
     "regions": ("code", "name", "level", "parent_code"),
-    "allocations": ("allocation_id", "amount"),
+    "allocations": ("allocation_id", "amount", "fund_source", "fund_level", "fund_name"),
     "projects": ("project_id", "start_date", "end_date", "budget", "status"),
     "project_funds": ("project_id", "allocation_id", "amount"),
     "acceptances": ("project_id", "accepted_on"),
@@ -87,6 +87,24 @@ def money_rules(tables: Tables, path) -> Iterator[Problem]:
                 f"Project {pid} has a budget of {budget} yuan but project_funds.csv funds {have} yuan "
                 f"({have - budget} more). Check the budget or the amounts.",
             )
+
+
+def source_rules(tables: Tables, path) -> Iterator[Problem]:
+    """Yield fund-name-missing for an "other" fund without its name, and fund-level-conflict for an older level code
+    (central, provincial, city, county) whose fund_level says another level."""
+    for allocation in tables["allocations"]:
+        kind, level, name = allocation["fund_source"], allocation.get("fund_level"), allocation.get("fund_name")
+        if kind == "other" and not name:
+            yield error("fund-name-missing", path("allocations"), allocation[ROW], "fund_name",
+                        "资金类别填了 other（其他资金），但没有写资金名称。请在「资金名称」（fund_name）列照原公告写这笔资金的名称，"
+                        "如“乡村振兴示范村奖补资金”。",
+                        "fund_source is other but fund_name is empty: give the fund's name as the notice writes it.")
+        if kind in sources.LEGACY and level and level != kind:
+            yield error("fund-level-conflict", path("allocations"), allocation[ROW], "fund_level",
+                        f"资金类别 {kind} 是{sources.LEVELS[kind]}的衔接（专项扶贫）资金，但资金级次写的是"
+                        f"{sources.LEVELS.get(level, level)}。请把资金类别改为 special-fund，级次照原公告填写。",
+                        f"fund_source {kind} is the {kind} level's main fund but fund_level says {level}: write "
+                        "special-fund as the kind and the level as the notice states it.")
 
 
 def date_rules(tables: Tables, path, min_notice_days: int, counting: str = periods.DEFAULT) -> Iterator[Problem]:

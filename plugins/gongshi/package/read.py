@@ -281,6 +281,10 @@ def _repair_cell(value: str, spec: dict) -> tuple[str, str | None, str | None]:
             for alias in [label, *re.split(r"[（）()、]", label)]:
                 if fold(alias):
                     labels.setdefault(fold(alias), code)
+        # Other names a value goes by: "衔接资金" and "专项扶贫资金" are both special-fund.
+        for code, aliases in spec.get("enumAliases", {}).items():
+            for alias in aliases:
+                labels.setdefault(fold(alias), code)
         repaired = text if text in constraints["enum"] else labels.get(text) or (
             text.lower() if text.lower() in constraints["enum"] else None)
         return (repaired, "enum", None) if repaired is not None and repaired != value else (value, None, None)
@@ -294,8 +298,9 @@ def _repair_cell(value: str, spec: dict) -> tuple[str, str | None, str | None]:
     return value, None, None
 
 
-# What clerks put between the codes of a list (co-signing units, a project's villages): read as 、.
-LIST_SEPARATORS = re.compile(r"\s*(?:[、,，;；/／]|和|及|\s)+\s*")
+# What clerks put between the codes of a list (co-signing units, a project's villages): read as 、. Spaces alone
+# do not separate: "139 1234 5678" is a phone number typed into the wrong cell, and is left for the checks to find.
+LIST_SEPARATORS = re.compile(r"\s*(?:[、,，;；/／]|和|及)+\s*")
 
 
 def _repair_list(value: str, spec: dict) -> tuple[str, str | None, str | None]:
@@ -306,7 +311,10 @@ def _repair_list(value: str, spec: dict) -> tuple[str, str | None, str | None]:
         code, reason = _repair_code(item, spec["itemPattern"])
         if reason:
             return value, None, reason
-        repaired.append(code if code is not None else item)
+        code = code if code is not None else item
+        if not re.fullmatch(spec["itemPattern"], code):
+            return value, None, None  # not a list of codes: the pattern check says what is wrong with it as written
+        repaired.append(code)
     joined = spec["separator"].join(repaired)
     return (joined, "list", None) if joined != value else (value, None, None)
 
@@ -444,12 +452,14 @@ def _repair_into(out: Normalized, display: str, number: int, name: str, raw: str
     elif note:
         out.changed = True
         zh, en = REPAIR_NOTES[note]
-        # A 12-digit code is no personal number; other values are quoted with any such number hidden.
-        shown = raw if note == "code" else mask_numbers(raw)
+        # A 12-digit code is no personal number; other values, as written and as read, are quoted with any such
+        # number hidden (a phone number typed into an id column is read as an id, and must not be said back).
+        plain = note == "code" and re.fullmatch(r"[0-9]{12}", value) is not None
+        shown, result = (raw, value) if plain else (mask_numbers(raw), mask_numbers(value))
         out.problems.append(warning(
             "value-repaired", display, number, name,
-            f"“{shown[:40]}”已{zh}：{value}。如不对，请直接在表中改正。",
-            f"{shown[:40]!r} was {en}: {value}."))
+            f"“{shown[:40]}”已{zh}：{result}。如不对，请直接在表中改正。",
+            f"{shown[:40]!r} was {en}: {result}."))
     return value
 
 

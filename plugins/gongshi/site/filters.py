@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..model import subtotals_by_source
 from ..money import amount, wan, yuan
 from ..schemas import SchemaSet
 from .qr import qr_svg
@@ -76,4 +77,5 @@ def filters(schemas: SchemaSet) -> dict:
 
     return {"yuan": yuan, "amount": amount, "wan": wan, "zh_date": zh_date, "zh_period": zh_period, "label": label,
             "field_title": field_title, "tel": tel, "han_chars": han_chars, "qr_svg": qr_svg, "stated": stated,
-            "zh_date_stated": zh_date_stated, "zh_span": zh_span, "yuan_stated": yuan_stated}
+            "zh_date_stated": zh_date_stated, "zh_span": zh_span, "yuan_stated": yuan_stated,
+            "by_source": lambda allocations: subtotals_by_source(list(allocations), ordered=True)}

@@ -78,6 +78,7 @@ class _County(SyntheticCounty):
         self.allocations, self.project_funds = [], []
         for year in YEARS:
             self._allocations(year)
+        self.allocations.insert(0, dict(OLD_MONEY))
         self.acceptances = self._acceptances()
         self.notices = self._notices()
         # Drawn from a stream of its own, so adding households left every other table as it was.
@@ -279,9 +280,13 @@ class _County(SyntheticCounty):
         slots: list[dict] = []
 
         def slot(by: str, region: str, to: str, source: str, on: date, basis: str) -> None:
+            # The main fund of a level is written as its kind and level; a pot of leftovers by its own name.
+            kind, level, name = ("special-fund", source, "") if source in LEVELS else (source, "", "")
+            if source == "leftover":
+                level, name = "provincial", f"{year - 1}年省级财政衔接资金结余资金"
             slots.append({"year": year, "allocator_unit_id": by, "recipient_region_code": region,
-                          "recipient_unit_id": to, "fund_source": source, "allocated_on": on,
-                          "allocation_basis": basis, "_draws": []})
+                          "recipient_unit_id": to, "fund_source": kind, "fund_level": level, "fund_name": name,
+                          "allocated_on": on, "allocation_basis": basis, "_draws": []})
 
         # The county finance bureau issues its shares in three documents in late January.
         central, departments = date(year, 1, rng.randint(15, 18)), date(year, 1, rng.randint(19, 23))
@@ -295,7 +300,7 @@ class _County(SyntheticCounty):
         local = [p for p in projects if p["implementing_unit_id"] not in DEPT_IDS and p["region_code"] not in towns]
         villages = sorted({p["region_code"] for p in local})
         chosen = rng.sample(villages, 9)
-        sources = ("east-west", "east-west", "east-west", "social", "social", "county", "county", "city", "city")
+        sources = ("east-west", "east-west", "east-west", "social", "social", "county", "county", "city", "leftover")
         for code, source in zip(chosen, sources, strict=True):
             slot("xczx", code, f"cw{code[6:]}", source, _day(rng, date(year, 2, 15), date(year, 2, 28)),
                  BASIS.get(source, BASIS["xczx"]))
@@ -496,6 +501,14 @@ def write_demo(folder: str | Path, seed: int = 2025) -> None:
     """Write the demo county package (CSV files + datapackage.json) into folder."""
     _County(seed).write(folder, TITLE, demo=True, optional=("beneficiaries",))
 
+
+# Money of 2019, shown under its 2019 name (省级财政专项扶贫资金), not today's.
+OLD_MONEY = {"allocation_id": "ZJ2019-001", "year": 2019, "document_no": "演财农〔2019〕23号",
+             "fund_source": "special-fund", "fund_level": "provincial", "fund_name": "",
+             "allocator_unit_id": "czj", "recipient_region_code": "519901000000", "recipient_unit_id": "xczx",
+             "amount": Decimal("1200000.00"), "allocated_on": date(2019, 4, 8),
+             "purpose": "用于2019年产业扶贫项目（演示数据不含2019年的项目）", "allocation_basis": "按因素法分配"}
+LEVELS = ("central", "provincial", "city", "county")
 
 # The demo's publication history: an earlier version, published on EARLIER, differed from today's in one
 # allocation's amount (later corrected) and lacked the notices posted since.

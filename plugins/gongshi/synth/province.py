@@ -142,7 +142,7 @@ class _County(SyntheticCounty):
                 day = _day(rng, year, 1, 3)
                 self.tables["allocations"].append([
                     allocation, year, f"财农〔{year}〕{allocation[-4:]}号", rng.choice(("central", "provincial", "county",
-                                                                                   "integrated")),
+                                                                                   "integrated")), "", "",
                     "czj", township, f"zf{township[6:9]}", f"{drawn[allocation] + leftover:.2f}", day.isoformat(),
                     "衔接推进乡村振兴项目", "按因素法分配"])
 
