@@ -99,6 +99,9 @@ CODES: dict[str, Code] = {
         phone-invalid | 电话号码打不通 | phone number cannot be dialled
         not-stated | 原公告未载明 | not stated in the notice
         cannot-judge | 缺少事实，无法判断 | a rule cannot be judged without a fact
+        spending-over-budget | 实际支出超过总投资 | actual spending above the budget
+        notice-after-project-end | 实施前公示晚于建设期限 | before-start notice after the project's end
+        notice-before-completion | 竣工公告早于竣工 | completion notice before the completion
     """),
     **_codes("privacy", ERROR, """
         id-number-published | 有身份证号码 | personal ID number

@@ -11,7 +11,15 @@ from pathlib import Path
 from .checks.lists import list_reference_problems
 from .checks.phones import phone_problems
 from .checks.privacy import frame_privacy_problems, privacy_problems
-from .checks.rules import RULE_FIELDS, date_rules, division_rules, money_rules, region_rules, source_rules
+from .checks.rules import (
+    RULE_FIELDS,
+    date_rules,
+    division_rules,
+    money_rules,
+    region_rules,
+    source_rules,
+    spending_rules,
+)
 from .checks.schema import fast_schema_problems
 from .checks.unstated import unstated_problems
 from .model import County, build_county
@@ -173,6 +181,7 @@ def _rules(package: CountyPackage, readable: dict[str, Normalized], schemas, set
         found += division_rules(records, path, package.county, str(package.folder / DESCRIPTOR))
     found += money_rules(records, path)
     found += source_rules(records, path)
+    found += spending_rules(records, path)
     found += date_rules(records, path, settings.min_notice_days, package.notice_days)
     found += phone_problems(readable, path, schemas)  # the publicContact columns, as read
     found += list_reference_problems(readable, path, schemas)

@@ -10,6 +10,7 @@ from . import periods, sources
 from .package.records import ROW
 
 ZERO = Decimal(0)
+ALLOCATION_NOTICES = ("allocation-result", "allocation-and-projects")  # the notices whose table is allocations
 PROJECT_NOTICE_STATUS = {
     "project-plan": {"planned", "in-progress", "completed", "accepted"},
     "before-start": {"planned", "in-progress", "completed", "accepted"},
@@ -134,6 +135,7 @@ class Allocation:
     notices: list[Notice] = field(default_factory=list)
     fund_level: str | None = None  # None: not stated, or no level's budget (social help, households' own money)
     fund_name: str | None = None  # the notice's own name for the fund
+    budget_subject: str | None = None  # 支出科目 as written: 2130599其他扶贫支出
 
     @property
     def url(self) -> str:
@@ -226,6 +228,18 @@ class Project:
     notices: list[Notice] = field(default_factory=list)
     beneficiaries: list[Beneficiary] = field(default_factory=list)
     regions: list[Region] = field(default_factory=list)  # every place it is carried out in, the main one first
+    # What a completion notice reports (None: not stated, or not completed yet).
+    completed_on: dt.date | None = None  # a PartialDate when stated to the month or the year
+    actual_spending: Decimal | None = None
+    management_fee: Decimal | None = None
+    remainder_recovered: Decimal | None = None
+    spending_note: str | None = None
+
+    @property
+    def completion_stated(self) -> bool:
+        """Whether any fact of its completion is stated."""
+        return any(v is not None for v in (self.completed_on, self.actual_spending, self.management_fee,
+                                           self.remainder_recovered))
 
     @property
     def spans_places(self) -> bool:
@@ -342,9 +356,21 @@ class Notice:
 
     @property
     def total(self) -> Decimal:
-        if self.kind == "allocation-result":
+        if self.kind in ALLOCATION_NOTICES:
             return sum((a.amount for a in self.allocations), ZERO)
         return sum((p.budget for p in self.projects), ZERO)
+
+    @property
+    def projects_total(self) -> Decimal:
+        return sum((p.budget for p in self.projects), ZERO)
+
+    @property
+    def lists_allocations(self) -> bool:
+        return self.kind in ALLOCATION_NOTICES
+
+    @property
+    def lists_projects(self) -> bool:
+        return self.kind != "allocation-result"
 
     @property
     def by_source(self) -> list[tuple[str, int, Decimal]]:
@@ -472,7 +498,8 @@ def _allocations(code: str, rows: list[dict], regions: dict[str, Region],
                           "purpose", "allocation_basis")),
             allocator=units[a["allocator_unit_id"]], recipient_region=regions[a["recipient_region_code"]],
             recipient_unit=units.get(a["recipient_unit_id"]) if a["recipient_unit_id"] else None, county=code,
-            fund_level=a.get("fund_level") or None, fund_name=a.get("fund_name") or None)
+            fund_level=a.get("fund_level") or None, fund_name=a.get("fund_name") or None,
+            budget_subject=a.get("budget_subject") or None)
         allocations[allocation.allocation_id] = allocation
         allocation.allocator.allocated.append(allocation)
         allocation.recipient_region.allocations.append(allocation)
@@ -492,7 +519,8 @@ def _projects(code: str, tables: dict[str, list[dict]], regions: dict[str, Regio
                           "subsidy_standard", "procurement", "performance_targets", "benefit_mechanism",
                           "beneficiary_households", "beneficiary_people", "status")),
             region=regions[p["region_code"].split("、")[0]], implementing_unit=units[p["implementing_unit_id"]],
-            county=code)
+            county=code, **{n: p.get(n) for n in ("completed_on", "actual_spending", "management_fee",
+                                                  "remainder_recovered", "spending_note")})
         project.regions = [regions[c] for c in dict.fromkeys(p["region_code"].split("、"))]
         projects[project.project_id] = project
         for region in project.regions:
@@ -540,11 +568,14 @@ def _notices(code: str, rows: list[dict], regions: dict[str, Region], units: dic
 
 def _derive_notice_table(notice: Notice, allocations, projects) -> None:
     """Fill a notice's table from the other records, so nothing is typed twice."""
-    if notice.kind == "allocation-result":
+    if notice.kind in ALLOCATION_NOTICES:
         notice.allocations = sorted(
             (a for a in allocations if a.year == notice.year and a.allocator is notice.discloser
              and notice.region.contains(a.recipient_region.code)),
             key=lambda a: (day_key(a.allocated_on), a.allocation_id))
+        if notice.kind == "allocation-and-projects":  # the projects its money pays for, as on the wall
+            funded = {f.project.project_id: f.project for a in notice.allocations for f in a.funds}
+            notice.projects = sorted(funded.values(), key=lambda p: (p.region.code, p.project_id))
         return
     if notice.project is not None:
         notice.projects = [notice.project]

@@ -11,8 +11,8 @@ from .schemas import default_schemas_dir
 
 PAPERS = {"A4": "A4 portrait", "A3": "A3 landscape"}
 # Wide tables (the project notices' fields) print on A3 landscape; lists with few columns on A4 portrait.
-DEFAULT_PAPER = {"allocation-result": "A4", "project-plan": "A3", "before-start": "A3", "after-completion": "A3",
-                 "households": "A4"}
+DEFAULT_PAPER = {"allocation-result": "A4", "allocation-and-projects": "A3", "project-plan": "A3",
+                 "before-start": "A3", "after-completion": "A3", "households": "A4"}
 
 
 class SettingsError(GongshiError, ValueError):

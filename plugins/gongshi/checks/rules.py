@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-from .. import periods, sources
+from .. import dates, periods, sources
 from ..money import yuan
 from ..package import divisions
 from ..package.records import ROW
@@ -17,10 +17,11 @@ Tables = dict[str, list[dict]]
 RULE_FIELDS = {
     "regions": ("code", "name", "level", "parent_code"),
     "allocations": ("allocation_id", "amount", "fund_source", "fund_level", "fund_name"),
-    "projects": ("project_id", "start_date", "end_date", "budget", "status"),
+    "projects": ("project_id", "start_date", "end_date", "budget", "status", "completed_on", "actual_spending",
+                 "spending_note"),
     "project_funds": ("project_id", "allocation_id", "amount"),
     "acceptances": ("project_id", "accepted_on"),
-    "notices": ("notice_id", "start_date", "end_date"),
+    "notices": ("notice_id", "kind", "start_date", "end_date", "published_on", "project_id"),
 }
 
 
@@ -116,7 +117,7 @@ def date_rules(tables: Tables, path, min_notice_days: int, counting: str = perio
         if start and end and end < start:
             yield error(
                 "date-order", path("projects"), project[ROW], "end_date",
-                f"项目 {project['project_id']} 的完工日期 {end} 早于开工日期 {start}。请改正其中一个日期。",
+                f"项目 {project['project_id']} 的完工日期 {dates.zh(end)} 早于开工日期 {dates.zh(start)}。请改正其中一个日期。",
                 f"Project {project['project_id']} ends ({end}) before it starts ({start}); fix one of the dates.",
             )
     for acceptance in tables["acceptances"]:
@@ -130,6 +131,48 @@ def date_rules(tables: Tables, path, min_notice_days: int, counting: str = perio
             )
     for notice in tables["notices"]:
         yield from _notice_period(notice, path, min_notice_days, counting)
+    yield from _notice_timing(tables, path)
+
+
+def _notice_timing(tables: Tables, path) -> Iterator[Problem]:
+    """Warn of a before-start notice dated after its project's time limit ended, and of a completion notice posted
+    before its project was completed: dates written to the month or the year are compared with their precision."""
+    projects = {p["project_id"]: p for p in tables["projects"]}
+    for notice in tables["notices"]:
+        project = projects.get(notice["project_id"])
+        day = notice["start_date"] or notice["published_on"]
+        if project is None or day is None:
+            continue
+        field = "start_date" if notice["start_date"] else "published_on"
+        nid, pid = notice["notice_id"], project["project_id"]
+        end, done = project["end_date"], project["completed_on"]
+        if notice["kind"] == "before-start" and end and day > end:
+            yield warning("notice-after-project-end", path("notices"), notice[ROW], field,
+                          f"项目实施前公示 {nid} 的日期 {dates.zh(day)} 晚于项目 {pid} 的建设期限（到 {dates.zh(end)}）。"
+                          "请照原公告核对；原公告确实如此的，不要改日期，这是一次事后的“实施前公示”。",
+                          f"Before-start notice {nid} is dated {day}, after project {pid}'s time limit ended ({end}). "
+                          "Check it against the notice; if the notice says so, leave the dates as they are.")
+        first = dates.first_day(done)
+        if notice["kind"] == "after-completion" and first and day < first:
+            yield warning("notice-before-completion", path("notices"), notice[ROW], field,
+                          f"竣工后公告 {nid} 的日期 {dates.zh(day)} 早于项目 {pid} 的竣工日期 {dates.zh(done)}。"
+                          "请照原公告核对这两个日期。",
+                          f"After-completion notice {nid} is dated {day}, before project {pid} was completed "
+                          f"({done}). Check both dates against the notice.")
+
+
+def spending_rules(tables: Tables, path) -> Iterator[Problem]:
+    """Warn when a project's actual spending is above its budget and the notice gives no explanation."""
+    for project in tables["projects"]:
+        spent, budget = project["actual_spending"], project["budget"]
+        if spent is None or budget is None or spent <= budget or project["spending_note"]:
+            continue
+        yield warning("spending-over-budget", path("projects"), project[ROW], "actual_spending",
+                      f"项目 {project['project_id']} 的实际支出 {yuan(spent)} 超过总投资 {yuan(budget)}，多出 "
+                      f"{yuan(spent - budget)}。请照原公告核对；原公告确实如此的，不要改数字，在「支出说明」"
+                      "（spending_note）列照原公告写明原因，或写“原公告如此”。",
+                      f"Project {project['project_id']} spent {spent} yuan, more than its budget of {budget}. Check "
+                      "against the notice; if it says so, keep the figures and explain in spending_note.")
 
 
 def _notice_period(notice: dict, path, min_notice_days: int, counting: str) -> Iterator[Problem]:

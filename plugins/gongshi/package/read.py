@@ -26,6 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
+from .. import dates
 from ..personal import mask_numbers
 from ..problems import Problem, error, warning
 from ..text import decode, fold
@@ -273,6 +274,13 @@ def _repair_cell(value: str, spec: dict) -> tuple[str, str | None, str | None]:
         if repaired is not None and repaired != value:
             return repaired, "serial" if serial else "date", None
         return value, None, None
+    if spec.get("partialDate"):  # a day, or only a month or a year (2023年3月, 2019年) as the notice writes it
+        repaired, serial = _repair_date(value)
+        if repaired is None:
+            repaired, serial = dates.repair(fold(value)), False
+        if repaired is not None and repaired != value:
+            return repaired, "serial" if serial else "date", None
+        return value, None, None
     if "enum" in constraints:
         text = fold(value)
         labels = {}
@@ -488,6 +496,8 @@ def _unchanged(spec: dict) -> pl.Expr | None:
     if kind == "date":
         # A valid date is written back the same; an invalid one is left for the schema check to report.
         return empty | col.str.contains(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    if spec.get("partialDate"):
+        return empty | col.str.contains(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
     if "enum" in constraints:
         return empty | col.is_in([v for v in constraints["enum"] if isinstance(v, str)])
     if spec.get("separator"):

@@ -10,6 +10,8 @@ from decimal import Decimal, InvalidOperation
 
 import polars as pl
 
+from .. import dates
+
 ROW = "_row"  # the spreadsheet row number of a record: the header is row 1
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -27,6 +29,8 @@ def parse_value(text: str, type_: str):
         except InvalidOperation:
             return None
         return value if value.is_finite() else None
+    if type_ in ("partial-start", "partial-end"):
+        return dates.parse(text, end=type_ == "partial-end")
     if type_ == "date":
         if not _DATE.fullmatch(text):
             return None
@@ -37,9 +41,16 @@ def parse_value(text: str, type_: str):
     return text
 
 
+def type_of(field: dict) -> str:
+    """The type a cell is read as: a schema type, or partial-start / partial-end for a date written to the day, the
+    month or the year (a start is its period's first day, an end its last)."""
+    partial = field.get("partialDate")
+    return f"partial-{partial}" if partial else field.get("type", "string")
+
+
 def read_records(text: str, fields: list[dict], rows: list[int]) -> list[dict]:
     """Return the rows of a table's canonical text as typed records, each with its spreadsheet row number."""
-    types = {f["name"]: f.get("type", "string") for f in fields}
+    types = {f["name"]: type_of(f) for f in fields}
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, [])
     positions = [(i, name) for i, name in enumerate(header) if name in types]
@@ -57,9 +68,14 @@ def read_records(text: str, fields: list[dict], rows: list[int]) -> list[dict]:
 def frame_records(frame: pl.DataFrame, fields: list[dict], rows: list[int]) -> list[dict]:
     """Return what `read_records` returns, from a table's canonical frame (one string column per field)."""
     typed, odd, numbers = [], [], []
+    partials = []
     for f in fields:
-        name, type_ = f["name"], f.get("type", "string")
+        name, type_ = f["name"], type_of(f)
         col = pl.col(name)
+        if type_.startswith("partial-"):
+            typed.append(pl.when(col != "").then(col).alias(name))
+            partials.append((name, type_ == "partial-end"))
+            continue
         if type_ == "integer":
             plain = col.str.contains(r"^-?[0-9]{1,18}$")
             typed.append(pl.when(plain).then(col.cast(pl.Int64, strict=False)).alias(name))
@@ -77,6 +93,10 @@ def frame_records(frame: pl.DataFrame, fields: list[dict], rows: list[int]) -> l
         for record in records:
             if record[name] is not None:
                 record[name] = parse_value(record[name], "number")
+    for name, end in partials:
+        for record in records:
+            if record[name] is not None:
+                record[name] = dates.parse(record[name], end=end)
     if odd:
         types = {f["name"]: f.get("type", "string") for f in fields}
         for i in frame.select(pl.any_horizontal(odd).arg_true()).to_series().to_list():

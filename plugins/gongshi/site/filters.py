@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .. import dates
 from ..model import subtotals_by_source
 from ..money import amount, wan, yuan
 from ..schemas import SchemaSet
@@ -12,10 +13,8 @@ from .qr import qr_svg
 
 
 def zh_date(value: dt.date | None) -> str:
-    """Format a date the Chinese way: 2018年7月4日."""
-    if value is None:
-        return ""
-    return f"{value.year}年{value.month}月{value.day}日"
+    """Format a date the Chinese way, as precisely as it was written: 2018年7月4日, 2023年3月, 2019年."""
+    return dates.zh(value)
 
 
 def zh_period(start: dt.date, end: dt.date) -> str:
@@ -39,7 +38,7 @@ def zh_span(start: dt.date | None, end: dt.date | None) -> str:
     """A period or a time limit as stated: 2018年7月4日至2018年7月14日, with 未载明 for a part not stated."""
     if not start and not end:
         return UNSTATED
-    return f"{zh_date_stated(start)}至{zh_date_stated(end)}"
+    return dates.zh_range(start, end) or f"{zh_date_stated(start)}至{zh_date_stated(end)}"
 
 
 def yuan_stated(value) -> str:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from importlib.metadata import version as installed
 from pathlib import Path
 
-from ..model import ZERO, County, Notice, Project, Region, Unit, notice_day
+from ..model import ALLOCATION_NOTICES, ZERO, County, Notice, Project, Region, Unit, notice_day
 from .kept import link_or_copy, read_kept
 
 MANIFEST = ".gongshi-pdf.json"
@@ -82,7 +82,7 @@ class Sheet:
     def total(self) -> Decimal:
         if self.kind == "households":
             return sum((b.subsidy for b in self.rows), ZERO)
-        if self.kind == "allocation-result":
+        if self.kind in ALLOCATION_NOTICES:
             return sum((a.amount for a in self.rows), ZERO)
         return sum((p.budget for p in self.rows), ZERO)
 
@@ -91,7 +91,7 @@ def sheets(county: County, papers: dict[str, str]) -> list[Sheet]:
     """Return every printable notice of the county: its notices, then its projects' household lists."""
     out = []
     for n in county.notices.values():
-        rows = n.allocations if n.kind == "allocation-result" else n.projects
+        rows = n.allocations if n.kind in ALLOCATION_NOTICES else n.projects
         out.append(Sheet(n.kind, n.notice_id, n.title, n.url, n.discloser, n.region, n.start_date, n.end_date,
                          papers[n.kind], notice=n, rows=list(rows), demo=county.demo))
     for p in county.projects.values():

@@ -83,6 +83,7 @@ class _County(SyntheticCounty):
         self.notices = self._notices()
         # Drawn from a stream of its own, so adding households left every other table as it was.
         self.beneficiaries = self._beneficiaries(random.Random(seed + 1))
+        self._completion(random.Random(seed + 2))
         self.tables = {resource: getattr(self, resource) for resource in self.tables}
 
     def _person(self) -> str:
@@ -469,7 +470,24 @@ class _County(SyntheticCounty):
                      and r["discloser_unit_id"] == CO_SIGNED[0])
         joint["discloser_unit_id"] = "、".join(CO_SIGNED)
         joint["title"] = f"演示县财政局 演示县乡村振兴局关于{YEARS[-1]}年度财政衔接推进乡村振兴补助资金分配结果的公告"
+        # A township's allocation result carries the table of the projects its money pays for, as on the wall.
+        combined = next(r for r in rows if r["kind"] == "allocation-result" and r["year"] == YEARS[-1]
+                        and r["discloser_unit_id"].startswith("zf"))
+        combined["kind"] = "allocation-and-projects"
+        combined["title"] = combined["title"].replace("分配结果公告", "分配结果及项目安排公告")
         return rows
+
+    def _completion(self, rng: random.Random) -> None:
+        """What the completion notices report: the day of completion, the money spent, what was left and
+        recovered, and for some a management fee; one states only the month it was completed."""
+        done = [p for p in self.projects if p["status"] in ("completed", "accepted")]
+        for i, p in enumerate(done):
+            left = Decimal(rng.choice((0, 0, 0, rng.randint(3, 40) * 100)))
+            p["completed_on"] = f"{p['end_date']:%Y-%m}" if i == 0 else p["end_date"]
+            p["actual_spending"] = p["budget"] - left
+            p["remainder_recovered"] = left if left else None
+            if p["category"] == "infrastructure" and rng.random() < 0.3:
+                p["management_fee"] = (p["budget"] * Decimal("0.01")).quantize(Decimal("1"))
 
     def _beneficiaries(self, rng: random.Random) -> list[dict]:
         """List the households of each 到户 subsidy project; their subsidies add up to the project's budget."""

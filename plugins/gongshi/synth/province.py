@@ -110,7 +110,8 @@ class _County(SyntheticCounty):
                 p["id"], year, name.format(v=village), category, vcode, f"{village}{rng.randint(1, 9)}组",
                 content.format(q=q), p["start"].isoformat(), p["end"].isoformat(), f"cw{vcode[6:]}",
                 f"{rng.choice(FIRST)}{rng.choice(SECOND)}", "", "", f"{p['budget']:.2f}", "", "",
-                targets.format(q=q), mechanism, rng.randint(5, 120), rng.randint(15, 400), status])
+                targets.format(q=q), mechanism, rng.randint(5, 120), rng.randint(15, 400), "", "", "", "", "",
+                status])
 
     def _allocations(self, count: int) -> None:
         """Allocate to townships, per year, and fund every live project from its own township's allocations."""
@@ -144,7 +145,7 @@ class _County(SyntheticCounty):
                     allocation, year, f"财农〔{year}〕{allocation[-4:]}号", rng.choice(("central", "provincial", "county",
                                                                                    "integrated")), "", "",
                     "czj", township, f"zf{township[6:9]}", f"{drawn[allocation] + leftover:.2f}", day.isoformat(),
-                    "衔接推进乡村振兴项目", "按因素法分配"])
+                    "衔接推进乡村振兴项目", "按因素法分配", ""])
 
     def _acceptances_and_notices(self) -> None:
         rng, notices = self.rng, self.tables["notices"]
