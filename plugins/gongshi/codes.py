@@ -75,6 +75,7 @@ CODES: dict[str, Code] = {
         file-missing | 找不到文件 | file missing
         unsafe-path | 文件路径不安全 | unsafe resource path
         package-setting-invalid | 数据包设置不对 | package setting invalid
+        attachment-unsupported | 附件的文件类型不能发布 | attachment of a kind that cannot be checked
     """),
     **_codes("package", WARNING, """
         resource-unknown | 不认识的数据表 | unknown resource ignored

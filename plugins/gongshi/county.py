@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from .checks.attachments import attachment_problems
 from .checks.lists import list_reference_problems
 from .checks.phones import phone_problems
 from .checks.privacy import frame_privacy_problems, privacy_problems
@@ -185,6 +186,7 @@ def _rules(package: CountyPackage, readable: dict[str, Normalized], schemas, set
     found += date_rules(records, path, settings.min_notice_days, package.notice_days)
     found += phone_problems(readable, path, schemas)  # the publicContact columns, as read
     found += list_reference_problems(readable, path, schemas)
+    found += attachment_problems(records["notices"], package.files, path, schemas)
     return found
 
 

@@ -11,6 +11,8 @@ from .package.records import ROW
 
 ZERO = Decimal(0)
 ALLOCATION_NOTICES = ("allocation-result", "allocation-and-projects")  # the notices whose table is allocations
+KIND_TITLES = {"allocation-result": "资金分配结果公告", "allocation-and-projects": "资金分配结果及项目公告",
+               "project-plan": "项目计划公示", "before-start": "项目实施前公示", "after-completion": "项目竣工公告"}
 PROJECT_NOTICE_STATUS = {
     "project-plan": {"planned", "in-progress", "completed", "accepted"},
     "before-start": {"planned", "in-progress", "completed", "accepted"},
@@ -299,6 +301,8 @@ class Notice:
     project: Project | None
     county: str
     counting: str = periods.DEFAULT  # how the county's notices count their period
+    title_stated: bool = True  # False: the notice has no title, and the one shown is made from its facts
+    attachments: list[str] = field(default_factory=list)  # its files, as paths inside the package (attachments/…)
     allocations: list[Allocation] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
 
@@ -550,7 +554,12 @@ def _notices(code: str, rows: list[dict], regions: dict[str, Region], units: dic
             **_fields(n, ("notice_id", "kind", "title", "year", "start_date", "end_date", "published_on")),
             disclosers=[units[u] for u in dict.fromkeys(n["discloser_unit_id"].split("、"))],
             region=regions[n["region_code"]],
-            project=projects.get(n["project_id"]) if n["project_id"] else None, county=code, counting=counting)
+            project=projects.get(n["project_id"]) if n["project_id"] else None, county=code, counting=counting,
+            attachments=[a.strip() for a in (n.get("attachments") or "").split("、") if a.strip()])
+        if not notice.title:  # a notice without a title is named by who published what, and says so
+            notice.title_stated = False
+            notice.title = (f"{notice.discloser_names}{notice.year}年度{KIND_TITLES.get(notice.kind, '公告')}"
+                            "（原公告未载明标题）")
         notices[notice.notice_id] = notice
         _derive_notice_table(notice, allocations.values(), projects.values())
         for unit in notice.disclosers:
@@ -570,7 +579,7 @@ def _derive_notice_table(notice: Notice, allocations, projects) -> None:
     """Fill a notice's table from the other records, so nothing is typed twice."""
     if notice.kind in ALLOCATION_NOTICES:
         notice.allocations = sorted(
-            (a for a in allocations if a.year == notice.year and a.allocator is notice.discloser
+            (a for a in allocations if a.year == notice.year and a.allocator in notice.disclosers
              and notice.region.contains(a.recipient_region.code)),
             key=lambda a: (day_key(a.allocated_on), a.allocation_id))
         if notice.kind == "allocation-and-projects":  # the projects its money pays for, as on the wall

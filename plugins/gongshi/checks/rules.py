@@ -21,7 +21,7 @@ RULE_FIELDS = {
                  "spending_note"),
     "project_funds": ("project_id", "allocation_id", "amount"),
     "acceptances": ("project_id", "accepted_on"),
-    "notices": ("notice_id", "kind", "start_date", "end_date", "published_on", "project_id"),
+    "notices": ("notice_id", "kind", "start_date", "end_date", "published_on", "project_id", "attachments"),
 }
 
 

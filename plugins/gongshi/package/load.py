@@ -117,6 +117,17 @@ class CountyPackage:
         return str(self.folder / self.resources.get(resource, Path(f"{resource}.csv")).name)
 
 
+ATTACHMENTS = "attachments"  # the folder of a package that holds its notices' attachments
+
+
+def attachment_files(folder: Path) -> list[str]:
+    """Every file in the package's attachments folder, as a path inside the package."""
+    root = Path(folder) / ATTACHMENTS
+    if not root.is_dir():
+        return []
+    return sorted(p.relative_to(folder).as_posix() for p in root.rglob("*") if p.is_file())
+
+
 def resource_path(folder: Path, raw: object) -> tuple[Path | None, str | None]:
     """Return the resolved file of a resource path, or why it is refused."""
     if not isinstance(raw, str) or not raw:

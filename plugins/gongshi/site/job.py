@@ -267,6 +267,7 @@ class CountySite:
         load_qr_masks(self.output / county.code)
         started = time.perf_counter()
         write_county_pages(self.writer, staging, county, problems)
+        _write_attachments(staging, county, check.package.files)
         timings["pages"] = time.perf_counter() - started
         started = time.perf_counter()
         manifest = write_print_pages(self._print_page, staging, county, sheets(county, self.gongshi.paper),
@@ -334,6 +335,17 @@ class CountySite:
             os.replace(target, old)
         os.replace(built, target)
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_attachments(staging: Path, county: County, files: PackageFiles) -> None:
+    """Publish each notice's attachments beside its page (they passed the checks: safe paths, no personal data)."""
+    for notice in county.notices.values():
+        for name in notice.attachments:
+            data = files.get(name)
+            if data is not None:
+                target = staging / notice.url / Path(name).name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
 
 
 def submitted_on(folder: Path) -> dt.date:

@@ -44,7 +44,7 @@ TOWNSHIP_PROJECTS = 8
 # A 2026 road that joins two villages of one township (大坪村 and 松林村).
 JOINING_ROAD, JOINED_VILLAGE = "XM2026-049", "519901103204"
 # The 2026 county allocation result is signed by the finance bureau and the rural revitalisation bureau together.
-CO_SIGNED = ("czj", "xczx")
+CO_SIGNED = ("czj", "nyj")  # the finance bureau and the agriculture bureau sign the allocation result together
 STATUSES = {
     2025: {"completed": 8, "accepted": 67},
     2026: {"planned": 4, "cancelled": 1, "in-progress": 20, "completed": 14, "accepted": 36},
@@ -469,7 +469,7 @@ class _County(SyntheticCounty):
         joint = next(r for r in rows if r["kind"] == "allocation-result" and r["year"] == YEARS[-1]
                      and r["discloser_unit_id"] == CO_SIGNED[0])
         joint["discloser_unit_id"] = "、".join(CO_SIGNED)
-        joint["title"] = f"演示县财政局 演示县乡村振兴局关于{YEARS[-1]}年度财政衔接推进乡村振兴补助资金分配结果的公告"
+        joint["title"] = f"演示县财政局 演示县农业农村局关于{YEARS[-1]}年度财政衔接推进乡村振兴补助资金分配结果的公告"
         # A township's allocation result carries the table of the projects its money pays for, as on the wall.
         combined = next(r for r in rows if r["kind"] == "allocation-result" and r["year"] == YEARS[-1]
                         and r["discloser_unit_id"].startswith("zf"))

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from ..package.descriptor import DESCRIPTOR, write_descriptor
+from ..package.load import attachment_files
 from ..problems import GongshiError
 from . import sshsig
 from .verify import SIGNATURE
@@ -32,6 +33,13 @@ def stamp(folder: Path) -> bytes:
         descriptor["name"] = f"gongshi-{county}"
     for resource in descriptor.get("resources", []):
         resource["bytes"], resource["hash"] = file_digest(folder / resource["path"])
+    # A notice's attachments are signed with the tables: each file of attachments/ with its size and hash.
+    attached = attachment_files(folder)
+    if attached:
+        descriptor.setdefault("gongshi", {})["attachments"] = [
+            dict(zip(("path", "bytes", "hash"), (name, *file_digest(folder / name)), strict=True)) for name in attached]
+    elif isinstance(descriptor.get("gongshi"), dict):
+        descriptor["gongshi"].pop("attachments", None)
     content = (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     path.write_bytes(content)
     return content
@@ -72,6 +80,8 @@ def remove_signature(folder: Path) -> tuple[str, int, bool]:
             resource.pop("hash", None)
             resource.pop("bytes", None)
             stamped += 1
+    if isinstance(descriptor.get("gongshi"), dict):
+        stamped += len(descriptor["gongshi"].pop("attachments", None) or [])
     descriptor["name"] = f"gongshi-{county}"
     write_descriptor(folder, descriptor)
     signature = Path(folder) / SIGNATURE
