@@ -14,7 +14,9 @@ from test_signing import fingerprint, keyring, line, make_trust, verify_codes  #
 from test_sources import build
 from test_unstated import edit, page, problems
 
+from gongshi.trust.history import release, verify_history
 from gongshi.trust.sign import sign_package
+from gongshi.trust.verify import load_trust
 
 from conftest import GOOD
 
@@ -101,3 +103,17 @@ def test_attachments_are_signed_with_the_package(county, keyring, tmp_path):  # 
     sign_package(county, keyring["c519902"])
     (county / "attachments/后来放的.csv").write_text("序号\n1\n", encoding="utf-8")
     assert ("hash-missing", "datapackage.json") in verify_codes(county, trust, province)
+
+
+def test_a_released_version_keeps_its_attachments(county, keyring, tmp_path):  # noqa: F811 - the fixture
+    attach(county, "名单.xlsx", workbook(HOUSEHOLDS))
+    sign_package(county, keyring["c519902"])
+    history = tmp_path / "history"
+    release(county, history, "519902", keyring["c519902"])
+    archived = history / "519902" / "1" / "attachments" / "名单.xlsx"
+    assert archived.read_bytes() == (county / "attachments/名单.xlsx").read_bytes()
+    trust = make_trust(tmp_path / "keys", keyring, [line("519902", keyring["c519902"])])
+    loaded, refused = load_trust(trust, fingerprint(keyring["province"]))
+    assert refused == []
+    found = verify_history(history, "519902", loaded, (county / "datapackage.json").read_bytes())
+    assert found == [], found

@@ -151,3 +151,16 @@ def test_a_package_from_before_the_new_columns_still_validates_and_shows_its_sou
     assert {p["field"] for p in found if p["code"] == "column-added"} == {"fund_level", "fund_name"}
     site = build(tmp_path)
     assert fields(site, "519902/allocation/ZJ-1")["资金来源"] == "中央财政衔接推进乡村振兴补助资金"
+
+
+def test_a_source_given_without_its_amount_is_kept_as_the_notice_words_it(county, tmp_path):
+    # 新平县: "其中445万元为中央财政衔接推进乡村振兴补助资金，其余不足部分由村集体自筹" — no figure for the rest.
+    edit(county, "projects", "XM-2", budget="100000.00", funding_note="其余不足部分由村集体自筹")
+    found = [p for p in problems(county) if p["row"] == 3 and "projects" in p["path"]]
+    assert [(p["code"], p["field"]) for p in found] == [("cannot-judge", "budget")], found
+    edit(county, "projects", "XM-2", funding_note="")
+    assert "project-underfunded" in [p["code"] for p in problems(county)]
+    edit(county, "projects", "XM-2", funding_note="其余不足部分由村集体自筹")
+    site = build(tmp_path)
+    for url in ("519902/project/XM-2", "519902/notice/GS-2", "519902/notice/GS-2/print"):
+        assert "其余不足部分由村集体自筹" in page(site, url), url

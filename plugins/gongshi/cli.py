@@ -19,7 +19,7 @@ import click
 
 from . import problems as report
 from .county import check_counties, save_repairs
-from .package.descriptor import DESCRIPTOR, refresh
+from .package.descriptor import DESCRIPTOR, add_new_columns, refresh
 from .package.load import find_packages
 from .problems import GongshiError
 from .schemas import load_schemas
@@ -206,9 +206,10 @@ def unsign(folder: str) -> None:
 @click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
 @settings_option
 def update_schemas(folders: tuple[str, ...], settings_file: str | None) -> None:
-    """Rewrite each county's datapackage.json with the current shared schemas embedded.
+    """Rewrite each county's datapackage.json with the current shared schemas embedded, and give its tables the
+    columns newer versions added (empty: read as not stated until filled in).
 
-    Keeps the package's title, county code and other settings; the CSV files are not touched.
+    Keeps the package's title, county code and other settings, and every value of the tables; sign again afterwards.
 
     \b
     Example:
@@ -217,6 +218,8 @@ def update_schemas(folders: tuple[str, ...], settings_file: str | None) -> None:
     schemas = load_schemas(_settings(settings_file)[0].schemas_path)
     for folder in folders:
         click.echo(f"{refresh(_package(folder), schemas)}: 已更新 / updated")
+        for table, columns in add_new_columns(folder, schemas).items():
+            click.echo(f"{Path(folder) / (table + '.csv')}: 新增空列 / columns added: {'、'.join(columns)}")
 
 
 @main.command()

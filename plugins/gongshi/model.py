@@ -236,6 +236,7 @@ class Project:
     management_fee: Decimal | None = None
     remainder_recovered: Decimal | None = None
     spending_note: str | None = None
+    funding_note: str | None = None  # what the notice says of its sources beyond the amounts (其余由村集体自筹)
 
     @property
     def completion_stated(self) -> bool:
@@ -524,7 +525,7 @@ def _projects(code: str, tables: dict[str, list[dict]], regions: dict[str, Regio
                           "beneficiary_households", "beneficiary_people", "status")),
             region=regions[p["region_code"].split("、")[0]], implementing_unit=units[p["implementing_unit_id"]],
             county=code, **{n: p.get(n) for n in ("completed_on", "actual_spending", "management_fee",
-                                                  "remainder_recovered", "spending_note")})
+                                                  "remainder_recovered", "spending_note", "funding_note")})
         project.regions = [regions[c] for c in dict.fromkeys(p["region_code"].split("、"))]
         projects[project.project_id] = project
         for region in project.regions:

@@ -18,7 +18,7 @@ RULE_FIELDS = {
     "regions": ("code", "name", "level", "parent_code"),
     "allocations": ("allocation_id", "amount", "fund_source", "fund_level", "fund_name"),
     "projects": ("project_id", "start_date", "end_date", "budget", "status", "completed_on", "actual_spending",
-                 "spending_note"),
+                 "spending_note", "funding_note"),
     "project_funds": ("project_id", "allocation_id", "amount"),
     "acceptances": ("project_id", "accepted_on"),
     "notices": ("notice_id", "kind", "start_date", "end_date", "published_on", "project_id", "attachments"),
@@ -72,6 +72,12 @@ def money_rules(tables: Tables, path) -> Iterator[Problem]:
                           f"项目 {pid} 的资金来源有未载明金额的（按资金来源的分项未公开），无法判断资金是否足额。",
                           f"Project {pid} has sources whose amounts are not stated: whether it is fully funded "
                           "cannot be judged.")
+        elif have < budget and project.get("funding_note"):
+            yield warning("cannot-judge", path("projects"), project[ROW], "budget",
+                          f"项目 {pid} 总投资 {yuan(budget)}，写明金额的资金来源共 {yuan(have)}；其余按资金来源说明"
+                          f"（{project['funding_note'][:40]}）没有写金额，无法判断资金是否足额。",
+                          f"Project {pid}: its sources with amounts give {have} of {budget} yuan; the rest is described "
+                          "in funding_note without an amount, so whether it is fully funded cannot be judged.")
         elif have < budget:
             yield warning(
                 "project-underfunded", path("projects"), project[ROW], "budget",

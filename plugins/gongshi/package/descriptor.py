@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -63,3 +65,36 @@ def refresh(folder: str | Path, schemas: SchemaSet) -> Path:
     optional = tuple(r.get("name") for r in old.get("resources", []) if r.get("name") in OPTIONAL_RESOURCES)
     return write_descriptor(folder, build_descriptor(county, old.get("title", county), demo=demo, schemas=schemas,
                                                      extra=meta, optional=optional))
+
+
+def add_new_columns(folder: str | Path, schemas: SchemaSet) -> dict[str, list[str]]:
+    """Give each table the columns newer gongshi versions added (fields with `addedIn`), empty, in the schema's
+    order: a package made before them then has every column, read as not stated until the clerk fills one in.
+    A table that is not plain UTF-8 CSV is left for `gongshi repair`. Return the columns added, by table."""
+    added = {}
+    for name in schemas.tables:
+        path = Path(folder) / f"{name}.csv"
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if text.startswith("\ufeff") or "\r" in text:
+            continue
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        if not rows:
+            continue
+        header = rows[0]
+        names = [f["name"] for f in schemas.fields(name)]
+        missing = [f["name"] for f in schemas.fields(name) if f.get("addedIn") and f["name"] not in header]
+        if not missing:
+            continue
+        order = [n for n in names if n in header or n in missing] + [h for h in header if h not in names]
+        at = {h: i for i, h in enumerate(header)}
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(order)
+        for row in rows[1:]:
+            writer.writerow([row[at[n]] if n in at and at[n] < len(row) else "" for n in order] if row else [])
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        added[name] = missing
+    return added

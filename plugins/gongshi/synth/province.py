@@ -111,7 +111,7 @@ class _County(SyntheticCounty):
                 content.format(q=q), p["start"].isoformat(), p["end"].isoformat(), f"cw{vcode[6:]}",
                 f"{rng.choice(FIRST)}{rng.choice(SECOND)}", "", "", f"{p['budget']:.2f}", "", "",
                 targets.format(q=q), mechanism, rng.randint(5, 120), rng.randint(15, 400), "", "", "", "", "",
-                status])
+                "", status])
 
     def _allocations(self, count: int) -> None:
         """Allocate to townships, per year, and fund every live project from its own township's allocations."""
