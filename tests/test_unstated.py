@@ -160,3 +160,14 @@ def test_the_demo_shows_a_notice_without_a_stated_period(demo_site):
                     if not r["start_date"])
     notice = page(demo_site, f"519901/notice/{unstated['notice_id']}").replace(" ", "")
     assert "公示期：未载明" in notice and "公示期未载明" in page(demo_site, "519901").replace(" ", "")
+
+
+def test_the_build_counts_what_notices_leave_out_in_one_line(county, tmp_path):
+    edit(county, "projects", "XM-1", responsible_person="", performance_targets="", location="")
+    built = build_site(tmp_path / "data", tmp_path / "site", allow_unsigned=True, search=False)
+    assert built.returncode == 0, built.stderr
+    lines = (built.stdout + built.stderr).splitlines()
+    assert not [line for line in lines if "[not-stated]" in line]  # `gongshi validate` lists each
+    summary = [line for line in lines if "未载明" in line and "519902" in line]
+    assert len(summary) == 1 and "3 项内容原公告未载明" in summary[0] and "gongshi validate" in summary[0], lines
+    assert len(problems(county)) == 3  # and validate still gives one warning per fact
