@@ -117,3 +117,13 @@ def test_a_released_version_keeps_its_attachments(county, keyring, tmp_path):  #
     assert refused == []
     found = verify_history(history, "519902", loaded, (county / "datapackage.json").read_bytes())
     assert found == [], found
+
+
+def test_an_attachments_name_is_escaped(county, tmp_path):
+    name = '<img src=x onerror="alert(1)">名单.xlsx'
+    attach(county, name, workbook(HOUSEHOLDS))
+    assert not [p for p in problems(county) if p["severity"] == "error"]
+    site = build(tmp_path)
+    for url in ("519902/notice/GS-1", "519902/notice/GS-1/print"):
+        html = (site / url / "index.html").read_text(encoding="utf-8")
+        assert "<img src=x" not in html and "&lt;img src=x" in html, url

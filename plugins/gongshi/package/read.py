@@ -298,6 +298,8 @@ def _repair_cell(value: str, spec: dict) -> tuple[str, str | None, str | None]:
         return (repaired, "enum", None) if repaired is not None and repaired != value else (value, None, None)
     if spec.get("separator"):
         return _repair_list(value, spec)
+    if spec.get("filePaths"):
+        return value, None, None  # file names are kept as written: spaces and all
     if "pattern" in constraints:
         repaired, reason = _repair_code(value, constraints["pattern"])
         if reason:
@@ -500,6 +502,8 @@ def _unchanged(spec: dict) -> pl.Expr | None:
         return empty | col.str.contains(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
     if "enum" in constraints:
         return empty | col.is_in([v for v in constraints["enum"] if isinstance(v, str)])
+    if spec.get("filePaths"):
+        return None  # never repaired
     if spec.get("separator"):
         item = spec["itemPattern"]
         return empty | col.str.contains(f"^(?:{item})(?:{spec['separator']}(?:{item}))*$") & \
