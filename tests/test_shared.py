@@ -115,3 +115,18 @@ def test_money_paid_through_a_project_from_a_county_allocation_is_shown_apart(co
     # At the township everything came by its own allocations: nothing is shown as through projects.
     with pytest.raises(AssertionError):
         figure(site, "519902/place/519902100000", "经项目安排到本地的资金")
+
+
+def test_a_notice_lists_the_places_it_names_beyond_its_table(county, tmp_path):
+    # 分配到哪里、公开到哪里: a notice whose text names a village its table does not lists it too.
+    edit(county, "notices", "GS-1", covers="519902100202")
+    assert not [p for p in problems(county) if p["severity"] == "error"]
+    site = build_site(tmp_path / "data", tmp_path / "site", allow_unsigned=True, search=False)
+    assert site.returncode == 0, site.stderr
+    title = "一村2025年度茶叶基地提升项目实施前公示"
+    assert title in page(tmp_path / "site", "519902/place/519902100202")
+    assert "涉及" in page(tmp_path / "site", "519902/notice/GS-1") and "甲镇二村" in page(tmp_path / "site",
+                                                                                       "519902/notice/GS-1/print")
+    edit(county, "notices", "GS-1", covers="519902100202、519902100299")
+    found = [p for p in problems(county) if p["field"] == "covers"]
+    assert [(p["code"], p["row"]) for p in found] == [("foreign-key-error", 2)] and "519902100299" in found[0]["message"]

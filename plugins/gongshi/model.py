@@ -304,6 +304,7 @@ class Notice:
     counting: str = periods.DEFAULT  # how the county's notices count their period
     title_stated: bool = True  # False: the notice has no title, and the one shown is made from its facts
     attachments: list[str] = field(default_factory=list)  # its files, as paths inside the package (attachments/…)
+    covers: list[Region] = field(default_factory=list)  # places the notice names that its table does not
     allocations: list[Allocation] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
 
@@ -325,6 +326,8 @@ class Notice:
         """Every place the notice covers: its own, and each place its table names (where the money went, where the
         projects are), so that each of them lists it (分配到哪里、公开到哪里)."""
         found = {self.region.code: self.region}
+        for region in self.covers:  # named by the notice itself
+            found.setdefault(region.code, region)
         for allocation in self.allocations:
             found.setdefault(allocation.recipient_region.code, allocation.recipient_region)
         for project in self.projects:
@@ -556,7 +559,8 @@ def _notices(code: str, rows: list[dict], regions: dict[str, Region], units: dic
             disclosers=[units[u] for u in dict.fromkeys(n["discloser_unit_id"].split("、"))],
             region=regions[n["region_code"]],
             project=projects.get(n["project_id"]) if n["project_id"] else None, county=code, counting=counting,
-            attachments=[a.strip() for a in (n.get("attachments") or "").split("、") if a.strip()])
+            attachments=[a.strip() for a in (n.get("attachments") or "").split("、") if a.strip()],
+            covers=[regions[c] for c in dict.fromkeys((n.get("covers") or "").split("、")) if c in regions])
         if not notice.title:  # a notice without a title is named by who published what, and says so
             notice.title_stated = False
             notice.title = (f"{notice.discloser_names}{notice.year}年度{KIND_TITLES.get(notice.kind, '公告')}"
