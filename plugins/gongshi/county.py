@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from .assemble import build_county
 from .checks.attachments import attachment_problems
 from .checks.lists import list_reference_problems
 from .checks.phones import phone_problems
@@ -23,7 +24,7 @@ from .checks.rules import (
 )
 from .checks.schema import fast_schema_problems
 from .checks.unstated import unstated_problems
-from .model import County, build_county
+from .model import County
 from .package.descriptor import DESCRIPTOR
 from .package.load import CountyPackage, PackageFiles, open_package
 from .package.read import Normalized, normalize

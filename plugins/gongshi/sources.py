@@ -59,10 +59,11 @@ def source_name(kind: str, level: str | None, name: str | None, year: int | None
     return prefix + label
 
 
+_KIND_ORDER = {kind: i for i, kind in enumerate(["special-fund", *KINDS])}
+_LEVEL_ORDER = {level: i for i, level in enumerate(LEVELS)}
+
+
 def order(kind: str, level: str | None, name: str) -> tuple:
     """Sort key of a fund: the main fund first, then the kinds in the order above; within a kind, central to local."""
-    kinds = ["special-fund", *KINDS]
-    levels = list(LEVELS)
     level, kind = level_of(kind, level), kind_of(kind)
-    return (kinds.index(kind) if kind in kinds else len(kinds), levels.index(level) if level in levels else len(levels),
-            name)
+    return (_KIND_ORDER.get(kind, len(_KIND_ORDER)), _LEVEL_ORDER.get(level, len(_LEVEL_ORDER)), name)

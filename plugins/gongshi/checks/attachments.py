@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 
 from ..package.load import ATTACHMENTS as FOLDER
 from ..package.load import PackageFiles, resource_path
+from ..package.records import list_items
 from ..problems import Problem, error
 from ..schemas import SchemaSet
 from .privacy import privacy_problems
@@ -19,19 +20,11 @@ from .scan import scan_bytes
 
 KINDS = {".xlsx": "XLSX", ".csv": "CSV", ".pdf": "PDF"}
 MAX_BYTES = 20 * 1024 * 1024
-SEPARATOR = "、"
-
-
-def named(cell: str | None) -> list[str]:
-    """The attachments a notice names, in its order."""
-    return [part.strip() for part in (cell or "").split(SEPARATOR) if part.strip()]
-
-
 def attachment_problems(notices: list[dict], files: PackageFiles, path, schemas: SchemaSet) -> Iterator[Problem]:
     """Refuse an attachment outside attachments/, missing, of another kind, too large, or holding personal data."""
     seen: set[str] = set()
     for notice in notices:
-        for name in named(notice.get("attachments")):
+        for name in list_items(notice.get("attachments")):
             if not name.startswith(FOLDER + "/"):
                 continue  # not a path in the attachments folder: the schema's pattern says so
             where = (path("notices"), notice["_row"], "attachments")

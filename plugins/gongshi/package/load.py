@@ -128,6 +128,20 @@ def attachment_files(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in root.rglob("*") if p.is_file())
 
 
+def signed_attachments(descriptor: dict) -> list[dict]:
+    """The attachments a signed package records (gongshi.attachments): each with its path, size and hash."""
+    meta = descriptor.get("gongshi") if isinstance(descriptor.get("gongshi"), dict) else {}
+    entries = meta.get("attachments", [])
+    return [a for a in entries if isinstance(a, dict) and isinstance(a.get("path"), str)] \
+        if isinstance(entries, list) else []
+
+
+def signed_attachment_paths(descriptor: dict, folder: Path) -> list[str]:
+    """The paths of the recorded attachments that are safe to read: inside the package's attachments folder."""
+    return [a["path"] for a in signed_attachments(descriptor)
+            if a["path"].startswith(ATTACHMENTS + "/") and not resource_path(folder, a["path"])[1]]
+
+
 def resource_path(folder: Path, raw: object) -> tuple[Path | None, str | None]:
     """Return the resolved file of a resource path, or why it is refused."""
     if not isinstance(raw, str) or not raw:

@@ -17,6 +17,14 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+LIST_SEPARATOR = "、"  # between the items of a list cell: co-signing units, a project's villages, attachments
+
+
+def list_items(cell: str | None) -> list[str]:
+    """The items of a list cell, in its order, each once."""
+    return list(dict.fromkeys(part.strip() for part in (cell or "").split(LIST_SEPARATOR) if part.strip()))
+
+
 def parse_value(text: str, type_: str):
     """Return the typed value of a cell, or None when it is empty or not of its type."""
     if text == "":

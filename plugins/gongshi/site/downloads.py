@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..package.descriptor import DESCRIPTOR
-from ..package.load import PackageFiles, resource_path
+from ..package.load import PackageFiles, resource_path, signed_attachment_paths
 from ..schemas import ALL_RESOURCES
 from ..trust import sshsig
 from ..trust.bundle import SUMS, bundle_files, sha256sums, zip_bytes
@@ -54,12 +54,9 @@ COUNTY_TITLES = {DESCRIPTOR: "数据包描述（已签名）", SIGNATURE: "县�
 def _resource_paths(package: PackageFiles) -> list[str]:
     """The files of the tables gongshi knows, each a plain path inside the package (a bundle holds nothing else)."""
     descriptor = json.loads(package.get(DESCRIPTOR))
-    meta = descriptor.get("gongshi") if isinstance(descriptor.get("gongshi"), dict) else {}
-    attached = [a.get("path") for a in meta.get("attachments", []) if isinstance(a, dict)]
     return [r["path"] for r in descriptor.get("resources", []) if isinstance(r, dict)
             and r.get("name") in ALL_RESOURCES and not resource_path(package.folder, r.get("path"))[1]] + \
-        [a for a in attached if isinstance(a, str) and a.startswith("attachments/")
-         and not resource_path(package.folder, a)[1]]
+        signed_attachment_paths(descriptor, package.folder)
 
 
 def write_package_downloads(target: Path, county: str, files: dict[str, bytes], name: str, title: str,

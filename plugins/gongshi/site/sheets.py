@@ -91,7 +91,7 @@ def sheets(county: County, papers: dict[str, str]) -> list[Sheet]:
     """Return every printable notice of the county: its notices, then its projects' household lists."""
     out = []
     for n in county.notices.values():
-        rows = n.allocations if n.kind in ALLOCATION_NOTICES else n.projects
+        rows = n.allocations if n.lists_allocations else n.projects
         out.append(Sheet(n.kind, n.notice_id, n.title, n.url, n.discloser, n.region, n.start_date, n.end_date,
                          papers[n.kind], notice=n, rows=list(rows), demo=county.demo))
     for p in county.projects.values():

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..package.descriptor import DESCRIPTOR
-from ..package.load import PackageFiles, resource_path
+from ..package.load import PackageFiles, signed_attachment_paths
 from ..problems import GongshiError, Problem, error
 from . import sshsig
 from .sign import sign_file
@@ -87,9 +87,7 @@ def release(package: Path, history: Path, county: str, key_path: Path, when: dt.
     archive = folder / str(seq)
     archive.mkdir(parents=True, exist_ok=False)
     descriptor = json.loads(content)
-    meta = descriptor.get("gongshi") if isinstance(descriptor.get("gongshi"), dict) else {}
-    attached = [a["path"] for a in meta.get("attachments", []) if isinstance(a, dict) and isinstance(a.get("path"), str)
-                and a["path"].startswith("attachments/") and not resource_path(package, a["path"])[1]]
+    attached = signed_attachment_paths(descriptor, package)
     for name in [DESCRIPTOR, SIGNATURE, *(r["path"] for r in descriptor.get("resources", [])), *attached]:
         (archive / name).parent.mkdir(parents=True, exist_ok=True)  # attachments/… keep their folder
         shutil.copyfile(package / name, archive / name)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..package.descriptor import DESCRIPTOR
-from ..package.load import PackageFiles, attachment_files, resource_path
+from ..package.load import PackageFiles, attachment_files, resource_path, signed_attachments
 from ..problems import GongshiError, Problem, error
 from . import sshsig
 
@@ -121,15 +121,14 @@ def hash_problems(folder: Path, files: PackageFiles | None = None) -> list[Probl
     except (ValueError, AttributeError):
         return []
     problems = []
-    meta = descriptor.get("gongshi") if isinstance(descriptor.get("gongshi"), dict) else {}
-    attached = [a for a in meta.get("attachments", []) if isinstance(a, dict)]
-    recorded = {a.get("path") for a in attached}
+    attached = signed_attachments(descriptor)
+    recorded = {a["path"] for a in attached}
     for name in attachment_files(Path(folder)):
         if name not in recorded:  # added after signing: it would be published without the county's signature
             problems.append(error("hash-missing", str(folder / DESCRIPTOR), None, name,
                                   f"附件 {name} 不在签名记录中（签名之后才放进来）。请运行 gongshi sign 重新签名。",
                                   f"Attachment {name} is not recorded in the signed package; sign again."))
-    for resource in resources + [{"name": a.get("path"), **a} for a in attached]:
+    for resource in resources + [{"name": a["path"], **a} for a in attached]:
         name, raw = resource.get("name"), resource.get("path")
         path, refusal = resource_path(folder, raw)
         if refusal:
