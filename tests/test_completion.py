@@ -39,6 +39,11 @@ def test_a_completion_notice_shows_what_was_spent(county, tmp_path):
     shown = fields(site, "519902/project/XM-1")
     assert shown["实际支出"] == "78,500.00 元" and shown["管理费"] == "1,200.00 元"
     assert shown["结余资金"] == "1,500.00 元" and shown["竣工日期"] == "2025年8月"
+    # The wall notice's columns fill the paper and no more: a wider table is cut off at the page's edge in the PDF.
+    for url in ("519902/notice/GS-9/print", "519902/notice/GS-1/print"):
+        soup = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+        widths = [int(col["style"].removeprefix("width:").removesuffix("%")) for col in soup.select("colgroup col")]
+        assert sum(widths) == 100 and len(widths) == len(soup.select("thead th")), (url, widths)
     for url in ("519902/notice/GS-9", "519902/notice/GS-9/print"):
         text = page(site, url)
         for figure in ("实际支出", "78,500", "管理费", "1,200", "结余", "1,500", "2025年8月", "测试县茶叶专业合作社"):
