@@ -106,7 +106,7 @@ def test_long_notice_pdf_paginates_with_everything_a_wall_notice_needs(site, cho
     pages = text_of(pdf)
     title = sheet.select_one("h1").get_text(strip=True)
     period = flat(sheet.select_one(".period").get_text())
-    cells = sheet.select(".sheet-table tbody tr")[-1].select("td")
+    cells = sheet.select_one(".sheet-table").select("tbody tr")[-1].select("td")  # the notice's own table
     # A short cell of the last row that no line break splits: the project id, the amount, the household id.
     last_row = {"project": cells[1].select_one(".small"), "allocation": cells[-1], "households": cells[1]}[kind]
     whole = flat("".join(pages))

@@ -12,7 +12,9 @@ from .model import (
     Allocation,
     Beneficiary,
     County,
+    HouseholdSum,
     Notice,
+    PlaceSubsidy,
     Project,
     ProjectFund,
     Region,
@@ -113,8 +115,21 @@ def _projects(code: str, tables: dict[str, list[dict]], regions: dict[str, Regio
     for b in tables.get("beneficiaries", []):
         projects[b["project_id"]].beneficiaries.append(Beneficiary(
             b["household_id"], b["household"], regions[b["region_code"]], b["members"], b["subsidy"], b["paid_on"],
-            b["notes"]))
+            b["notes"], b.get("households")))
+    for project in projects.values():
+        _place_subsidies(project)
     return projects
+
+
+def _place_subsidies(project: Project) -> None:
+    """List on each place below the county what the project's household list pays to households there."""
+    by_place: dict[str, tuple[Region, list[Beneficiary]]] = {}
+    for b in project.beneficiaries:
+        for node in (b.region, *b.region.ancestors):
+            if node.level != "county":
+                by_place.setdefault(node.code, (node, []))[1].append(b)
+    for node, rows in by_place.values():
+        node.subsidies.append(PlaceSubsidy(project, HouseholdSum.of(rows)))
 
 
 def _notices(code: str, rows: list[dict], regions: dict[str, Region], units: dict[str, Unit],
@@ -176,6 +191,7 @@ def _sort_lists(regions, units, projects) -> None:
         region.allocations.sort(key=by_allocation)
         region.projects.sort(key=by_project)
         region.notices.sort(key=by_notice, reverse=True)
+        region.subsidies.sort(key=lambda s: by_project(s.project))
         region.units.sort(key=lambda u: u.unit_id)
     for unit in units:
         unit.allocated.sort(key=by_allocation)

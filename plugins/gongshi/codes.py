@@ -92,6 +92,7 @@ CODES: dict[str, Code] = {
         county-region-missing | 没有本县自己的一行 | no row for the county itself
         fund-name-missing | 其他资金没有写名称 | other fund without its name
         fund-level-conflict | 资金级次前后矛盾 | fund level contradicts its kind
+        household-total-with-name | 汇总行填了姓名 | a township total row with a household name
     """),
     **_codes("rules", WARNING, """
         project-underfunded | 项目资金不足 | project funds below its budget

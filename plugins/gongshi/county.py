@@ -17,6 +17,7 @@ from .checks.rules import (
     RULE_FIELDS,
     date_rules,
     division_rules,
+    household_rules,
     money_rules,
     region_rules,
     source_rules,
@@ -184,6 +185,8 @@ def _rules(package: CountyPackage, readable: dict[str, Normalized], schemas, set
     found += money_rules(records, path)
     found += source_rules(records, path)
     found += spending_rules(records, path)
+    if "beneficiaries" in readable:
+        found += household_rules(readable["beneficiaries"], path)
     found += date_rules(records, path, settings.min_notice_days, package.notice_days)
     found += phone_problems(readable, path, schemas)  # the publicContact columns, as read
     found += list_reference_problems(readable, path, schemas)

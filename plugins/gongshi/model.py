@@ -33,6 +33,8 @@ class Region:
     allocations: list[Allocation] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    # What household lists pay to households here or under here, one entry per project (分配到哪里公开到哪里).
+    subsidies: list[PlaceSubsidy] = field(default_factory=list)
     # Totals over this place and every place under it.
     allocated_total: Decimal = ZERO
     budget_total: Decimal = ZERO
@@ -189,6 +191,40 @@ class Beneficiary:
     subsidy: Decimal
     paid_on: dt.date | None
     notes: str | None
+    # A total row (no name): a notice that publishes a township's or village's totals instead of its households.
+    households: int | None = None
+
+    @property
+    def is_total(self) -> bool:
+        return not self.household
+
+
+@dataclass(frozen=True)
+class HouseholdSum:
+    """Households, people and money of some rows of a household list. households (people) is None when a total
+    row does not state it: the sum is then not known, and shown as not stated, never as a smaller number."""
+
+    households: int | None
+    people: int | None
+    amount: Decimal
+    households_given: bool = True  # some row states its households (else the column says nothing and is left out)
+    people_given: bool = True
+
+    @classmethod
+    def of(cls, rows: list[Beneficiary]) -> HouseholdSum:
+        counts = [b.households if b.is_total else 1 for b in rows]
+        people = [b.members for b in rows]
+        return cls(None if None in counts else sum(counts), None if None in people else sum(people),
+                   sum((b.subsidy for b in rows), ZERO), any(c is not None for c in counts),
+                   any(p is not None for p in people))
+
+
+@dataclass(frozen=True)
+class PlaceSubsidy:
+    """What one project's household list pays to households in one place (and the places under it)."""
+
+    project: Project
+    total: HouseholdSum
 
 
 @dataclass(eq=False)
@@ -267,6 +303,20 @@ class Project:
         return sum((b.subsidy for b in self.beneficiaries), ZERO)
 
     @property
+    def listed_households(self) -> list[Beneficiary]:
+        """The households listed one by one (names masked)."""
+        return [b for b in self.beneficiaries if not b.is_total]
+
+    @property
+    def household_totals(self) -> list[Beneficiary]:
+        """The totals a notice publishes per township or village instead of its households."""
+        return [b for b in self.beneficiaries if b.is_total]
+
+    @property
+    def households_sum(self) -> HouseholdSum:
+        return HouseholdSum.of(self.household_totals)
+
+    @property
     def funded(self) -> Decimal:
         """The funds given with their amounts."""
         return sum((f.amount for f in self.funds if f.amount is not None), ZERO)
@@ -316,7 +366,7 @@ class Notice:
     @property
     def places(self) -> list[Region]:
         """Every place the notice covers: its own, and each place its table names (where the money went, where the
-        projects are), so that each of them lists it (分配到哪里、公开到哪里)."""
+        projects are, where their households live), so that each of them lists it (分配到哪里、公开到哪里)."""
         found = {self.region.code: self.region}
         for region in self.covers:  # named by the notice itself
             found.setdefault(region.code, region)
@@ -325,6 +375,8 @@ class Notice:
         for project in self.projects:
             for region in project.regions or [project.region]:
                 found.setdefault(region.code, region)
+            for household in project.beneficiaries:  # where its households live, one by one or in totals
+                found.setdefault(household.region.code, household.region)
         return list(found.values())
 
     @property
@@ -363,6 +415,15 @@ class Notice:
     @property
     def projects_total(self) -> Decimal:
         return sum((p.budget for p in self.projects), ZERO)
+
+    @property
+    def household_projects(self) -> list[Project]:
+        """Its projects whose notice publishes totals per township or village instead of households."""
+        return [p for p in self.projects if p.household_totals]
+
+    @property
+    def households_sum(self) -> HouseholdSum:
+        return HouseholdSum.of([b for p in self.household_projects for b in p.household_totals])
 
     @property
     def lists_allocations(self) -> bool:

@@ -6,6 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
+import polars as pl
+
 from .. import dates, periods, sources
 from ..money import yuan
 from ..package import divisions
@@ -112,6 +114,32 @@ def source_rules(tables: Tables, path) -> Iterator[Problem]:
                         f"{sources.LEVELS.get(level, level)}。请把资金类别改为 special-fund，级次照原公告填写。",
                         f"fund_source {kind} is the {kind} level's main fund but fund_level says {level}: write "
                         "special-fund as the kind and the level as the notice states it.")
+
+
+def household_rules(table, path) -> Iterator[Problem]:
+    """Yield household-total-with-name for a row that gives both a household's name and a number of households,
+    and not-stated for a total row (no name) that gives neither how many households nor how many people."""
+    frame = table.frame
+    if frame is None or "households" not in frame.columns:
+        return
+    named, counted = pl.col("household") != "", pl.col("households") != ""
+    odd = (frame.with_row_index("_i")
+           .filter((named & counted) | (~named & ~counted & (pl.col("members") == "")))
+           .select("_i", "household", "households", "project_id", "region_code"))
+    for i, name, households, project, place in odd.iter_rows():
+        row = table.rows[i] if i < len(table.rows) else i + 2
+        if name:
+            yield error("household-total-with-name", path("beneficiaries"), row, "households",
+                        f"这一行既填了户主姓名（{name}），又填了户数（{households}）。列到户的行只填脱敏姓名，户数留空；"
+                        "公告只按乡镇（村）公布合计的，姓名留空，填户数。",
+                        "This row gives both a household's name and a number of households: a household's row leaves "
+                        "households empty; a total row (a township's or village's total) leaves the name empty.")
+        else:
+            yield warning("not-stated", path("beneficiaries"), row, "households",
+                          f"项目 {project} 在 {place} 的汇总行没有户数，也没有人数：网上和公示栏显示“未载明”。"
+                          "原公告写了的，请照填；这一行本是一户的，请补上脱敏姓名。",
+                          f"The total row of project {project} at {place} gives neither households nor people; it "
+                          "is shown as not stated. If this row is one household, give its masked name.")
 
 
 def date_rules(tables: Tables, path, min_notice_days: int, counting: str = periods.DEFAULT) -> Iterator[Problem]:

@@ -493,6 +493,8 @@ class _County(SyntheticCounty):
         """List the households of each 到户 subsidy project; their subsidies add up to the project's budget."""
         rows = []
         villages = {r["code"]: r for r in self.regions if r["level"] == "village"}
+        # The first 2026 loan-interest project publishes its totals per village, as 贴息 notices often do.
+        totals_only = next((p["project_id"] for p in self.projects if p["year"] == 2026 and "贴息" in p["name"]), None)
         for p in self.projects:
             count = p.get("beneficiary_households") or 0
             if not p.get("subsidy_standard") or p["status"] in ("cancelled", "planned") or not count:
@@ -506,7 +508,21 @@ class _County(SyntheticCounty):
                              "region_code": rng.choice(places), "members": rng.randint(1, 6), "subsidy": subsidy,
                              "paid_on": p["end_date"] if p["status"] in ("completed", "accepted") else None,
                              "notes": None})
+            if p["project_id"] == totals_only:
+                rows[-count:] = _village_totals(rows[-count:])
         return rows
+
+
+def _village_totals(households: list[dict]) -> list[dict]:
+    """One total row per village (no names): households, people and subsidy."""
+    by_village: dict[str, list[dict]] = {}
+    for h in households:
+        by_village.setdefault(h["region_code"], []).append(h)
+    return [{"project_id": rows[0]["project_id"], "household_id": f"HZ{i:02d}", "household": None,
+             "region_code": code, "households": len(rows), "members": sum(r["members"] for r in rows),
+             "subsidy": sum((r["subsidy"] for r in rows), Decimal(0)), "paid_on": rows[0]["paid_on"],
+             "notes": None}
+            for i, (code, rows) in enumerate(sorted(by_village.items()), 1)]
 
 
 def _masked(rng: random.Random) -> str:
