@@ -257,8 +257,13 @@ def test_every_data_value_is_escaped(data_dir, tmp_path):
                              ("regions", "一村", payload[:25])):
         path = folder / f"{name}.csv"
         path.write_text(path.read_text(encoding="utf-8").replace(old, old + added), encoding="utf-8")
+    notices = folder / "notices.csv"  # remarks, the notice's other words, is its last column
+    lines = notices.read_text(encoding="utf-8").splitlines()
+    notices.write_text("\n".join([lines[0], lines[1] + payload, *lines[2:]]) + "\n", encoding="utf-8")
     result = build_site(data_dir, tmp_path / "out")
     assert result.returncode == 0, result.stderr
+    for page in ("519902/notice/GS-1/index.html", "519902/notice/GS-1/print/index.html"):
+        assert "&lt;img src=x onerror=alert(1)&gt;" in (tmp_path / "out" / page).read_text(encoding="utf-8"), page
     pages = list((tmp_path / "out").rglob("*.html"))
     assert any("&lt;script&gt;" in p.read_text(encoding="utf-8") for p in pages)
     for path in pages:

@@ -144,6 +144,7 @@ def _notices(code: str, rows: list[dict], regions: dict[str, Region], units: dic
             region=regions[n["region_code"]],
             project=projects.get(n["project_id"]) if n["project_id"] else None, county=code, counting=counting,
             attachments=list_items(n.get("attachments")),
+            remarks=n.get("remarks"),
             covers=[regions[c] for c in list_items(n.get("covers")) if c in regions])
         if not notice.title:  # a notice without a title is named by who published what, and says so
             notice.title = (f"{notice.discloser_names}{notice.year}年度{KIND_TITLES.get(notice.kind, '公告')}"

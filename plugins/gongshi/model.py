@@ -347,6 +347,7 @@ class Notice:
     counting: str = periods.DEFAULT  # how the county's notices count their period
     attachments: list[str] = field(default_factory=list)  # its files, as paths inside the package (attachments/…)
     covers: list[Region] = field(default_factory=list)  # places the notice names that its table does not
+    remarks: str | None = None  # the notice's other words, as written (addressee, approval, contact labels)
     allocations: list[Allocation] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
 

@@ -38,6 +38,9 @@ class SyntheticCounty:
         rows = 0
         for resource in (*RESOURCES, *optional):
             names = [f["name"] for f in self.schemas.fields(resource)]
+            short = [row for row in self.tables[resource] if not isinstance(row, dict) and len(row) != len(names)]
+            if short:  # a row given by position must have every column of the schema, in its order
+                raise ValueError(f"{resource}: a row has {len(short[0])} cells, the schema {len(names)}: {names}")
             with open(folder / f"{resource}.csv", "w", encoding="utf-8", newline="") as fh:
                 writer = csv.writer(fh, lineterminator="\n")
                 writer.writerow(names)

@@ -163,7 +163,7 @@ class _County(SyntheticCounty):
                 notices.append([f"GS{p['year']}-{serial:06d}", "before-start", f"{p['id']}实施前公示",
                                 f"cw{p['village'][6:]}", p["village"], p["year"], start.isoformat(),
                                 (start + dt.timedelta(days=10)).isoformat(), p["id"],
-                                (start - dt.timedelta(days=1)).isoformat(), "", ""])
+                                (start - dt.timedelta(days=1)).isoformat(), "", "", ""])
         for year in YEARS:
             for township, name in self.township_names.items():
                 serial += 1
@@ -171,10 +171,10 @@ class _County(SyntheticCounty):
                 notices.append([f"GS{year}-{serial:06d}", "project-plan", f"{name}{year}年度衔接资金项目计划公示",
                                 f"zf{township[6:9]}", township, year, start.isoformat(),
                                 (start + dt.timedelta(days=12)).isoformat(), "",
-                                (start - dt.timedelta(days=1)).isoformat(), "", ""])
+                                (start - dt.timedelta(days=1)).isoformat(), "", "", ""])
             serial += 1
             notices.append([f"GS{year}-{serial:06d}", "allocation-result", f"{self.name}{year}年度资金分配结果公告", "czj",
-                            self.code + "000000", year, f"{year}-04-10", f"{year}-04-25", "", f"{year}-04-09", "", ""])
+                            self.code + "000000", year, f"{year}-04-10", f"{year}-04-25", "", f"{year}-04-09", "", "", ""])
 
 
 def generate_province(out: str | Path, scale: float = 1.0, seed: int = 1) -> dict:
