@@ -508,6 +508,7 @@ class _County(SyntheticCounty):
                              "region_code": rng.choice(places), "members": rng.randint(1, 6), "subsidy": subsidy,
                              "paid_on": p["end_date"] if p["status"] in ("completed", "accepted") else None,
                              "notes": None})
+            p["beneficiary_people"] = sum(r["members"] for r in rows[-count:])  # as its list adds up
             if p["project_id"] == totals_only:
                 rows[-count:] = _village_totals(rows[-count:])
         return rows
