@@ -22,6 +22,10 @@ from gongshi.settings import DEFAULT_PAPER, SettingsError, from_dict
     ({"province_key_fingerprint": "MD5:ab"}, "province_key_fingerprint must look like SHA256"),
     ({"today": "2026-13-01"}, "today must be a date like"),
     ({"today": 20261121}, "today must be a date"),
+    ({"broadcast": {"crawl_speed": 7}}, "crawl_speed is in characters a second, from 1 to 6"),
+    ({"broadcast": {"slide_seconds": 2}}, "slide_seconds must be a whole number from 5 to 120"),
+    ({"broadcast": {"sms_signature": "【演示县】"}}, "sms_signature is the SMS platform's 签名"),
+    ({"broadcast": {"speed": 4}}, "broadcast takes days_after"),
 ])
 def test_a_wrong_setting_is_refused_with_what_is_wrong(raw, says):
     with pytest.raises(SettingsError) as refused:

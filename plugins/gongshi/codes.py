@@ -130,6 +130,13 @@ CODES: dict[str, Code] = {
         release-log-invalid | 发布记录的签名无效 | release log signature invalid
         release-archive-mismatch | 存档与发布记录不符 | archived version differs from the log
     """),
+    **_codes("broadcast", WARNING, """
+        led-not-gb2312 | 条屏字库里没有的字 | a character LED boards cannot draw
+        led-too-long | 条屏文字太长 | LED text over the controller's limit
+        sms-character-replaced | 短信里有会被弄乱的字符 | SMS characters carriers garble
+        sms-two-parts | 短信按两条计费 | SMS billed as two parts
+        sms-too-long | 短信超过两条 | SMS longer than two parts
+    """),
 }
 
 
@@ -139,7 +146,7 @@ def declared(code: str) -> Code:
 
 
 STAGES = {"read": "reading a table", "schema": "the Table Schema", "package": "the package", "rules": "the rules",
-          "privacy": "personal data", "trust": "signature and history"}
+          "privacy": "personal data", "trust": "signature and history", "broadcast": "TV, LED and SMS"}
 BEGIN, END = "<!-- codes: made from plugins/gongshi/codes.py by `invoke codes` -->", "<!-- /codes -->"
 
 

@@ -348,6 +348,7 @@ class Notice:
     attachments: list[str] = field(default_factory=list)  # its files, as paths inside the package (attachments/…)
     covers: list[Region] = field(default_factory=list)  # places the notice names that its table does not
     remarks: str | None = None  # the notice's other words, as written (addressee, approval, contact labels)
+    query_code: str | None = None  # 查询码 in this version of the package (site/channels.py), set when it is built
     allocations: list[Allocation] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
 

@@ -14,6 +14,12 @@ PAPERS = {"A4": "A4 portrait", "A3": "A3 landscape"}
 DEFAULT_PAPER = {"allocation-result": "A4", "allocation-and-projects": "A3", "project-plan": "A3",
                  "before-start": "A3", "after-completion": "A3", "households": "A4"}
 
+# days_after: days a notice stays on TV, LED and SMS after its period; slide_seconds: how long a TV slide shows;
+# crawl_speed: the crawl's speed in characters a second (at most 6: faster cannot be read); sms_signature: the
+# 【签名】 registered with the SMS platform (None: the county's name).
+DEFAULT_BROADCAST = {"days_after": 0, "slide_seconds": 15, "crawl_speed": 4, "sms_signature": None}
+MAX_CRAWL_SPEED = 6
+
 
 class SettingsError(GongshiError, ValueError):
     """A GONGSHI setting is wrong; the message says which and why."""
@@ -49,6 +55,8 @@ class Settings:
     pdf: bool = True
     # The paper each kind of notice prints on by default, "A4" (portrait) or "A3" (landscape); both are offered.
     paper: dict = field(default_factory=lambda: dict(DEFAULT_PAPER))
+    # TV, crawl, LED, SMS and feeds (电视播、掌中看): see DEFAULT_BROADCAST.
+    broadcast: dict = field(default_factory=lambda: dict(DEFAULT_BROADCAST))
 
     def current_date(self) -> dt.date:
         return self.today or dt.date.today()
@@ -110,6 +118,8 @@ def _others(raw: dict) -> dict:
             raise SettingsError(f"gongshi: paper must map notice kinds ({', '.join(DEFAULT_PAPER)}) to "
                                 f"{' or '.join(PAPERS)}, got {paper!r}")
         values["paper"] = {**DEFAULT_PAPER, **paper}
+    if raw.get("broadcast") is not None:
+        values["broadcast"] = _broadcast(raw["broadcast"])
     if raw.get("province_key_fingerprint") is not None:
         fingerprint = str(raw["province_key_fingerprint"])
         if not fingerprint.startswith("SHA256:"):
@@ -142,3 +152,23 @@ def read(settings_file: str | Path | None = None, **overrides) -> tuple[Settings
         pelican = dict(read_settings(str(candidate)))
     raw = {**(pelican.get("GONGSHI") or {}), **{k: v for k, v in overrides.items() if v is not None}}
     return from_dict(raw, base=candidate.parent.resolve() if pelican else None), pelican
+
+
+def _broadcast(raw) -> dict:
+    if not isinstance(raw, dict) or set(raw) - set(DEFAULT_BROADCAST):
+        raise SettingsError(f"gongshi: broadcast takes {', '.join(DEFAULT_BROADCAST)}, got {raw!r}")
+    values = {**DEFAULT_BROADCAST, **raw}
+    for key, low, high in (("days_after", 0, 60), ("slide_seconds", 5, 120)):
+        if not isinstance(values[key], int) or isinstance(values[key], bool) or not low <= values[key] <= high:
+            raise SettingsError(f"gongshi: broadcast {key} must be a whole number from {low} to {high}, "
+                                f"got {values[key]!r}")
+    speed = values["crawl_speed"]
+    if not isinstance(speed, (int, float)) or isinstance(speed, bool) or not 1 <= speed <= MAX_CRAWL_SPEED:
+        raise SettingsError(f"gongshi: broadcast crawl_speed is in characters a second, from 1 to "
+                            f"{MAX_CRAWL_SPEED} (faster cannot be read), got {speed!r}")
+    signature = values["sms_signature"]
+    if signature is not None and (not isinstance(signature, str) or not 2 <= len(signature) <= 12
+                                  or set(signature) & set("【】[]")):
+        raise SettingsError(f"gongshi: broadcast sms_signature is the SMS platform's 签名, 2 to 12 characters "
+                            f"without 【】, got {signature!r}")
+    return values

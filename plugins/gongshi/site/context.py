@@ -124,6 +124,33 @@ class VersionPage(Page):
 
 
 @dataclass(frozen=True)
+class NowPage(Page):
+    template = "now"
+    county: Any
+    summaries: list
+    crawl: Any
+
+
+@dataclass(frozen=True)
+class TvPage(Page):
+    template = "tv"
+    county: Any
+    summary: Any
+    number: int
+    count: int
+    next_url: str
+    seconds: int
+
+
+@dataclass(frozen=True)
+class CrawlPage(Page):
+    template = "crawl"
+    county: Any
+    crawl: Any
+    reload_seconds: int
+
+
+@dataclass(frozen=True)
 class KeysPage(Page):
     template = "keys"
     downloads: list
@@ -140,4 +167,4 @@ class PrintPage(Page):
 
 PAGES: tuple[type[Page], ...] = (HomePage, DictionaryPage, CountyPage, RegionPage, UnitPage, AllocationPage,
                                  ProjectPage, NoticePage, DataPage, VersionsPage, ReportPage, VersionPage, KeysPage,
-                                 PrintPage)
+                                 PrintPage, NowPage, TvPage, CrawlPage)

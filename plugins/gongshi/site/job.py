@@ -32,6 +32,7 @@ from ..package.load import PackageFiles
 from ..schemas import load_schemas
 from ..settings import Settings
 from ..trust.history import LOG, county_history, read_log
+from .channels import query_code, write_channels
 from .context import DataPage, PrintPage
 from .downloads import write_county_downloads, write_spreadsheets
 from .pages import PageWriter, verified_versions, write_county_pages, write_versions
@@ -138,7 +139,7 @@ def code_hash() -> str:
 
 # The page templates a county's job renders (the province pages are Pelican's writer's).
 COUNTY_TEMPLATES = ("county", "region", "unit", "allocation", "project", "notice", "data", "versions", "report",
-                    "version", "print")
+                    "version", "print", "now", "tv", "crawl")
 
 
 class CountySite:
@@ -148,6 +149,8 @@ class CountySite:
                  theme: Path, site_settings: dict):
         self.gongshi = gongshi
         self.output = Path(output)
+        # Where the public site is: printed QR codes, TV slides, SMS and feeds point there.
+        self.public_url = str(site_settings.get("PUBLIC_SITEURL") or site_settings.get("SITEURL") or "").rstrip("/")
         self.trust = trust
         self.schemas = load_schemas(gongshi.schemas_path)
         self.writer = PageWriter(env, context, relative_urls, COUNTY_TEMPLATES)
@@ -274,7 +277,11 @@ class CountySite:
         manifest."""
         load_qr_masks(self.output / county.code)
         started = time.perf_counter()
+        for notice in county.notices.values():
+            notice.query_code = query_code(county.code, notice.notice_id, county.fingerprint)
         write_county_pages(self.writer, staging, county, problems)
+        for problem in write_channels(self.writer, staging, county, self.gongshi, self.public_url):
+            logger.warning("gongshi: %s", report.as_line(problem))
         _write_attachments(staging, county, check.package.files)
         timings["pages"] = time.perf_counter() - started
         started = time.perf_counter()
