@@ -213,3 +213,47 @@ def test_a_day_without_notices_in_their_period_still_has_a_slide_and_empty_lists
     assert slide.select_one('meta[http-equiv="refresh"]')["content"].endswith("/519902/tv/")
     assert (tmp_path / "site" / "519902" / "led" / "led.gbk.txt").read_bytes() == b""
     assert len((tmp_path / "site" / "519902" / "sms" / "sms.csv").read_text(encoding="utf-8-sig").splitlines()) == 1
+
+
+@pytest.mark.parametrize("base, size", [("itv", (1280, 720)), ("itv/sd", (640, 530))])
+def test_set_top_box_pages_are_fixed_paged_links_without_script(server, browser, demo_site, base, size):
+    """From the list page, plain links reach every notice in its period; each page is drawn for the box's
+    page-view-size in pixels, without script, inside the central 90% of the picture."""
+    width, height = size
+    expected = notices_on(BUILD_DAY)
+    todo, seen, reached = [f"{COUNTY}/{base}"], set(), set()
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        html = (demo_site / url / "index.html").read_text(encoding="utf-8")
+        page = BeautifulSoup(html, "html.parser")
+        assert page.select_one('meta[name="page-view-size"]')["content"] == f"{width}*{height}", url
+        assert "<script" not in html and not re.search(r"\d(vw|vh|rem|em|%)\b", page.style.string), url
+        if "/n/" in url:
+            notice_id = url.rstrip("/").rsplit("/", 1)[1]
+            reached.add(notice_id)
+            assert code_on_notice_page(demo_site, notice_id) in page.get_text()
+            decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(demo_site / url / "qr.png")],
+                                     capture_output=True, text=True)
+            assert decoded.stdout.strip().endswith(f"/{COUNTY}/notice/{notice_id}/"), decoded
+        for link in page.select("a[href]"):
+            target = link["href"].split(f"/{COUNTY}/", 1)[1].removesuffix("index.html").strip("/")
+            if target.startswith(base.split("/")[0]):
+                todo.append(f"{COUNTY}/{target}")
+    assert sorted(reached) == expected
+    context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=False)
+    try:
+        for url in (f"{COUNTY}/{base}/", f"{COUNTY}/{base}/n/{expected[0]}/"):
+            page = context.new_page()
+            page.goto(f"{server}/{url}")
+            boxes = page.evaluate("""() => [...document.querySelectorAll('#box *')].filter(e => e.textContent.trim()
+                || e.tagName === 'IMG').map(e => { const r = e.getBoundingClientRect();
+                return [e.tagName, r.left, r.top, r.right, r.bottom]; })""")
+            for tag, left, top, right, bottom in boxes:
+                assert left >= 0.05 * width - 1 and right <= 0.95 * width + 1, (url, tag, left, right)
+                assert top >= 0.05 * height - 1 and bottom <= 0.95 * height + 1, (url, tag, top, bottom)
+            page.close()
+    finally:
+        context.close()

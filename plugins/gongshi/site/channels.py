@@ -356,6 +356,82 @@ def crawl(items: list[Summary], empty: str, chars_per_second: float) -> Crawl:
     return Crawl(CRAWL_SEPARATOR.join(lines) + CRAWL_SEPARATOR, chars_per_second)
 
 
+# --- set-top boxes -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ItvView:
+    """A set-top box's page size (page-view-size) and the fixed pixel layout drawn for it, inside 90% of it."""
+
+    name: str  # "hd", or "sd" (its pages under itv/sd/)
+    width: int
+    height: int
+    font: int  # px
+    big: int
+    per_page: int  # notices a list page shows
+
+    @property
+    def left(self) -> int:
+        return self.width * 5 // 100
+
+    @property
+    def top(self) -> int:
+        return self.height * 5 // 100
+
+    @property
+    def inner_width(self) -> int:
+        return self.width - 2 * self.left
+
+    @property
+    def inner_height(self) -> int:
+        return self.height - 2 * self.top
+
+    @property
+    def line(self) -> int:
+        return self.font * 3 // 2
+
+    @property
+    def head(self) -> int:
+        return self.big * 3 // 2
+
+    @property
+    def row(self) -> int:
+        """The height of one notice in a list: what is left under the heading and above the page links."""
+        return (self.inner_height - self.head - self.line - 8) // self.per_page
+
+    @property
+    def qr(self) -> int:
+        return self.inner_height * 45 // 100
+
+    def base(self, county: str) -> str:
+        return f"{county}/itv/" if self.name == "hd" else f"{county}/itv/{self.name}/"
+
+
+ITV_VIEWS = (ItvView("hd", 1280, 720, 26, 36, 5), ItvView("sd", 640, 530, 20, 26, 4))
+
+
+def write_itv(writer, root: Path, county: County, items: list[Summary]) -> None:
+    """Each view's list pages (itv/, itv/p/2/ …) and a page a notice (itv/n/<id>/ with its QR code as PNG: the
+    boxes' browsers draw images, not SVG)."""
+    import segno
+
+    from .context import ItvPage
+
+    for view in ITV_VIEWS:
+        base = view.base(county.code)
+        pages = [items[i:i + view.per_page] for i in range(0, len(items), view.per_page)] or [[]]
+        url = lambda n: base if n == 1 else f"{base}p/{n}/"  # noqa: E731
+        for number, chunk in enumerate(pages, 1):
+            writer.write(root, url(number), ItvPage(
+                county, view, chunk, None, number, len(pages), url(number - 1) if number > 1 else None,
+                url(number + 1) if number < len(pages) else None, base))
+        for index, summary in enumerate(items):
+            here = f"{base}n/{summary.notice.notice_id}/"
+            writer.write(root, here, ItvPage(county, view, [], summary, index // view.per_page + 1, len(pages),
+                                             None, None, url(index // view.per_page + 1)))
+            segno.make(summary.url, error="m").save(root / here / "qr.png", kind="png", border=4,
+                                                     scale=max(1, view.qr // 45))
+
+
 # --- all of them --------------------------------------------------------------------------------------------------
 
 def write_channels(writer, root: Path, county: County, settings, public_url: str) -> list[Problem]:
@@ -406,5 +482,6 @@ def write_channels(writer, root: Path, county: County, settings, public_url: str
             f"{len(long)} SMS are over {SMS_ONE_PART} characters and billed as two parts ({', '.join(long[:5])}). "
             "A shorter site address or SMS signature makes them fit one."))
     write_feeds(base, county, items, public_url, settings.current_date())
+    write_itv(writer, root, county, items)
     return [Problem(p.code, p.severity, f"{county.code}/{p.path}", p.row, p.field, p.message, p.message_en)
             for p in problems]

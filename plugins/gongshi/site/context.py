@@ -151,6 +151,20 @@ class CrawlPage(Page):
 
 
 @dataclass(frozen=True)
+class ItvPage(Page):
+    template = "itv"
+    county: Any
+    view: Any
+    summaries: list
+    summary: Any
+    number: int
+    pages: int
+    prev_url: str | None
+    next_url: str | None
+    back_url: str
+
+
+@dataclass(frozen=True)
 class KeysPage(Page):
     template = "keys"
     downloads: list
@@ -167,4 +181,4 @@ class PrintPage(Page):
 
 PAGES: tuple[type[Page], ...] = (HomePage, DictionaryPage, CountyPage, RegionPage, UnitPage, AllocationPage,
                                  ProjectPage, NoticePage, DataPage, VersionsPage, ReportPage, VersionPage, KeysPage,
-                                 PrintPage, NowPage, TvPage, CrawlPage)
+                                 PrintPage, NowPage, TvPage, CrawlPage, ItvPage)
