@@ -14,6 +14,7 @@ signage players (`ticker.rss`, `ticker.atom`, `ticker.txt`).
 from __future__ import annotations
 
 import csv
+import functools
 import datetime as dt
 import hashlib
 import io
@@ -419,7 +420,7 @@ def write_itv(writer, root: Path, county: County, items: list[Summary]) -> None:
     for view in ITV_VIEWS:
         base = view.base(county.code)
         pages = [items[i:i + view.per_page] for i in range(0, len(items), view.per_page)] or [[]]
-        url = lambda n: base if n == 1 else f"{base}p/{n}/"  # noqa: E731
+        url = functools.partial(_itv_list_url, base)
         for number, chunk in enumerate(pages, 1):
             writer.write(root, url(number), ItvPage(
                 county, view, chunk, None, number, len(pages), url(number - 1) if number > 1 else None,
@@ -430,6 +431,10 @@ def write_itv(writer, root: Path, county: County, items: list[Summary]) -> None:
                                              None, None, url(index // view.per_page + 1)))
             segno.make(summary.url, error="m").save(root / here / "qr.png", kind="png", border=4,
                                                      scale=max(1, view.qr // 45))
+
+
+def _itv_list_url(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}p/{number}/"
 
 
 # --- all of them --------------------------------------------------------------------------------------------------
