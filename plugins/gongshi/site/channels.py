@@ -14,8 +14,8 @@ signage players (`ticker.rss`, `ticker.atom`, `ticker.txt`).
 from __future__ import annotations
 
 import csv
-import functools
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
