@@ -41,6 +41,9 @@ PAGE_PATHS = ["pages"]
 PAGE_URL = "pages/{slug}/"
 PAGE_SAVE_AS = "pages/{slug}/index.html"
 DIRECT_TEMPLATES = []
+# The site's icon at /favicon.ico, where browsers ask for it.
+STATIC_PATHS = ["extra"]
+EXTRA_PATH_METADATA = {"extra/favicon.ico": {"path": "favicon.ico"}}
 AUTHOR_SAVE_AS = ""
 CATEGORY_SAVE_AS = ""
 TAG_SAVE_AS = ""

@@ -139,3 +139,38 @@ def test_no_script_from_data_ever_runs(tmp_path_factory, browser):
     assert "<script>window.__pwned=1</script>" in tab.locator("h1").inner_text()
     assert tab.locator("main script, main svg, main img").count() == 0
     context.close()
+
+
+PHONE_PAGES = ["/", "/519901/", "/519901/place/519901101201/", "/519901/notice/GS2026-133/",
+               "/519901/project/XM2026-001/", "/519901/now/", "/search/", "/pages/clerk-guide/"]
+
+
+@pytest.mark.parametrize("path", PHONE_PAGES)
+def test_a_phone_page_fits_its_screen_with_large_tap_targets_and_reachable_tables(server, phone, path):
+    """掌中看: at 360 px nothing runs off the side of the page, the links a thumb uses are at least 44 px high, labels
+    are at least 14 px, and a table that scrolls sideways can be reached with the keyboard."""
+    phone.goto(server + path)
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 360, path
+    heights = phone.evaluate("""() => [...document.querySelectorAll(
+        'header.site nav a, .crumbs a, .site-search input, .site-search button')]
+        .filter(e => e.getClientRects().length).map(e => [e.textContent.trim(), e.getBoundingClientRect().height])""")
+    assert heights and all(h >= 44 for _, h in heights), [x for x in heights if x[1] < 44]
+    sizes = phone.evaluate("""() => [...document.querySelectorAll('.tag, .figures dt, .fields dt, .small, .meta')]
+        .map(e => parseFloat(getComputedStyle(e).fontSize))""")
+    assert all(size >= 14 for size in sizes), sorted(sizes)[:3]
+    assert phone.evaluate("() => [...document.querySelectorAll('.scroll')].every(e => e.tabIndex === 0)"), path
+
+
+def test_every_page_names_itself_for_sharing_and_has_an_icon(demo_site, server, phone):
+    from bs4 import BeautifulSoup
+
+    for path in list(demo_site.rglob("index.html"))[::25]:
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        if any(part in path.parts for part in ("tv", "itv", "print", "a4", "a3")):
+            continue  # the screens' pages and wall notices are not shared
+        for name in ("og:title", "og:description", "og:url"):
+            tag = page.select_one(f'meta[property="{name}"]')
+            assert tag is not None and tag["content"].strip(), (path, name)
+        assert page.select_one('link[rel="icon"]') is not None, path
+    response = phone.request.get(server + "/favicon.ico")
+    assert response.status == 200 and response.body()[:4] == b"\x00\x00\x01\x00"  # an ICO file
