@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import http.server
 import json
@@ -288,3 +289,15 @@ def test_with_many_counties_a_search_asks_for_one_before_merging_them_all(demo_s
     finally:
         context.close()
         httpd.shutdown()
+
+
+def test_a_place_typed_by_its_whole_name_comes_first(server, phone):
+    """金龙村 used to come 14th, behind 龙泉镇 and 龙井村: a place's own page now comes first for its exact name."""
+    with open(ROOT / "data" / "519901" / "regions.csv", encoding="utf-8") as fh:
+        places = [r for r in csv.DictReader(fh) if r["level"] in ("village", "township")]
+    wrong = []
+    for place in places:
+        results = search(phone, server, q=place["name"], county="519901")
+        if not results or results[0]["href"] != server + f"519901/place/{place['code']}/":
+            wrong.append((place["name"], [r["title"] for r in results[:3]]))
+    assert not wrong, wrong

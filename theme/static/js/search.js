@@ -118,7 +118,27 @@
     });
   }
 
+  /* A place typed by its whole name (金龙村) opens the list with its own page, whatever the ranking of the pages that
+     merely mention it: each place's page carries its name as the filter "name", which is matched exactly. */
+  function exactly(instance, text, filters, found) {
+    var named = {};
+    Object.keys(filters).forEach(function (k) { named[k] = filters[k]; });
+    named.name = text;
+    return Promise.all([found, instance.search(null, {filters: named})]).then(function (r) {
+      var response = r[0].response;
+      if (!r[1].results.length) return r[0];
+      var first = r[1].results.map(function (hit) { return hit.id; });
+      var results = r[1].results.concat(response.results.filter(function (hit) { return first.indexOf(hit.id) < 0; }));
+      return {response: {results: results, filters: response.filters, totalFilters: response.totalFilters},
+              partial: r[0].partial};
+    });
+  }
+
   function query(instance, text, filters) {
+    return exactly(instance, text, filters, anyway(instance, text, filters));
+  }
+
+  function anyway(instance, text, filters) {
     var terms = words(text);
     var typed = window.Intl && Intl.Segmenter ? text : terms.join(" ");
     return both(instance, typed, characters(text.normalize ? text.normalize("NFKC") : text), filters).then(function (response) {
