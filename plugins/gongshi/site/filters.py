@@ -9,6 +9,7 @@ from .. import dates
 from ..model import subtotals_by_source
 from ..money import amount, wan, yuan
 from ..schemas import SchemaSet
+from .picture import money_picture
 from .qr import qr_svg
 
 
@@ -77,4 +78,5 @@ def filters(schemas: SchemaSet) -> dict:
     return {"yuan": yuan, "amount": amount, "wan": wan, "zh_date": zh_date, "zh_period": zh_period, "label": label,
             "field_title": field_title, "tel": tel, "han_chars": han_chars, "qr_svg": qr_svg, "stated": stated,
             "zh_date_stated": zh_date_stated, "zh_span": zh_span, "yuan_stated": yuan_stated,
-            "by_source": lambda allocations: subtotals_by_source(list(allocations), ordered=True)}
+            "by_source": lambda allocations: subtotals_by_source(list(allocations), ordered=True),
+            "money_picture": lambda region: money_picture(region, lambda v: schemas.label("projects", "category", v))}

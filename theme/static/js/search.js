@@ -124,7 +124,8 @@
     var named = {};
     Object.keys(filters).forEach(function (k) { named[k] = filters[k]; });
     named.name = text;
-    return Promise.all([found, instance.search(null, {filters: named})]).then(function (r) {
+    // Searched by its characters as well, so that only the index chunks the main search reads are downloaded.
+    return Promise.all([found, instance.search(characters(text), {filters: named})]).then(function (r) {
       var response = r[0].response;
       if (!r[1].results.length) return r[0];
       var first = r[1].results.map(function (hit) { return hit.id; });
