@@ -257,3 +257,30 @@ def test_set_top_box_pages_are_fixed_paged_links_without_script(server, browser,
             page.close()
     finally:
         context.close()
+
+
+def test_a_wechat_article_and_its_images_for_each_notice_on_air(demo_site):
+    from fontTools.ttLib import TTCollection
+    from PIL import Image
+
+    font_file, index = subprocess.run(["fc-match", "-f", "%{file}:%{index}", "Noto Sans CJK SC:bold"],
+                                      capture_output=True, text=True).stdout.rsplit(":", 1)
+    cmap = TTCollection(font_file).fonts[int(index)].getBestCmap()
+    for notice_id in notices_on(BUILD_DAY):
+        folder = demo_site / COUNTY / "wechat" / notice_id
+        html = (folder / "index.html").read_text(encoding="utf-8")
+        page = BeautifulSoup(html, "html.parser")
+        assert "<script" not in html and "<style" not in html and 'rel="stylesheet"' not in html
+        title, digest = page.title.get_text(), page.select_one('meta[name="description"]')["content"]
+        assert 0 < len(title) <= 64 and 0 < len(digest) <= 120
+        assert code_on_notice_page(demo_site, notice_id) in page.get_text() and "演示数据" in page.get_text()
+        for name, size in (("cover-900x383.png", (900, 383)), ("cover-500x500.png", (500, 500)),
+                           ("card.png", (1080, 1440))):
+            with Image.open(folder / name) as image:
+                assert image.size == size and image.format == "PNG", name
+                assert len(image.convert("L").getcolors(65536) or []) > 8, name  # text drawn, not a flat block
+        # The font the images are drawn with has every character of what they say: no tofu boxes.
+        headline = BeautifulSoup(html, "html.parser").select_one("img")["alt"]
+        assert all(ord(c) in cmap for c in headline + title if not c.isspace()), headline
+        decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(folder / "card.png")], capture_output=True, text=True)
+        assert decoded.stdout.strip().endswith(f"/{COUNTY}/notice/{notice_id}/")

@@ -136,6 +136,7 @@ CODES: dict[str, Code] = {
         sms-character-replaced | 短信里有会被弄乱的字符 | SMS characters carriers garble
         sms-two-parts | 短信按两条计费 | SMS billed as two parts
         sms-too-long | 短信超过两条 | SMS longer than two parts
+        wechat-image-missing | 微信封面没有生成 | no WeChat cover or card
     """),
 }
 

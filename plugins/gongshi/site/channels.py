@@ -433,6 +433,27 @@ def write_itv(writer, root: Path, county: County, items: list[Summary]) -> None:
                                                      scale=max(1, view.qr // 45))
 
 
+def write_wechat(writer, root: Path, county: County, items: list[Summary]) -> list[Problem]:
+    """A paste-ready article a notice, with its covers and summary card (site/wechat.py)."""
+    from .context import WechatPage
+    from .wechat import TITLE_MAX, clip, digest, write_images
+
+    problems = []
+    for summary in items:
+        url = f"{county.code}/wechat/{summary.notice.notice_id}/"
+        images = write_images(root / url, summary)
+        if not images:
+            problems.append(warning(
+                "wechat-image-missing", "notices.csv", None, summary.notice.notice_id,
+                f"公告 {summary.notice.notice_id} 的微信封面和摘要图没有生成：本机没有中文字体（fonts-noto-cjk），或者公告里有"
+                "字体没有的字。文章照常生成。",
+                f"Notice {summary.notice.notice_id}: no WeChat cover or card, for want of a CJK font (fonts-noto-cjk) "
+                "or of a character in it. The article is made."))
+        writer.write(root, url, WechatPage(county, summary, clip(summary.mark + summary.title, TITLE_MAX),
+                                           digest(summary), images))
+    return problems
+
+
 def _itv_list_url(base: str, number: int) -> str:
     return base if number == 1 else f"{base}p/{number}/"
 
@@ -488,5 +509,6 @@ def write_channels(writer, root: Path, county: County, settings, public_url: str
             "A shorter site address or SMS signature makes them fit one."))
     write_feeds(base, county, items, public_url, settings.current_date())
     write_itv(writer, root, county, items)
+    problems += write_wechat(writer, root, county, items)
     return [Problem(p.code, p.severity, f"{county.code}/{p.path}", p.row, p.field, p.message, p.message_en)
             for p in problems]

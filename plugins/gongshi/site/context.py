@@ -165,6 +165,16 @@ class ItvPage(Page):
 
 
 @dataclass(frozen=True)
+class WechatPage(Page):
+    template = "wechat"
+    county: Any
+    summary: Any
+    title: str
+    digest: str
+    images: bool
+
+
+@dataclass(frozen=True)
 class KeysPage(Page):
     template = "keys"
     downloads: list
@@ -181,4 +191,5 @@ class PrintPage(Page):
 
 PAGES: tuple[type[Page], ...] = (HomePage, DictionaryPage, CountyPage, RegionPage, UnitPage, AllocationPage,
                                  ProjectPage, NoticePage, DataPage, VersionsPage, ReportPage, VersionPage, KeysPage,
-                                 PrintPage, NowPage, TvPage, CrawlPage, ItvPage)
+                                 PrintPage, NowPage, TvPage, CrawlPage, ItvPage,
+                                 WechatPage)

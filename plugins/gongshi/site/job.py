@@ -139,7 +139,7 @@ def code_hash() -> str:
 
 # The page templates a county's job renders (the province pages are Pelican's writer's).
 COUNTY_TEMPLATES = ("county", "region", "unit", "allocation", "project", "notice", "data", "versions", "report",
-                    "version", "print", "now", "tv", "crawl", "itv")
+                    "version", "print", "now", "tv", "crawl", "itv", "wechat")
 
 
 class CountySite:
