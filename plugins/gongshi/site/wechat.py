@@ -147,6 +147,6 @@ def write_images(folder: Path, summary: Summary) -> bool:
         return False
     folder.mkdir(parents=True, exist_ok=True)
     for name, size in COVERS.items():
-        _cover(summary, size).save(folder / name, optimize=True)
-    _card(summary).save(folder / "card.png", optimize=True)
+        _cover(summary, size).save(folder / name)
+    _card(summary).save(folder / "card.png")
     return True
