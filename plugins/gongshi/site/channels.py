@@ -7,8 +7,9 @@ notice id and the signed package's fingerprint, shown on the notice page too, so
 LED line or an SMS against the site, and a new version of the package gives new codes.
 
 The channels: TV slides that advance by meta refresh (`tv/`), a crawl band (`tv/crawl/`), the county's "now" page
-(`now/`, the fixed link an SMS carries), LED board text (`led/`, GB2312), bulk-SMS lines (`sms/`) and feeds for
-signage players (`ticker.rss`, `ticker.atom`, `ticker.txt`).
+(`now/`, the fixed link an SMS carries), LED board text (`led/`, GB2312), bulk-SMS lines (`sms/`), feeds for
+signage players (`ticker.rss`, `ticker.atom`, `ticker.txt`), set-top box pages (`itv/`) and WeChat articles with
+their images (`wechat/`, site/wechat.py).
 """
 
 from __future__ import annotations
@@ -461,8 +462,9 @@ def _itv_list_url(base: str, number: int) -> str:
 # --- all of them --------------------------------------------------------------------------------------------------
 
 def write_channels(writer, root: Path, county: County, settings, public_url: str) -> list[Problem]:
-    """Write the county's TV slides, crawl, now page, LED text, SMS lines and feeds for the build's day under
-    root/<county>/; return what could not be said as it stands (a character no LED board has, an SMS too long)."""
+    """Write the county's TV slides, crawl, now page, LED text, SMS lines, feeds, set-top box pages and WeChat
+    articles for the build's day under root/<county>/; return what could not be said as it stands (a character no
+    LED board has, an SMS too long, an image without its font)."""
     from .context import CrawlPage, NowPage, TvPage
 
     options = settings.broadcast
