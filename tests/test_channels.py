@@ -285,3 +285,28 @@ def test_a_wechat_article_and_its_images_for_each_notice_on_air(demo_site):
         assert all(ord(c) in cmap for c in headline + title if not c.isspace()), headline
         decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(folder / "card.png")], capture_output=True, text=True)
         assert decoded.stdout.strip().endswith(f"/{COUNTY}/notice/{notice_id}/")
+
+
+def test_a_township_screen_shows_the_notices_of_its_places(demo_site):
+    with open(ROOT / "data" / COUNTY / "notices.csv", encoding="utf-8") as fh:
+        on_air = [n for n in csv.DictReader(fh)
+                  if n["start_date"] and n["end_date"] and n["start_date"] <= BUILD_DAY <= n["end_date"]]
+    with open(ROOT / "data" / COUNTY / "regions.csv", encoding="utf-8") as fh:
+        townships = [r for r in csv.DictReader(fh) if r["level"] == "township"]
+    shown_somewhere = set()
+    for township in townships:
+        expected = {code_on_notice_page(demo_site, n["notice_id"]) for n in on_air
+                    if n["region_code"].startswith(township["code"][:9])}
+        url, seen = f"{COUNTY}/place/{township['code']}/tv", []
+        for _ in range(len(expected) + 1):
+            page = soup(demo_site, url)
+            code = page.select_one(".code")
+            seen.append(code.get_text().split()[-1] if code else None)
+            target = page.select_one('meta[http-equiv="refresh"]')["content"].split("url=")[1]
+            url = f"{COUNTY}/" + target.split(f"/{COUNTY}/", 1)[1].removesuffix("index.html").strip("/")
+        if expected:
+            assert set(seen) == expected, (township["name"], seen, expected)
+        else:
+            assert seen == [None] and f"{township['name']}今天没有正在公示的公告" in page.get_text()
+        shown_somewhere |= expected
+    assert shown_somewhere  # the demo has township notices on air on the build day

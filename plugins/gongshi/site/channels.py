@@ -434,6 +434,19 @@ def write_itv(writer, root: Path, county: County, items: list[Summary]) -> None:
                                                      scale=max(1, view.qr // 45))
 
 
+def _slides(writer, root: Path, county: County, place, items: list[Summary], base: str, seconds: int) -> None:
+    """The TV slides of a place: base is the first, base/2/ … the others; the last goes back to base, which picks
+    up a new build."""
+    from .context import TvPage
+
+    count = max(1, len(items))
+    for number in range(1, count + 1):
+        url = base if number == 1 else f"{base}{number}/"
+        after = base if number == count else f"{base}{number + 1}/"
+        writer.write(root, url, TvPage(county, place, items[number - 1] if items else None, number, count, after,
+                                       seconds))
+
+
 def write_wechat(writer, root: Path, county: County, items: list[Summary]) -> list[Problem]:
     """A paste-ready article a notice, with its covers and summary card (site/wechat.py)."""
     from .context import WechatPage
@@ -465,7 +478,7 @@ def write_channels(writer, root: Path, county: County, settings, public_url: str
     """Write the county's TV slides, crawl, now page, LED text, SMS lines, feeds, set-top box pages and WeChat
     articles for the build's day under root/<county>/; return what could not be said as it stands (a character no
     LED board has, an SMS too long, an image without its font)."""
-    from .context import CrawlPage, NowPage, TvPage
+    from .context import CrawlPage, NowPage
 
     options = settings.broadcast
     items = summaries(county, on_air(county, settings.current_date(), options["days_after"]), public_url,
@@ -476,13 +489,10 @@ def write_channels(writer, root: Path, county: County, settings, public_url: str
     empty = f"{'演示数据：' if county.demo else ''}{county.name}今天没有正在公示的公告，监督电话{hotline}、{settings.national_hotline}"
     band = crawl(items, empty, options["crawl_speed"])
     writer.write(root, f"{county.code}/now/", NowPage(county, items, band))
-    # The slides: tv/ is the first, tv/2/ … the others; the last goes back to tv/, which picks up a new build.
-    count = max(1, len(items))
-    for number in range(1, count + 1):
-        url = f"{county.code}/tv/" if number == 1 else f"{county.code}/tv/{number}/"
-        after = f"{county.code}/tv/" if number == count else f"{county.code}/tv/{number + 1}/"
-        writer.write(root, url, TvPage(county, items[number - 1] if items else None, number, count, after,
-                                       options["slide_seconds"]))
+    _slides(writer, root, county, county.root, items, f"{county.code}/tv/", options["slide_seconds"])
+    for township in county.root.children:  # a township's own screen shows what concerns its places
+        local = [s for s in items if any(township.contains(place.code) for place in s.notice.places)]
+        _slides(writer, root, county, township, local, f"{township.url}tv/", options["slide_seconds"])
     # The crawl reloads itself at the end of a loop, every ten minutes or so: new builds, and no memory kept.
     loops = max(1, math.ceil(600 / band.seconds))
     writer.write(root, f"{county.code}/tv/crawl/", CrawlPage(county, band, math.ceil(loops * band.seconds)))

@@ -135,6 +135,7 @@ class NowPage(Page):
 class TvPage(Page):
     template = "tv"
     county: Any
+    place: Any
     summary: Any
     number: int
     count: int
