@@ -39,6 +39,12 @@ def code_on_notice_page(site, notice_id):
     return soup(site, f"{COUNTY}/notice/{notice_id}").select_one(".meta .query-code").get_text()
 
 
+def next_slide(page) -> str:
+    """Where a TV slide's meta refresh goes, as a folder of the site."""
+    target = page.select_one('meta[http-equiv="refresh"]')["content"].split("url=")[1]
+    return f"{COUNTY}/" + target.split(f"/{COUNTY}/", 1)[1].removesuffix("index.html").strip("/")
+
+
 def test_every_channel_carries_the_notices_in_their_period_with_their_codes(demo_site):
     expected = notices_on(BUILD_DAY)
     assert expected, "the demo has notices in their period on the build day"
@@ -55,9 +61,7 @@ def test_every_channel_carries_the_notices_in_their_period_with_their_codes(demo
         page = soup(demo_site, url)
         code = page.select_one(".code").get_text().split()[-1]
         seen.append(code)
-        target = page.select_one('meta[http-equiv="refresh"]')["content"].split("url=")[1]
-        url = target.split(f"/{COUNTY}/", 1)[1].removesuffix("index.html").strip("/")
-        url = f"{COUNTY}/{url}"
+        url = next_slide(page)
     assert sorted(seen[:-1]) == sorted(codes.values()) and seen[-1] == seen[0]
     # SMS: one line a notice, one or two parts, its code, the fixed now page, no character carriers garble.
     text = (demo_site / COUNTY / "sms" / "sms.csv").read_text(encoding="utf-8-sig")
@@ -302,8 +306,7 @@ def test_a_township_screen_shows_the_notices_of_its_places(demo_site):
             page = soup(demo_site, url)
             code = page.select_one(".code")
             seen.append(code.get_text().split()[-1] if code else None)
-            target = page.select_one('meta[http-equiv="refresh"]')["content"].split("url=")[1]
-            url = f"{COUNTY}/" + target.split(f"/{COUNTY}/", 1)[1].removesuffix("index.html").strip("/")
+            url = next_slide(page)
         if expected:
             assert set(seen) == expected, (township["name"], seen, expected)
         else:

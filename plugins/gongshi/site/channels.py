@@ -27,10 +27,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import feedgenerator
+import segno
 
 from ..model import KIND_TITLES, County, Notice
 from ..money import wan
 from ..problems import Problem, warning
+from .context import CrawlPage, ItvPage, NowPage, TvPage, WechatPage
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed on a phone without doubt
 CODE_LENGTH = 6
@@ -414,10 +416,6 @@ ITV_VIEWS = (ItvView("hd", 1280, 720, 26, 36, 5), ItvView("sd", 640, 530, 20, 26
 def write_itv(writer, root: Path, county: County, items: list[Summary]) -> None:
     """Each view's list pages (itv/, itv/p/2/ …) and a page a notice (itv/n/<id>/ with its QR code as PNG: the
     boxes' browsers draw images, not SVG)."""
-    import segno
-
-    from .context import ItvPage
-
     for view in ITV_VIEWS:
         base = view.base(county.code)
         pages = [items[i:i + view.per_page] for i in range(0, len(items), view.per_page)] or [[]]
@@ -437,8 +435,6 @@ def write_itv(writer, root: Path, county: County, items: list[Summary]) -> None:
 def _slides(writer, root: Path, county: County, place, items: list[Summary], base: str, seconds: int) -> None:
     """The TV slides of a place: base is the first, base/2/ … the others; the last goes back to base, which picks
     up a new build."""
-    from .context import TvPage
-
     count = max(1, len(items))
     for number in range(1, count + 1):
         url = base if number == 1 else f"{base}{number}/"
@@ -449,8 +445,7 @@ def _slides(writer, root: Path, county: County, place, items: list[Summary], bas
 
 def write_wechat(writer, root: Path, county: County, items: list[Summary]) -> list[Problem]:
     """A paste-ready article a notice, with its covers and summary card (site/wechat.py)."""
-    from .context import WechatPage
-    from .wechat import TITLE_MAX, clip, digest, write_images
+    from .wechat import TITLE_MAX, clip, digest, write_images  # wechat.py reads this module's Summary
 
     problems = []
     for summary in items:
@@ -478,8 +473,6 @@ def write_channels(writer, root: Path, county: County, settings, public_url: str
     """Write the county's TV slides, crawl, now page, LED text, SMS lines, feeds, set-top box pages and WeChat
     articles for the build's day under root/<county>/; return what could not be said as it stands (a character no
     LED board has, an SMS too long, an image without its font)."""
-    from .context import CrawlPage, NowPage
-
     options = settings.broadcast
     items = summaries(county, on_air(county, settings.current_date(), options["days_after"]), public_url,
                       settings.national_hotline)
