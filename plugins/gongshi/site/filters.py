@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from markupsafe import Markup
+
 from .. import dates
 from ..model import subtotals_by_source
 from ..money import amount, wan, yuan
@@ -64,6 +66,19 @@ def han_chars(text: str) -> str:
     return " ".join(HAN.sub(lambda m: f" {m.group()} ", text or "").split())
 
 
+PROSE_TABLE = re.compile(r"<table>.*?</table>", re.S)
+
+
+def scrollable(html: str) -> Markup:
+    """Our own Markdown pages (content/, trusted) as the data pages show wide things: each table in a box that
+    scrolls sideways and each code block reachable with the keyboard (tabindex), so that keyboard users can scroll
+    them too."""
+    count = iter(range(1, 1000))
+    html = PROSE_TABLE.sub(lambda m: f'<div class="scroll" tabindex="0" role="region" aria-label="表格 {next(count)}'
+                           f'（可左右滑动）">{m.group()}</div>', html)
+    return Markup(html.replace("<pre>", '<pre tabindex="0">'))
+
+
 def filters(schemas: SchemaSet) -> dict:
     """The filters, with `label` and `field_title` reading these schemas (the site's schemas_path)."""
 
@@ -77,6 +92,6 @@ def filters(schemas: SchemaSet) -> dict:
 
     return {"yuan": yuan, "amount": amount, "wan": wan, "zh_date": zh_date, "zh_period": zh_period, "label": label,
             "field_title": field_title, "tel": tel, "han_chars": han_chars, "qr_svg": qr_svg, "stated": stated,
-            "zh_date_stated": zh_date_stated, "zh_span": zh_span, "yuan_stated": yuan_stated,
+            "zh_date_stated": zh_date_stated, "zh_span": zh_span, "scrollable": scrollable, "yuan_stated": yuan_stated,
             "by_source": lambda allocations: subtotals_by_source(list(allocations), ordered=True),
             "money_picture": lambda region: money_picture(region, lambda v: schemas.label("projects", "category", v))}
