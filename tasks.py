@@ -76,6 +76,23 @@ def test(c):
     _run(c, f"{sys.executable} -m pytest")
 
 
+@task(help={"minutes": "how long to leave the TV rotation running", "county": "the county whose slides to show"})
+def soak(c, minutes=60, county="519901"):
+    """Leave a county's TV slides in output/ running in headless Chromium and record the renderer's memory and DOM
+    at every slide (tests/tv_soak.py; after invoke build). Writes build/tv-soak.json."""
+    out = ROOT / "build" / "tv-soak.json"
+    out.parent.mkdir(exist_ok=True)
+    _run(c, f"{sys.executable} tests/tv_soak.py output --county {county} --seconds {float(minutes) * 60:.0f} "
+            f"--out {out}")
+    import json
+
+    samples = json.loads(out.read_text(encoding="utf-8"))["samples"]
+    rss = [s["rss_kib"] for s in samples]
+    print(f"{len(samples)} slides in {samples[-1]['seconds']:.0f} s; DOM nodes {sorted({s['nodes'] for s in samples})}, "
+          f"documents {sorted({s['documents'] for s in samples})}; renderer memory {min(rss) / 1024:.0f}–"
+          f"{max(rss) / 1024:.0f} MiB, first {rss[0] / 1024:.0f} MiB, last {rss[-1] / 1024:.0f} MiB")
+
+
 @task
 def lint(c):
     """Check the code with ruff."""

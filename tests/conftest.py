@@ -61,13 +61,30 @@ def build_site(data: Path, output: Path, pelican: dict | None = None, **extra) -
     )
 
 
+# The TV soak (tests/tv_soak.py) takes minutes of waiting and almost no CPU: when its test is to run, it starts as
+# soon as the demo site is built and runs beside the other tests; tests/test_tv_soak.py waits for it and judges.
+SOAK_SECONDS = 180
+SOAK: dict = {}
+
+
+def pytest_collection_modifyitems(session, config, items):
+    SOAK["wanted"] = any(getattr(item.module, "__name__", "") == "test_tv_soak" for item in items)
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
     """Build the shipped demo data once, as the public site would (signatures required); return the output."""
     output = tmp_path_factory.mktemp("demo-site")
     result = build_site(ROOT / "data", output, allow_unsigned=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    return output
+    if SOAK.get("wanted"):
+        SOAK["out"] = tmp_path_factory.mktemp("tv-soak") / "soak.json"
+        SOAK["process"] = subprocess.Popen(
+            [sys.executable, str(Path(__file__).parent / "tv_soak.py"), str(output), "--seconds", str(SOAK_SECONDS),
+             "--out", str(SOAK["out"])], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    yield output
+    if SOAK.get("process") and SOAK["process"].poll() is None:
+        SOAK["process"].kill()
 
 
 # Debian's Chromium, headless, with nothing fetched from elsewhere.
