@@ -311,5 +311,12 @@ def test_a_township_screen_shows_the_notices_of_its_places(demo_site):
             assert set(seen) == expected, (township["name"], seen, expected)
         else:
             assert seen == [None] and f"{township['name']}今天没有正在公示的公告" in page.get_text()
+        # The LED board on the township's building: the same notices, one GB2312 line each, linked from its page.
+        led = demo_site / COUNTY / "place" / township["code"] / "led"
+        lines = (led / "led.gbk.txt").read_bytes().decode("gb2312").splitlines()
+        assert len(lines) == len(expected) and all(any(c in line for line in lines) for c in expected), lines
+        assert (led / "led.utf8.txt").read_text(encoding="utf-8").splitlines() == lines
+        links = [a["href"] for a in soup(demo_site, f"{COUNTY}/place/{township['code']}").select("a[download]")]
+        assert any(h.endswith(f"/place/{township['code']}/led/led.gbk.txt") for h in links), links
         shown_somewhere |= expected
     assert shown_somewhere  # the demo has township notices on air on the build day
