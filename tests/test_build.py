@@ -269,3 +269,25 @@ def test_every_data_value_is_escaped(data_dir, tmp_path):
     for path in pages:
         html = without_search_script(path, path.read_text(encoding="utf-8"))
         assert "<script" not in html and "<img" not in html, path
+
+
+def test_the_demo_alone_is_shown_on_its_own_day_and_a_real_county_on_the_real_day(tmp_path):
+    """Built on any day, the shipped demo shows its notices in their period (on TV, on the now page): a site of demo
+    counties alone is shown as on the day their data states (gongshi.as_of). With one real county beside it, the day
+    is the real one."""
+    from gongshi.settings import from_dict
+    from gongshi.site.generator import demo_day
+
+    result = build_site(ROOT / "data", tmp_path / "site", today=None, search=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    site = tmp_path / "site"
+    footer = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser").select_one("footer").text
+    assert "更新于 2026年11月21日" in footer, footer
+    now = BeautifulSoup((site / "519901/now/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert len(now.select("table.now tbody tr")) > 0
+    mixed = tmp_path / "mixed"
+    shutil.copytree(DEMO, mixed / "519901")
+    shutil.copytree(GOOD, mixed / "519902")
+    assert demo_day(from_dict({"data_path": str(mixed)})).today is None  # the build's real day
+    assert demo_day(from_dict({"data_path": str(ROOT / "data")})).today == dt.date(2026, 11, 21)
+    assert demo_day(from_dict({"data_path": str(ROOT / "data"), "today": "2026-12-25"})).today == dt.date(2026, 12, 25)

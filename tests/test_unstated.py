@@ -113,9 +113,9 @@ def test_working_days_in_a_year_whose_calendar_is_not_out_cannot_be_judged(count
 
 
 def test_a_wrong_county_setting_is_an_error(county):
-    set_option(county, notice_days="calendar-days", strict="sometimes")
+    set_option(county, notice_days="calendar-days", strict="sometimes", as_of="上个月")
     found = {p["field"] for p in problems(county) if p["code"] == "package-setting-invalid"}
-    assert found == {"gongshi.notice_days", "gongshi.strict"}
+    assert found == {"gongshi.notice_days", "gongshi.strict", "gongshi.as_of"}
 
 
 def test_a_strict_county_must_state_its_new_records(county):

@@ -192,6 +192,12 @@ def _options(package: CountyPackage, problems: list[Problem]) -> None:
             f"gongshi.strict 写的是“{strict}”，应是 true、false 或一个日期（如 \"2026-01-01\"：这一天所在年度起的记录"
             "必须写明每一项）。",
             f"gongshi.strict is {strict!r}; it must be true, false or a date such as \"2026-01-01\"."))
+    as_of = meta.get("as_of")
+    if as_of is not None and not (isinstance(as_of, str) and _is_date(as_of)):
+        problems.append(error(
+            "package-setting-invalid", where, None, "gongshi.as_of",
+            f"gongshi.as_of 写的是“{as_of}”，应是一个日期（如 \"2026-11-21\"）：演示数据所描述的那一天。",
+            f"gongshi.as_of is {as_of!r}; it must be a date such as \"2026-11-21\", the day demo data describes."))
 
 
 def _is_date(text: str) -> bool:

@@ -8,11 +8,12 @@ import logging
 import os
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from pelican.generators import Generator
 
-from ..package.load import find_packages
+from ..package.load import DESCRIPTOR, find_packages
 from ..parallel import parallel_map
 from ..problems import as_line
 from ..schemas import ALL_RESOURCES, load_schemas
@@ -34,13 +35,33 @@ def _build_in_worker(folder: Path) -> CountySummary | None:
     return _SITE.build(folder)
 
 
+def demo_day(settings: Settings) -> Settings:
+    """A site made of demo counties alone, each stating the day its data is true on (`as_of` in datapackage.json), is
+    shown as on the latest of those days, unless `today` is set: the demo's notices are then in their period, on TV and
+    on the now page whenever it is built. One real county makes it the real day again."""
+    if settings.today is not None:
+        return settings
+    days = []
+    for folder in find_packages(settings.data_path):
+        try:
+            meta = json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8")).get("gongshi")
+            days.append(dt.date.fromisoformat(meta["as_of"]) if meta.get("demo") is True else None)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return settings  # not a demo, or one without its day: the package's own check will say what is wrong
+    if not days or None in days:
+        return settings
+    logger.info("gongshi: 演示数据：网站按演示数据的日期 %s 显示 / demo data: the site is shown as on %s",
+                max(days).isoformat(), max(days).isoformat())
+    return replace(settings, today=max(days))
+
+
 class GongshiGenerator(Generator):
     """Check and build every county (reusing unchanged ones), then write the home, dictionary and keys pages."""
 
     def generate_context(self) -> None:
         # Relative paths in GONGSHI are taken from the site's folder, the one holding content/.
         base = Path(self.settings["PATH"]).resolve().parent
-        self.gongshi: Settings = from_dict(self.settings.get("GONGSHI"), base=base)
+        self.gongshi: Settings = demo_day(from_dict(self.settings.get("GONGSHI"), base=base))
         self.context.update(SiteContext(
             gongshi_today=self.gongshi.current_date(),
             NATIONAL_HOTLINE=self.gongshi.national_hotline,

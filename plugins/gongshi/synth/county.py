@@ -31,7 +31,8 @@ class SyntheticCounty:
         self.schemas = schemas or load_schemas()
         self.tables: dict[str, list] = {name: [] for name in ALL_RESOURCES}
 
-    def write(self, folder: str | Path, title: str, *, demo: bool = False, optional: tuple[str, ...] = ()) -> int:
+    def write(self, folder: str | Path, title: str, *, demo: bool = False, optional: tuple[str, ...] = (),
+              extra: dict | None = None) -> int:
         """Write the required tables, those of `optional`, and datapackage.json into folder; return the rows."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
@@ -47,5 +48,6 @@ class SyntheticCounty:
                 writer.writerows([cell(row.get(n)) for n in names] if isinstance(row, dict) else [cell(v) for v in row]
                                  for row in self.tables[resource])
             rows += len(self.tables[resource])
-        write_descriptor(folder, build_descriptor(self.code, title, demo=demo, schemas=self.schemas, optional=optional))
+        write_descriptor(folder, build_descriptor(self.code, title, demo=demo, schemas=self.schemas, optional=optional,
+                                                  extra=extra))
         return rows

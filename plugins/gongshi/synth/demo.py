@@ -534,7 +534,9 @@ def _masked(rng: random.Random) -> str:
 
 def write_demo(folder: str | Path, seed: int = 2025) -> None:
     """Write the demo county package (CSV files + datapackage.json) into folder."""
-    _County(seed).write(folder, TITLE, demo=True, optional=("beneficiaries",))
+    # The day its data is true on (as_of): a site of demo counties alone is shown as on that day, so that its notices
+    # are on TV and in their period whenever it is built (site/generator.py).
+    _County(seed).write(folder, TITLE, demo=True, optional=("beneficiaries",), extra={"as_of": TODAY.isoformat()})
 
 
 # Money of 2019, shown under its 2019 name (省级财政专项扶贫资金), not today's.
