@@ -4,9 +4,6 @@ shift), in real headless Chromium on a phone's screen."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from urllib.parse import quote
 
 import pytest
@@ -21,18 +18,6 @@ PAGES = ["/", f"/{COUNTY}/", f"/{COUNTY}/place/519901101000/", f"/{COUNTY}/place
          f"/{COUNTY}/wechat/GS2026-133/", f"/{COUNTY}/tv/", f"/{COUNTY}/tv/crawl/", f"/{COUNTY}/itv/",
          f"/{COUNTY}/itv/sd/", "/search/", "/dictionary/",
          "/pages/clerk-guide/"]
-
-
-@pytest.fixture(scope="module")
-def server(demo_site):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(demo_site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
 
 
 @pytest.fixture(scope="module")

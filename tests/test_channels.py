@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
-import http.server
 import io
 import re
 import shutil
 import statistics
 import subprocess
-import threading
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -127,18 +124,6 @@ def test_every_channel_escapes_what_the_data_says(odd_site):
 
 
 # --- on the screen ------------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def server(demo_site):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(demo_site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-
 
 @pytest.mark.parametrize("width, height", [(1920, 1080), (1280, 720), (3840, 2160)])
 def test_a_tv_slide_keeps_inside_the_safe_area_in_large_type_and_its_qr_decodes(server, browser, demo_site, tmp_path,

@@ -71,7 +71,7 @@ def test_demo_embeds_the_shared_schemas():
     embedded = {r["name"]: r["schema"] for r in descriptor["resources"]}
     for name in RESOURCES:
         assert embedded[name] == {k: v for k, v in SCHEMAS[name].items() if k != "$schema"}
-    assert descriptor["gongshi"] == {"county": "519901", "demo": True}
+    assert descriptor["gongshi"] == {"county": "519901", "demo": True, "as_of": "2026-11-21"}
     assert all(r["hash"].startswith("sha256:") and r["bytes"] > 0 for r in descriptor["resources"])
 
 

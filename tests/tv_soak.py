@@ -10,18 +10,15 @@ The tests run it for a few minutes in the background while the rest of the suite
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import sys
-import threading
 import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import CHROMIUM_ARGS  # noqa: E402
+from conftest import CHROMIUM_ARGS, served  # noqa: E402
 
 
 def rss_kib(pid: int) -> int:
@@ -33,43 +30,34 @@ def rss_kib(pid: int) -> int:
 
 
 def soak(site: Path, county: str, seconds: float) -> dict:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     samples = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            system = browser.new_browser_cdp_session()
-            started = time.monotonic()
-            page.goto(f"http://127.0.0.1:{httpd.server_port}/{county}/tv/")
-            cdp = page.context.new_cdp_session(page)
-            while True:
-                cdp.send("Performance.enable")
-                cdp.send("HeapProfiler.collectGarbage")
-                metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-                renderers = [q["id"] for q in system.send("SystemInfo.getProcessInfo")["processInfo"]
-                             if q["type"] == "renderer"]
-                samples.append({
-                    "seconds": round(time.monotonic() - started, 1), "url": page.url.split(f"/{county}/", 1)[1],
-                    "nodes": int(metrics["Nodes"]), "documents": int(metrics["Documents"]),
-                    "js_heap": int(metrics["JSHeapUsedSize"]), "renderers": len(renderers),
-                    "rss_kib": sum(rss_kib(pid) for pid in renderers)})
-                left = seconds - (time.monotonic() - started)
-                if left <= 0:
-                    break
-                try:  # the slide's meta refresh moves on by itself; nothing here clicks or navigates
-                    with page.expect_event("load", timeout=min(left, 130) * 1000):
-                        pass
-                except Exception:  # noqa: BLE001 - the time is up before the next slide
-                    break
-            browser.close()
-    finally:
-        httpd.shutdown()
+    with served(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1920, "height": 1080})
+        system = browser.new_browser_cdp_session()
+        started = time.monotonic()
+        page.goto(f"{base}/{county}/tv/")
+        cdp = page.context.new_cdp_session(page)
+        while True:
+            cdp.send("Performance.enable")
+            cdp.send("HeapProfiler.collectGarbage")
+            metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+            renderers = [q["id"] for q in system.send("SystemInfo.getProcessInfo")["processInfo"]
+                         if q["type"] == "renderer"]
+            samples.append({
+                "seconds": round(time.monotonic() - started, 1), "url": page.url.split(f"/{county}/", 1)[1],
+                "nodes": int(metrics["Nodes"]), "documents": int(metrics["Documents"]),
+                "js_heap": int(metrics["JSHeapUsedSize"]), "renderers": len(renderers),
+                "rss_kib": sum(rss_kib(pid) for pid in renderers)})
+            left = seconds - (time.monotonic() - started)
+            if left <= 0:
+                break
+            try:  # the slide's meta refresh moves on by itself; nothing here clicks or navigates
+                with page.expect_event("load", timeout=min(left, 130) * 1000):
+                    pass
+            except Exception:  # noqa: BLE001 - the time is up before the next slide
+                break
+        browser.close()
     return {"county": county, "seconds": seconds, "samples": samples}
 
 
