@@ -48,7 +48,8 @@ def soak(site: Path, county: str, seconds: float) -> dict:
                 "seconds": round(time.monotonic() - started, 1), "url": page.url.split(f"/{county}/", 1)[1],
                 "nodes": int(metrics["Nodes"]), "documents": int(metrics["Documents"]),
                 "js_heap": int(metrics["JSHeapUsedSize"]), "renderers": len(renderers),
-                "rss_kib": sum(rss_kib(pid) for pid in renderers)})
+                "rss_kib": sum(rss_kib(pid) for pid in renderers),
+                "rss_kib_by_renderer": {str(pid): rss_kib(pid) for pid in renderers}})
             left = seconds - (time.monotonic() - started)
             if left <= 0:
                 break
