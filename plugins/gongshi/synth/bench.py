@@ -173,15 +173,18 @@ def run(province: Path, sample: int = 5000) -> str:
         pdfs = pdf_sample(work / "site", 200)
         articles = pelican_articles(province, work / "peer", sample)
     # Pages are rendered inside the county workers, between checks and downloads: their rendering wall time is
-    # the sum of the workers' rendering times shared over the workers.
+    # the sum of the workers' rendering times shared over the workers, and a rate is the pages made in that stage
+    # over it (not every page of the build, print, data and version pages included, over the page stage alone).
     rendering = build["pages"] / workers if build.get("pages") else 0.0
+    stage_pages = int(build.get("pages_written", 0))
     rows = [
         ("validation: gongshi", ours["rows"], "", ours["seconds"], ours["peak_mb"]),
         ("validation: frictionless validate", peer["rows"], "", peer["seconds"], peer["peak_mb"]),
-        (f"page generation: gongshi ({workers} workers)", "", build["pages_built"], rendering, ""),
+        (f"page generation: gongshi ({workers} workers)", "", stage_pages, rendering, ""),
         (f"page generation: Pelican articles ({articles['pages']})", "", articles["pages"], articles["seconds"],
          articles["peak_mb"]),
-        ("wall-notice print pages (both sizes)", "", 2 * pdfs["sheets"], build.get("print", 0.0) / workers, ""),
+        ("wall-notice print pages (both sizes)", "", int(build.get("print_pages", 0)), build.get("print", 0.0) / workers,
+         ""),
         ("downloads (zip, CSV, XLSX, versions)", "", "", build["downloads"] / workers, ""),
         ("search indexing", "", "", build.get("search", 0.0) / workers or "not yet", ""),
         ("whole build, clean", ours["rows"], build["pages_total"], build["seconds"], build["peak_mb"]),
@@ -192,7 +195,7 @@ def run(province: Path, sample: int = 5000) -> str:
     lines = [f"{'stage':52} {'rows':>9} {'pages':>8} {'seconds':>9} {'rows/s':>10} {'pages/s':>9} {'peak MB':>8}"]
     lines += [_row(*row) for row in rows]
     validation_ratio = (peer["seconds"] / ours["seconds"]) if ours["seconds"] else 0
-    pages_ratio = (build["pages_built"] / rendering) / (articles["pages"] / articles["seconds"]) if rendering else 0
+    pages_ratio = (stage_pages / rendering) / (articles["pages"] / articles["seconds"]) if rendering else 0
     lines.append(f"validation speed vs frictionless validate: {validation_ratio:.2f}x "
                  f"(errors: gongshi {ours['errors']}, frictionless {peer['errors']})")
     lines.append(f"page generation speed vs Pelican articles: {pages_ratio:.2f}x")
