@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 import segno
-from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
 from .channels import Summary, short_date
@@ -52,7 +52,8 @@ def cjk_font(bold: bool = False) -> tuple[str, int] | None:
 
 @cache
 def _cmap(path: str, index: int) -> frozenset[int]:
-    font = TTCollection(path).fonts[index] if path.lower().endswith(".ttc") else TTFont(path)
+    # Only the character map of the one face is read (lazy), not the whole collection of a 20 MB .ttc file.
+    font = TTFont(path, fontNumber=index if path.lower().endswith((".ttc", ".otc")) else -1, lazy=True)
     return frozenset(font.getBestCmap())
 
 
