@@ -38,6 +38,7 @@ from .downloads import write_county_downloads, write_spreadsheets
 from .pages import PageWriter, verified_versions, write_county_pages, write_versions
 from .qr import load_qr_masks, write_qr_masks
 from .search import SearchIndexError, index_county
+from .sheetdoc import blocks
 from .sheets import package_fingerprint, print_key, sheets, write_manifest, write_print_pages
 
 logger = logging.getLogger(__name__)
@@ -331,7 +332,8 @@ class CountySite:
 
     def _print_page(self, sheet, paper: str, fingerprint: str) -> str:
         """The HTML of a sheet's print page on this paper."""
-        return self.writer.html(sheet.paper_url(paper), PrintPage(None, sheet, paper, fingerprint))
+        return self.writer.html(sheet.paper_url(paper), PrintPage(None, sheet, paper, fingerprint,
+                                                                  blocks(sheet, self.schemas.label)))
 
     def _last_good(self, county: str):
         """Return (check, log entry) of the newest archived version of the county that passes every check."""
