@@ -186,3 +186,50 @@ def blocks(sheet: Sheet, label: Label) -> list[dict]:
         out.append({"type": "table", **household_totals(sheet.notice.household_projects,
                                                          sheet.notice.households_sum)})
     return out
+
+
+def _objection(sheet: Sheet, national_hotline: str) -> list[dict]:
+    """How to object, as runs of text (bold where the page sets a phone number in bold)."""
+    phones = [u for u in sheet.disclosers if u.phone]
+    said = ""
+    if phones:
+        said = "（电话 " + "；".join((f"{u.name} " if len(sheet.disclosers) > 1 else "") + u.phone for u in phones) + "）"
+    runs = [{"text": f"公示期内，对公示内容如有异议，请向公示单位反映{said}，或拨打监督举报电话：", "strong": False}]
+    if sheet.region.hotline:
+        runs += [{"text": "本地监督电话 ", "strong": False}, {"text": sheet.region.hotline, "strong": True},
+                 {"text": "；", "strong": False}]
+    return runs + [{"text": "全国扶贫监督举报电话 ", "strong": False}, {"text": national_hotline, "strong": True},
+                   {"text": "。", "strong": False}]
+
+
+def sheet_doc(sheet: Sheet, paper: str, fingerprint: str, national_hotline: str, public_url: str,
+              label: Label) -> dict:
+    """The whole wall notice as text, in the order the print page shows it: what the PDF is typeset from."""
+    notice = sheet.notice
+    head = "公示单位：" + "、".join(u.name for u in sheet.disclosers)
+    head += f"　公示编号：{notice.notice_id}" if notice else f"　项目编号：{sheet.project.project_id}"
+    heads = [head] + ([f"涉及：{'、'.join(r.full_name for r in notice.covers)}"] if notice and notice.covers else [])
+    if sheet.start_date or sheet.end_date:
+        period = zh_span(sheet.start_date, sheet.end_date)
+        if notice and notice.period_days is not None:
+            period += f"（共{notice.period_days}{notice.period_unit}）"
+    else:
+        period = "未载明" if notice else "____年__月__日至____年__月__日"
+    attachments = None
+    if notice and notice.attachments:
+        attachments = ("附件：" + "、".join(name.rsplit("/", 1)[-1] for name in notice.attachments)
+                       + "（扫码在网上公示页查看、下载）")
+    public = f"{public_url}/{sheet.page_url}"
+    verify = [f"扫码查看网上公示：{public}"]
+    if fingerprint:
+        verify += [f"数据包指纹：{fingerprint}", "即网上“历史版本”页所列数据包哈希的前 16 位，可据此核对本公示所依据的签名数据。"]
+    return {
+        "paper": paper, "title": sheet.title, "url": public,
+        "demo": "演示数据：本公示及其全部数据均为虚构，仅用于演示。" if sheet.demo else None,
+        "head": heads, "period": f"公示期：{period}", "objection": _objection(sheet, national_hotline),
+        "remarks": [line for line in (notice.remarks or "").splitlines() if line.strip()] if notice else [],
+        "blocks": blocks(sheet, label), "attachments": attachments,
+        "sign": {"seal": "（公示单位盖章）", "signature": "负责人签字：", "units": [u.name for u in sheet.disclosers],
+                 "date": zh_date(sheet.published_on) if sheet.published_on else "____年__月__日"},
+        "verify": verify,
+    }
