@@ -51,6 +51,27 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+MARGIN = 12 / 25.4 * 72  # the sheet's side margins, in points
+
+
+def column_texts(pdf, widths: list[int]) -> list[str]:
+    """The text of each column of a table with these widths, page after page, top to bottom: each word where
+    poppler finds it, put in the column its middle falls in. A table's cells wrap inside their column, so a cell's
+    text is then found whole in its column's text (plain text extraction reads across the columns instead)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    page = BeautifulSoup(out, "html.parser")
+    columns = [[] for _ in widths]
+    for number, sheet in enumerate(page.find_all("page")):
+        inner = float(sheet["width"]) - 2 * MARGIN
+        edges = [MARGIN + inner * sum(widths[:i + 1]) / sum(widths) for i in range(len(widths))]
+        for word in sheet.find_all("word"):
+            middle = (float(word["xmin"]) + float(word["xmax"])) / 2
+            if MARGIN <= middle <= edges[-1]:
+                column = next(i for i, edge in enumerate(edges) if middle <= edge)
+                columns[column].append((number, float(word["ymin"]), float(word["xmin"]), word.get_text()))
+    return ["".join(w[3] for w in sorted(words)) for words in columns]
+
+
 @pytest.mark.parametrize("kind", ["allocation-result", "allocation-and-projects", "before-start", "after-completion",
                                   "households"])
 def test_a_typeset_sheet_has_everything_a_wall_notice_needs(demo_sheets, demo_site, tmp_path, kind):
@@ -75,6 +96,15 @@ def test_a_typeset_sheet_has_everything_a_wall_notice_needs(demo_sheets, demo_si
         # the heading lines and the sign-off are compared here; the cells against the print page below.
         assert squeeze(doc["title"]) in whole and all(squeeze(line) in whole for line in doc["head"])
         assert squeeze(doc["sign"]["seal"]) in whole and squeeze("负责人签字") in whole
+        # Every cell of every table, in its own column.
+        for block in (b for b in doc["blocks"] if b["type"] == "table"):
+            widths = block["widths"] or [1] * len(block["columns"])
+            found = column_texts(pdf, widths)
+            for row in [{"cells": block["columns"]}, *block["rows"]]:
+                if any(c["span"] > 1 for c in row["cells"]):
+                    continue
+                for column, c in enumerate(row["cells"]):
+                    assert squeeze(c["text"]) in found[column], (paper, c["text"], found[column][:200])
         assert squeeze(FINGERPRINT) in whole
         # The QR code, on the last page, opens the sheet's public page.
         subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", str(pages), "-l", str(pages), str(pdf),
