@@ -483,10 +483,6 @@ def write_channels(writer, root: Path, county: County, settings, public_url: str
     band = crawl(items, empty, options["crawl_speed"])
     writer.write(root, f"{county.code}/now/", NowPage(county, items, band))
     _slides(writer, root, county, county.root, items, f"{county.code}/tv/", options["slide_seconds"])
-    townships = {}
-    for township in county.root.children:  # a township's own screen shows what concerns its places
-        townships[township] = [s for s in items if any(township.contains(place.code) for place in s.notice.places)]
-        _slides(writer, root, county, township, townships[township], f"{township.url}tv/", options["slide_seconds"])
     # The crawl reloads itself at the end of a loop, every ten minutes or so: new builds, and no memory kept.
     loops = max(1, math.ceil(600 / band.seconds))
     writer.write(root, f"{county.code}/tv/crawl/", CrawlPage(county, band, math.ceil(loops * band.seconds)))
@@ -497,9 +493,10 @@ def write_channels(writer, root: Path, county: County, settings, public_url: str
         led.append((summary, text))
         problems += found
     write_led(base / "led", led)
-    for township, local in townships.items():  # and the board on its building, the same lines
-        ids = {id(summary) for summary in local}
-        write_led(root / township.url / "led", [(summary, text) for summary, text in led if id(summary) in ids])
+    for township in county.root.children:  # a township's own screen and the board on its building: its places
+        local = [(s, text) for s, text in led if any(township.contains(place.code) for place in s.notice.places)]
+        _slides(writer, root, county, township, [s for s, _ in local], f"{township.url}tv/", options["slide_seconds"])
+        write_led(root / township.url / "led", local)
     signature = options["sms_signature"] or county.name
     sms = []
     for summary in items:

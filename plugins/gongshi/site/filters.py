@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 from markupsafe import Markup
@@ -73,7 +74,7 @@ def scrollable(html: str) -> Markup:
     """Our own Markdown pages (content/, trusted) as the data pages show wide things: each table in a box that
     scrolls sideways and each code block reachable with the keyboard (tabindex), so that keyboard users can scroll
     them too."""
-    count = iter(range(1, 1000))
+    count = itertools.count(1)
     html = PROSE_TABLE.sub(lambda m: f'<div class="scroll" tabindex="0" role="region" aria-label="表格 {next(count)}'
                            f'（可左右滑动）">{m.group()}</div>', html)
     return Markup(html.replace("<pre>", '<pre tabindex="0">'))

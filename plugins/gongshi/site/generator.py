@@ -42,13 +42,15 @@ def demo_day(settings: Settings) -> Settings:
     if settings.today is not None:
         return settings
     days = []
-    for folder in find_packages(settings.data_path):
+    for folder in find_packages(settings.data_path):  # read until the first package that is not a dated demo
         try:
             meta = json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8")).get("gongshi")
-            days.append(dt.date.fromisoformat(meta["as_of"]) if meta.get("demo") is True else None)
+            if meta.get("demo") is not True:
+                return settings
+            days.append(dt.date.fromisoformat(meta["as_of"]))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            return settings  # not a demo, or one without its day: the package's own check will say what is wrong
-    if not days or None in days:
+            return settings  # a demo without its day: the package's own check says what is wrong
+    if not days:
         return settings
     logger.info("gongshi: 演示数据：网站按演示数据的日期 %s 显示 / demo data: the site is shown as on %s",
                 max(days).isoformat(), max(days).isoformat())

@@ -167,6 +167,7 @@ class CountySite:
         digest.update(json.dumps([settings, site_settings, relative_urls], sort_keys=True, default=str).encode())
         self.site_key = digest.hexdigest()
         self.print_key = print_key(theme)
+        self._sheet_blocks: tuple = (None, [])  # the last sheet's tables (_print_page renders each sheet twice)
         # What a version's kept diff and bundle were made with: gongshi's code and the schemas.
         history = hashlib.sha256(code_hash().encode())
         _hash_tree(history, gongshi.schemas_path, "schemas")
@@ -331,9 +332,11 @@ class CountySite:
         return entries[-1].seq if entries else 0
 
     def _print_page(self, sheet, paper: str, fingerprint: str) -> str:
-        """The HTML of a sheet's print page on this paper."""
+        """The HTML of a sheet's print page on this paper; its tables are made once for both papers."""
+        if self._sheet_blocks[0] is not sheet:
+            self._sheet_blocks = (sheet, blocks(sheet, self.schemas.label))
         return self.writer.html(sheet.paper_url(paper), PrintPage(None, sheet, paper, fingerprint,
-                                                                  blocks(sheet, self.schemas.label)))
+                                                                  self._sheet_blocks[1]))
 
     def _last_good(self, county: str):
         """Return (check, log entry) of the newest archived version of the county that passes every check."""

@@ -1,5 +1,5 @@
 """A wall notice's content as plain data: its heading, period, tables, sign-off and verification lines, every value
-already formatted as text. The print page (templates/print.html) and the PDF (site/typst.py) are both drawn from it,
+already formatted as text. The print page (templates/print.html) and the PDF (site/typeset.py) are both drawn from it,
 so that paper and screen show the same fields; a test compares their text.
 
 A table is {"label", "caption", "wide", "widths", "columns", "rows", "foot"}; each row is {"cells", "kind"} (kind is

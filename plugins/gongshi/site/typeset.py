@@ -11,8 +11,9 @@ import json
 from functools import cache
 from pathlib import Path
 
-import segno
 import typst
+
+from .qr import qr_svg
 
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
 
@@ -23,14 +24,8 @@ def _compiler(template: Path) -> typst.Compiler:
     return typst.Compiler(str(template), font_paths=fonts, ignore_system_fonts=bool(fonts))
 
 
-def qr_svg_text(url: str) -> str:
-    """The QR code of the sheet's public address, as an SVG document."""
-    code = segno.make(url, error="m", micro=False)
-    return code.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=False)
-
-
 def typeset(doc: dict, template: Path) -> bytes:
     """The PDF of one sheet."""
     return _compiler(Path(template)).compile(
         format="pdf", pdf_tags=False,
-        sys_inputs={"sheet": json.dumps(doc, ensure_ascii=False), "qr": qr_svg_text(doc["url"])})
+        sys_inputs={"sheet": json.dumps(doc, ensure_ascii=False), "qr": str(qr_svg(doc["url"]))})
