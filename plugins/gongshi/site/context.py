@@ -188,7 +188,7 @@ class PrintPage(Page):
     sheet: Any
     paper: str
     fingerprint: str
-    blocks: list  # the sheet's tables and lines as text (site/sheetdoc.py), as its PDF shows them
+    doc: dict  # the sheet as text (site/sheetdoc.py): heading, period, tables, as its PDF shows them
 
 
 PAGES: tuple[type[Page], ...] = (HomePage, DictionaryPage, CountyPage, RegionPage, UnitPage, AllocationPage,

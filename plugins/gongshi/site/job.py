@@ -38,7 +38,7 @@ from .downloads import write_county_downloads, write_spreadsheets
 from .pages import PageWriter, verified_versions, write_county_pages, write_versions
 from .qr import load_qr_masks, write_qr_masks
 from .search import SearchIndexError, index_county
-from .sheetdoc import blocks
+from .sheetdoc import blocks, sheet_doc
 from .sheets import package_fingerprint, print_key, sheets, write_manifest, write_print_pages
 
 logger = logging.getLogger(__name__)
@@ -335,8 +335,9 @@ class CountySite:
         """The HTML of a sheet's print page on this paper; its tables are made once for both papers."""
         if self._sheet_blocks[0] is not sheet:
             self._sheet_blocks = (sheet, blocks(sheet, self.schemas.label))
-        return self.writer.html(sheet.paper_url(paper), PrintPage(None, sheet, paper, fingerprint,
-                                                                  self._sheet_blocks[1]))
+        doc = sheet_doc(sheet, paper, fingerprint, self.gongshi.national_hotline, self.public_url,
+                        self.schemas.label, self._sheet_blocks[1])
+        return self.writer.html(sheet.paper_url(paper), PrintPage(None, sheet, paper, fingerprint, doc))
 
     def _last_good(self, county: str):
         """Return (check, log entry) of the newest archived version of the county that passes every check."""

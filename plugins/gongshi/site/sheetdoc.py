@@ -203,8 +203,9 @@ def _objection(sheet: Sheet, national_hotline: str) -> list[dict]:
 
 
 def sheet_doc(sheet: Sheet, paper: str, fingerprint: str, national_hotline: str, public_url: str,
-              label: Label) -> dict:
-    """The whole wall notice as text, in the order the print page shows it: what the PDF is typeset from."""
+              label: Label, tables: list[dict] | None = None) -> dict:
+    """The whole wall notice as text, in the order the print page shows it: what the PDF is typeset from. `tables`
+    are the sheet's blocks when they are made already (the same for both papers)."""
     notice = sheet.notice
     head = "公示单位：" + "、".join(u.name for u in sheet.disclosers)
     head += f"　公示编号：{notice.notice_id}" if notice else f"　项目编号：{sheet.project.project_id}"
@@ -228,7 +229,7 @@ def sheet_doc(sheet: Sheet, paper: str, fingerprint: str, national_hotline: str,
         "demo": "演示数据：本公示及其全部数据均为虚构，仅用于演示。" if sheet.demo else None,
         "head": heads, "period": f"公示期：{period}", "objection": _objection(sheet, national_hotline),
         "remarks": [line for line in (notice.remarks or "").splitlines() if line.strip()] if notice else [],
-        "blocks": blocks(sheet, label), "attachments": attachments,
+        "blocks": blocks(sheet, label) if tables is None else tables, "attachments": attachments,
         "sign": {"seal": "（公示单位盖章）", "signature": "负责人签字：", "units": [u.name for u in sheet.disclosers],
                  "date": zh_date(sheet.published_on) if sheet.published_on else "____年__月__日"},
         "verify": verify,
