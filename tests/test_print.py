@@ -1,4 +1,5 @@
-"""Wall notices: print pages and PDFs a clerk pins on the village notice board, made with WeasyPrint."""
+"""Wall notices: print pages and PDFs a clerk pins on the village notice board (PDFs typeset with Typst from the
+sheet model the print page shows)."""
 
 from __future__ import annotations
 
@@ -177,26 +178,26 @@ def test_a_first_build_into_an_empty_output_makes_complete_pdfs(tmp_path):
         assert not any("返回网上公示" in t or "下载PDF" in t for t in pages), pdf  # print.css hides the links
 
 
-def test_a_missing_stylesheet_writes_no_pdf_and_names_the_file(tmp_path):
+def test_a_missing_template_writes_no_pdf_and_names_the_file(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(GOOD, data / "519902")
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
-    (theme / "static" / "css" / "print.css").unlink()
+    (theme / "static" / "typst" / "sheet.typ").unlink()
     output = tmp_path / "site"
     result = build_site(data, output, pelican={"THEME": str(theme)}, allow_unsigned=True, pdf=True, search=False)
     assert result.returncode == 0, result.stderr
     failures = [line for line in (result.stdout + result.stderr).splitlines() if "PDF not written" in line]
-    assert len(failures) == 2 and all("theme/css/print.css" in line for line in failures), failures
-    assert "Failed to load" not in result.stdout + result.stderr  # said once per sheet, by gongshi
+    assert len(failures) == 2 and all("theme/typst/sheet.typ" in line for line in failures), failures
+    assert "Traceback" not in result.stdout + result.stderr
     county = output / "519902"
     assert not list(county.rglob("*.pdf"))
     manifest = json.loads((county / MANIFEST).read_text(encoding="utf-8"))
     assert len(manifest) == 2 and all(entry["pending"] for entry in manifest.values())
-    # gongshi pdf reads the site's own copy of the theme, which this build did put in place without print.css.
+    # gongshi pdf reads the site's own copy of the theme, which this build did put in place without the template.
     again = subprocess.run([sys.executable, "-m", "gongshi", "pdf", str(output)], capture_output=True, text=True,
                            cwd=tmp_path)  # no pelicanconf.py here to name the theme
-    assert again.returncode == 1 and "theme/css/print.css" in again.stdout + again.stderr
+    assert again.returncode == 1 and "theme/typst/sheet.typ" in again.stdout + again.stderr
     assert not list(county.rglob("*.pdf"))
     # With the theme given, it renders them.
     done = subprocess.run([sys.executable, "-m", "gongshi", "pdf", str(output), "--theme", str(ROOT / "theme")],
@@ -205,28 +206,59 @@ def test_a_missing_stylesheet_writes_no_pdf_and_names_the_file(tmp_path):
     assert not any(e["pending"] for e in json.loads((county / MANIFEST).read_text(encoding="utf-8")).values())
 
 
-@pytest.mark.parametrize("href", ["../../../../secret.css", "../../../theme/../../secret.css",
-                                  "https://gongshi.example.org/../secret.css", "file:///etc/passwd",
-                                  "../../../theme/css/../../../../secret.css"])
-def test_the_renderer_reads_nothing_outside_the_site_and_the_theme(tmp_path, href):
+@pytest.mark.parametrize("value", ['#read("/etc/passwd")', '#import "/etc/passwd"', "#{panic()}", "] #[", "$x^2$",
+                                   "\\", "<script>alert(1)</script>", '#image("/etc/passwd")'])
+def test_typst_shows_data_as_text_and_reads_nothing_outside_its_folder(tmp_path, value):
+    """A value from data that looks like Typst code is shown as it is; nothing is evaluated or read."""
     from gongshi.site.pdf import PdfJob, _render_job
+    from gongshi.site.sheets import SHEET_MODEL
 
-    (tmp_path / "secret.css").write_text("body { color: red }", encoding="utf-8")
     output = tmp_path / "site"
     page = output / "519902" / "notice" / "GS-1" / "print"
     page.mkdir(parents=True)
-    (page / "index.html").write_text(f'<html lang="zh-CN"><link rel="stylesheet" href="{href}"><p>公示</p></html>',
-                                     encoding="utf-8")
-    job = PdfJob(str(output), "519902", "notice/GS-1/GS-1.pdf", "notice/GS-1/print", "https://gongshi.example.org",
-                 str(ROOT / "theme" / "static"))
+    doc = _minimal_model()
+    doc["title"] = f"公示{value}"
+    doc["head"] = [value]
+    (page / SHEET_MODEL).write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    job = PdfJob(str(output), "519902", "notice/GS-1/GS-1.pdf", "notice/GS-1/print", "", str(ROOT / "theme" / "static"))
+    assert _render_job(job) == 1
+    text = flat("".join(text_of(output / "519902" / "notice" / "GS-1" / "GS-1.pdf")))
+    assert flat(f"公示{value}") in text and "root:" not in text
+
+
+def test_a_template_cannot_read_outside_its_folder_nor_a_model_outside_its_county(tmp_path):
+    from gongshi.site.pdf import PdfJob, _render_job
+    from gongshi.site.sheets import SHEET_MODEL
+
+    (tmp_path / "secret.txt").write_text("机密", encoding="utf-8")
+    static = tmp_path / "theme" / "static"
+    (static / "typst").mkdir(parents=True)
+    (static / "typst" / "sheet.typ").write_text('#read("../../../secret.txt")', encoding="utf-8")
+    output = tmp_path / "site"
+    page = output / "519902" / "notice" / "GS-1" / "print"
+    page.mkdir(parents=True)
+    (page / SHEET_MODEL).write_text(json.dumps(_minimal_model(), ensure_ascii=False), encoding="utf-8")
+    job = PdfJob(str(output), "519902", "notice/GS-1/GS-1.pdf", "notice/GS-1/print", "", str(static))
     outcome = _render_job(job)
-    assert isinstance(outcome, str) and "PDF" in outcome, outcome
+    assert isinstance(outcome, str) and "escape the project root" in outcome, outcome
+    assert not (output / "519902" / "notice" / "GS-1" / "GS-1.pdf").exists()
+    escape = PdfJob(str(output), "519902", "notice/GS-1/GS-1.pdf", "../../secret", "", str(ROOT / "theme" / "static"))
+    assert "not a file of the county" in str(_render_job(escape))
     assert not (output / "519902" / "notice" / "GS-1" / "GS-1.pdf").exists()
 
 
-def test_pdfs_made_without_their_stylesheet_by_gongshi_0_5_are_rendered_again_once(tmp_path):
+def _minimal_model() -> dict:
+    """The smallest sheet model the template accepts: a title, the period, a seal and a QR code."""
+    return {"paper": "A4", "title": "公示", "url": "https://gongshi.example.org/519902/notice/GS-1/", "demo": None,
+            "head": [], "period": "公示期：未载明", "objection": [{"text": "监督电话 12317", "strong": False}],
+            "remarks": [], "blocks": [], "attachments": None,
+            "sign": {"seal": "（公示单位盖章）", "signature": "负责人签字：", "units": ["某县财政局"], "date": "____年__月__日"},
+            "verify": ["扫码查看网上公示"]}
+
+
+def test_pdfs_of_an_older_format_are_rendered_again_once(tmp_path):
+    """PDFs printed from HTML with WeasyPrint (format 2) are typeset again by the next build, then carried over."""
     from gongshi.site.job import STAMP
-    from gongshi.site.sheets import _FINGERPRINT, installed, print_key
 
     data = tmp_path / "data"
     shutil.copytree(GOOD, data / "519902")
@@ -234,18 +266,9 @@ def test_pdfs_made_without_their_stylesheet_by_gongshi_0_5_are_rendered_again_on
     settings = {"allow_unsigned": True, "pdf": True, "search": False}
     assert build_site(data, output, **settings).returncode == 0
     county = output / "519902"
-    # The manifest as gongshi 0.5 wrote it: its digests keyed on WeasyPrint's version and the stylesheets only.
-    old_key = hashlib.sha256(f"weasyprint {installed('weasyprint')}".encode())
-    css = ROOT / "theme" / "static" / "css"
-    for path in sorted(css.rglob("*")):
-        old_key.update(path.relative_to(css).as_posix().encode() + b"\0" + path.read_bytes())
     manifest = json.loads((county / MANIFEST).read_text(encoding="utf-8"))
-    for entry in manifest.values():
-        page = (county / entry["page"] / "index.html").read_text(encoding="utf-8")
-        shown = page.replace(f"{entry['fingerprint']}（第 {entry['version']} 版）", _FINGERPRINT).encode()
-        # The digest is taken as it always was (this build's key, then the page), only the key has changed.
-        assert hashlib.sha256(print_key(ROOT / "theme").encode() + shown).hexdigest() == entry["digest"]
-        entry["digest"] = hashlib.sha256(old_key.hexdigest().encode() + shown).hexdigest()
+    for entry in manifest.values():  # as an earlier gongshi keyed them: WeasyPrint's version, the stylesheets, the page
+        entry["digest"] = hashlib.sha256(b"weasyprint 66.0 format 2" + entry["digest"].encode()).hexdigest()
     (county / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     (county / STAMP).unlink()  # a new gongshi rebuilds every county
     pdfs = sorted(county.rglob("*.pdf"))
@@ -281,7 +304,7 @@ def test_pdfs_are_redone_only_for_notices_whose_data_changed(tmp_path):
     changed = [p.name for p in pdfs if (p.stat().st_ino, p.stat().st_mtime_ns) != before[p]]
     assert changed == ["GS-1.pdf"], changed
     assert "（更正）" in flat("".join(text_of(county / "notice" / "GS-1" / "GS-1.pdf")))
-    # A changed print stylesheet changes every PDF, though no print page changed.
+    # A changed print stylesheet changes the print pages, not the PDFs; a changed Typst template changes every PDF.
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     with (theme / "static" / "css" / "print.css").open("a", encoding="utf-8") as css:
@@ -289,6 +312,11 @@ def test_pdfs_are_redone_only_for_notices_whose_data_changed(tmp_path):
     before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in pdfs}
     third = build_site(data, output, pelican={"THEME": str(theme)}, **settings)
     assert third.returncode == 0, third.stderr
+    assert all((p.stat().st_ino, p.stat().st_mtime_ns) == before[p] for p in pdfs)
+    with (theme / "static" / "typst" / "sheet.typ").open("a", encoding="utf-8") as template:
+        template.write("\n// a wider margin next year\n")
+    fourth = build_site(data, output, pelican={"THEME": str(theme)}, **settings)
+    assert fourth.returncode == 0, fourth.stderr
     assert all((p.stat().st_ino, p.stat().st_mtime_ns) != before[p] for p in pdfs)
 
 

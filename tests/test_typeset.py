@@ -80,7 +80,7 @@ def test_a_typeset_sheet_has_everything_a_wall_notice_needs(demo_sheets, demo_si
     for paper in ("A4", "A3"):
         doc = sheet_doc(sheet, paper, FINGERPRINT, "12317", URL, label)
         pdf = tmp_path / f"{paper}.pdf"
-        pdf.write_bytes(typeset(doc, ROOT / "theme" / "typst" / "sheet.typ"))
+        pdf.write_bytes(typeset(doc, ROOT / "theme" / "static" / "typst" / "sheet.typ"))
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
         assert ("841.89 x 1190.55" if paper == "A3" else "595.276 x 841.89") in info.replace("1190.55 x 841.89",

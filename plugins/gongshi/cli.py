@@ -441,8 +441,9 @@ def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], site_url:
         theme: str | None, settings_file: str | None) -> None:
     """Render the wall notices' PDFs of a built site that are missing or out of date.
 
-    A build writes every notice's print pages; the PDFs are made from them (WeasyPrint, with a Chinese font).
-    A sheet whose stylesheet cannot be read gets no PDF and stays pending; the message names the file.
+    A build writes every notice's print pages and the sheet model they show; the PDFs are typeset from the
+    models with Typst and a Chinese font. A sheet whose template cannot be read gets no PDF and stays pending; the
+    message names the file.
     Exit status 0 when every PDF was written, 1 when some failed or no Chinese font is installed.
 
     \b
@@ -462,7 +463,7 @@ def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], site_url:
                        Path(theme) if theme else None)
     per = done["seconds"] / done["rendered"] if done["rendered"] else 0
     click.echo(f"PDF：已生成 {done['rendered']} 份，失败 {done['failed']} 份，用时 {done['seconds']:.1f} 秒"
-               f"（每份 {per:.2f} 秒） / {done['rendered']} PDF(s) written, {done['failed']} failed")
+               f"（每份 {per:.3f} 秒） / {done['rendered']} PDF(s) written, {done['failed']} failed")
     sys.exit(1 if done["failed"] else 0)
 
 

@@ -51,7 +51,7 @@ class Settings:
     workers: int | None = None
     # Index each county's pages for search (Pagefind).
     search: bool = True
-    # Render each wall notice's PDF (WeasyPrint) after the pages; `invoke pdf` renders them on demand.
+    # Typeset each wall notice's PDF (Typst) after the pages; `invoke pdf` renders them on demand.
     pdf: bool = True
     # The paper each kind of notice prints on by default, "A4" (portrait) or "A3" (landscape); both are offered.
     paper: dict = field(default_factory=lambda: dict(DEFAULT_PAPER))

@@ -331,13 +331,14 @@ class CountySite:
             return 0
         return entries[-1].seq if entries else 0
 
-    def _print_page(self, sheet, paper: str, fingerprint: str) -> str:
-        """The HTML of a sheet's print page on this paper; its tables are made once for both papers."""
+    def _print_page(self, sheet, paper: str, fingerprint: str) -> tuple[str, dict]:
+        """The HTML of a sheet's print page on this paper, and the sheet model it shows (the PDF's); its tables are
+        made once for both papers."""
         if self._sheet_blocks[0] is not sheet:
             self._sheet_blocks = (sheet, blocks(sheet, self.schemas.label))
         doc = sheet_doc(sheet, paper, fingerprint, self.gongshi.national_hotline, self.public_url,
                         self.schemas.label, self._sheet_blocks[1])
-        return self.writer.html(sheet.paper_url(paper), PrintPage(None, sheet, paper, fingerprint, doc))
+        return self.writer.html(sheet.paper_url(paper), PrintPage(None, sheet, paper, fingerprint, doc)), doc
 
     def _last_good(self, county: str):
         """Return (check, log entry) of the newest archived version of the county that passes every check."""

@@ -1,31 +1,32 @@
-"""The PDF step: render the wall notices' print pages as PDFs with WeasyPrint, in parallel, only those pending.
+"""The PDF step: typeset the pending wall notices as PDFs with Typst, in parallel, from each sheet's model.
 
-A sheet's PDF is written whole or not at all. The renderer reads only the site's own files, and the theme's
-stylesheets from the theme itself, so a site's first build (before Pelican has copied the theme) prints as any
-other; a stylesheet or image it cannot read is an error for that sheet, which then stays pending.
+The county job writes every sheet's model beside its print page (sheets.SHEET_MODEL); this step typesets it with
+the theme's `typst/sheet.typ`. A sheet's PDF is written whole or not at all. The template is read from the theme
+itself, so a site's first build (before Pelican has copied the theme) prints as any other; `gongshi pdf` without a
+theme reads the site's own copy under theme/typst/. A template or model it cannot read is an error for that sheet,
+which then stays pending.
 """
 
 from __future__ import annotations
 
-import ctypes.util
+import json
 import logging
 import os
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from ..parallel import parallel_map
 from ..problems import GongshiError
-from .sheets import MANIFEST, read_manifest, write_manifest
+from .sheets import MANIFEST, SHEET_MODEL, TYPST_DIR, read_manifest, write_manifest
 
 logger = logging.getLogger(__name__)
 
 FONT_PACKAGE = "fonts-noto-cjk"
-# Where the site serves its theme's static files (Pelican's THEME_STATIC_DIR); the renderer reads them from the
-# theme itself, so a PDF never depends on whether Pelican has copied them into the output yet.
+# Where the site serves its theme's static files (Pelican's THEME_STATIC_DIR); the renderer reads the template from
+# the theme itself, so a PDF never depends on whether Pelican has copied it into the output yet.
 THEME_URL_DIR = "theme"
+TEMPLATE = "sheet.typ"
 
 
 class PrintError(GongshiError, RuntimeError):
@@ -33,12 +34,10 @@ class PrintError(GongshiError, RuntimeError):
 
 
 def cjk_fonts() -> list[str]:
-    """The font families fontconfig offers for Simplified Chinese."""
-    try:
-        listed = subprocess.run(["fc-list", ":lang=zh-cn", "family"], capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return []
-    return sorted({line.split(",")[0].strip() for line in listed.stdout.splitlines() if line.strip()})
+    """The Chinese font files fontconfig offers (the ones the PDFs are typeset with)."""
+    from .typeset import cjk_font_files
+
+    return list(cjk_font_files())
 
 
 def check_fonts() -> None:
@@ -50,11 +49,6 @@ def check_fonts() -> None:
             f"{FONT_PACKAGE} and run `invoke pdf`.")
 
 
-def fast_subsetting() -> bool:
-    """True when WeasyPrint can subset fonts with HarfBuzz (about 30x faster than its fontTools fallback)."""
-    return ctypes.util.find_library("harfbuzz-subset") is not None
-
-
 @dataclass(frozen=True)
 class PdfJob:
     output: str  # the site's folder
@@ -63,6 +57,11 @@ class PdfJob:
     page: str  # the print page, relative to the county's folder
     site_url: str  # the URL the pages name the site by ("" or ".." when relative)
     theme: str = ""  # the theme's static folder, which the site serves as theme/; "" reads the site's own copy
+
+    @property
+    def template(self) -> Path:
+        static = Path(self.theme) if self.theme else Path(self.output) / THEME_URL_DIR
+        return static / TYPST_DIR / TEMPLATE
 
 
 def pending(output: Path, codes: list[str] | None = None, site_url: str = "",
@@ -84,7 +83,7 @@ def render_pdfs(output: Path, site_url: str = "", codes: list[str] | None = None
     """Render the pending PDFs of the site in output, in parallel; return counts and seconds.
 
     `only` limits the step to these sheets (notice or project ids). `theme` is the Pelican theme folder the
-    stylesheets are read from (without it, the copy under output/theme/). Raises PrintError when no CJK font is
+    template is read from (without it, the copy under output/theme/). Raises PrintError when no CJK font is
     installed. A PDF that fails is reported and left pending; the others are written."""
     output = Path(output).resolve()
     jobs = pending(output, codes, site_url, theme)
@@ -95,15 +94,12 @@ def render_pdfs(output: Path, site_url: str = "", codes: list[str] | None = None
 
 def render_jobs(output: Path, jobs: list[PdfJob], workers: int | None = None) -> dict:
     """Render these PDFs of the site in output in parallel and mark them done; return counts and seconds."""
-    result = {"rendered": 0, "failed": 0, "pages": 0, "seconds": 0.0, "fast_subsetting": fast_subsetting()}
+    result = {"rendered": 0, "failed": 0, "pages": 0, "seconds": 0.0}
     if not jobs:
         return result
     check_fonts()
-    if not result["fast_subsetting"]:
-        logger.warning("gongshi: 未安装 libharfbuzz-subset0，PDF 生成会慢约 30 倍 / HarfBuzz subsetting (Debian's "
-                       "libharfbuzz-subset0) is missing: PDFs take about 30 times longer")
     started = time.perf_counter()
-    done = parallel_map(_render_job, jobs, workers, chunksize=4)
+    done = parallel_map(_render_job, jobs, workers, chunksize=16)
     by_county: dict[str, list] = {}
     for job, outcome in zip(jobs, done, strict=True):
         by_county.setdefault(job.county, []).append((job, outcome))
@@ -124,93 +120,26 @@ def render_jobs(output: Path, jobs: list[PdfJob], workers: int | None = None) ->
     return result
 
 
-class MissingFile(RuntimeError):
-    """A file a print page needs (its stylesheet, an image) could not be read: the PDF would be wrong."""
-
-
 def _render_job(job: PdfJob) -> int | str:
-    """Render one PDF from its print page; return its page count, or what went wrong."""
+    """Typeset one PDF from its sheet's model; return its page count, or what went wrong."""
+    from .typeset import page_count, typeset
+
+    folder = Path(job.output) / job.county
+    target = folder / job.pdf
+    template = job.template
     try:
-        folder = Path(job.output) / job.county
-        page = folder / job.page / "index.html"
-        target = folder / job.pdf
+        if not template.is_file():
+            return (f"找不到 PDF 模板 {THEME_URL_DIR}/{TYPST_DIR}/{TEMPLATE}，未生成 PDF / the PDF template "
+                    f"{THEME_URL_DIR}/{TYPST_DIR}/{TEMPLATE} could not be read, so no PDF was written")
+        model = folder / job.page / SHEET_MODEL
+        if not model.resolve().is_relative_to(folder.resolve()):
+            return f"not a file of the county: {job.page}"
+        doc = json.loads(model.read_text(encoding="utf-8"))
+        pdf = typeset(doc, template)
         tmp = target.with_name(f".{target.name}.{os.getpid()}")
-        with _quiet_load_errors():
-            html, missing = _weasyprint_html(page, Path(job.output), job.site_url, job.theme)
-            document = html.render()
-        if missing:
-            raise MissingFile(
-                "打印页需要的文件无法读取，未生成 PDF / a file the print page needs could not be read, so no PDF "
-                "was written: " + "; ".join(missing))
-        document.write_pdf(tmp)
+        tmp.write_bytes(pdf)
         os.replace(tmp, target)
-        return len(document.pages)
-    except MissingFile as error:
-        return str(error)
+        return page_count(pdf)
     except Exception as error:  # one notice's PDF must not stop the others
-        return f"{type(error).__name__}: {error}"
-
-
-class _quiet_load_errors(logging.Filter):
-    """While a page renders, WeasyPrint's own "Failed to load" records are dropped: the job reports them itself,
-    once per sheet, naming the file."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Failed to load")
-
-    def __enter__(self):
-        logging.getLogger("weasyprint").addFilter(self)
-        return self
-
-    def __exit__(self, *exc):
-        logging.getLogger("weasyprint").removeFilter(self)
-
-
-def _weasyprint_html(page: Path, output: Path, site_url: str, theme: str = ""):
-    """The print page as WeasyPrint's document, and the list that collects the files it could not read."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    root = output.resolve()
-    static = Path(theme).resolve() if theme else None
-    # Pages built with an absolute SITEURL (publishconf) link the site's files by it; a relative one needs nothing.
-    prefix = site_url.rstrip("/") + "/" if "://" in site_url else None
-    missing: list[str] = []
-
-    def local(url: str) -> Path:
-        """The file a URL of the site stands for: the theme's own file for theme/, else the site's file."""
-        if prefix and url.startswith(prefix):
-            url = (root / unquote(urlsplit(url).path[len(urlsplit(prefix).path):])).as_uri()
-        parts = urlsplit(url)
-        path = Path(unquote(parts.path)).resolve()
-        if parts.scheme != "file" or not path.is_relative_to(root):
-            raise ValueError(f"not a file of the site: {url}")
-        if static is not None and path.is_relative_to(root / THEME_URL_DIR):
-            path = (static / path.relative_to(root / THEME_URL_DIR)).resolve()
-            if not path.is_relative_to(static):
-                raise ValueError(f"not a file of the theme: {url}")
-        return path
-
-    class SiteFiles(URLFetcher):
-        """Only the site's own files: a print page never makes the renderer fetch anything from elsewhere."""
-
-        def fetch(self, url, headers=None):
-            try:
-                path = local(url)
-                if not path.is_file():
-                    raise FileNotFoundError(f"no such file: {path}")
-                return super().fetch(path.as_uri(), headers)
-            except Exception as error:
-                missing.append(f"{_site_name(url, root, prefix)} ({error})")
-                raise
-
-    html = HTML(filename=str(page), base_url=page.as_uri(), url_fetcher=SiteFiles(allowed_protocols=("file",)))
-    return html, missing
-
-
-def _site_name(url: str, root: Path, prefix: str | None) -> str:
-    """A URL as the site names it (theme/css/print.css), for the build log."""
-    if prefix and url.startswith(prefix):
-        return url[len(prefix):]
-    path = Path(unquote(urlsplit(url).path))
-    return path.relative_to(root).as_posix() if urlsplit(url).scheme == "file" and path.is_relative_to(root) else url
+        message = getattr(error, "message", None) or str(error)
+        return f"{type(error).__name__}: {message}"

@@ -83,17 +83,30 @@ def build_site(province: Path, output: Path, workers: int | None = None) -> dict
     return {**measured, **json.loads(timings.read_text(encoding="utf-8"))}
 
 
-def pdf_sample(site: Path, count: int) -> dict:
+def pdf_sample(site: Path, count: int, peer: bool = False) -> dict:
     """Render the PDFs of `count` wall notices and household lists spread evenly over the whole built site (all
-    counties, all kinds), with every core; count the sheets the site has."""
+    counties, all kinds), with every core, with Typst into the site, or with WeasyPrint from their print pages
+    (`peer`, into a folder of its own); count the sheets the site has."""
     return _stage(f"""
         from pathlib import Path
         from gongshi.site.pdf import pending, render_jobs
-        jobs = pending(Path({str(site)!r}))
+        from gongshi.synth import weasy
+        site = Path({str(site)!r})
+        jobs = pending(site, theme=Path({str(ROOT / "theme")!r}))
         step = max(1, len(jobs) // {count})
-        done = render_jobs(Path({str(site)!r}), jobs[::step][:{count}])
-        result.update(sheets=len(jobs), pdfs=done["rendered"], failed=done["failed"], pdf_pages=done["pages"],
-                      fast=done["fast_subsetting"])
+        sample = jobs[::step][:{count}]
+        done = weasy.render(sample, site.parent / "weasyprint") if {peer!r} else render_jobs(site, sample)
+        result.update(sheets=len(jobs), pdfs=done["rendered"], failed=done["failed"], pdf_pages=done["pages"])
+    """)
+
+
+def pdf_rest(site: Path) -> dict:
+    """Render every PDF of the site still pending, as a province's first build does."""
+    return _stage(f"""
+        from pathlib import Path
+        from gongshi.site.pdf import render_pdfs
+        done = render_pdfs(Path({str(site)!r}), theme=Path({str(ROOT / "theme")!r}))
+        result.update(pdfs=done["rendered"], failed=done["failed"], pdf_pages=done["pages"])
     """)
 
 
@@ -170,7 +183,9 @@ def run(province: Path, sample: int = 5000) -> str:
         noop = build_site(copy, work / "site")
         changed = change_one_county(copy)
         one = build_site(copy, work / "site")
+        peer_pdfs = pdf_sample(work / "site", 200, peer=True)
         pdfs = pdf_sample(work / "site", 200)
+        rest = pdf_rest(work / "site")
         articles = pelican_articles(province, work / "peer", sample)
     # Pages are rendered inside the county workers, between checks and downloads: their rendering wall time is
     # the sum of the workers' rendering times shared over the workers, and a rate is the pages made in that stage
@@ -190,7 +205,12 @@ def run(province: Path, sample: int = 5000) -> str:
         ("whole build, clean", ours["rows"], build["pages_total"], build["seconds"], build["peak_mb"]),
         ("rebuild, nothing changed", "", noop["pages_built"], noop["seconds"], noop["peak_mb"]),
         (f"rebuild, county {changed} changed", "", one["pages_built"], one["seconds"], one["peak_mb"]),
-        (f"wall-notice PDFs, sample ({workers} workers)", "", pdfs["pdfs"], pdfs["seconds"], pdfs["peak_mb"]),
+        (f"wall-notice PDFs, sample: Typst ({workers} workers)", "", pdfs["pdfs"], pdfs["seconds"],
+         pdfs["peak_mb"]),
+        (f"wall-notice PDFs, sample: WeasyPrint ({workers} workers)", "", peer_pdfs["pdfs"], peer_pdfs["seconds"],
+         peer_pdfs["peak_mb"]),
+        (f"wall-notice PDFs, all the rest: Typst ({workers} workers)", "", rest["pdfs"], rest["seconds"],
+         rest["peak_mb"]),
     ]
     lines = [f"{'stage':52} {'rows':>9} {'pages':>8} {'seconds':>9} {'rows/s':>10} {'pages/s':>9} {'peak MB':>8}"]
     lines += [_row(*row) for row in rows]
@@ -201,13 +221,16 @@ def run(province: Path, sample: int = 5000) -> str:
     lines.append(f"page generation speed vs Pelican articles: {pages_ratio:.2f}x")
     lines.append(f"counties built / reused: clean {build['built']}/{build['reused']}, no-op {noop['built']}/"
                  f"{noop['reused']}, one changed {one['built']}/{one['reused']}")
-    per = pdfs["seconds"] * workers / pdfs["pdfs"] if pdfs["pdfs"] else 0
-    per_page = pdfs["seconds"] * workers / pdfs["pdf_pages"] if pdfs["pdf_pages"] else 0
-    lines.append(f"PDF: {per:.2f} core-seconds per sheet, {per_page:.2f} per printed page "
-                 f"({pdfs['pdf_pages'] / max(pdfs['pdfs'], 1):.1f} pages a sheet; HarfBuzz subsetting: "
-                 f"{'yes' if pdfs['fast'] else 'NO'}; {pdfs['failed']} failed)")
-    lines.append(f"PDF: all {pdfs['sheets']:,} sheets of the province from scratch: about "
-                 f"{per * pdfs['sheets'] / 3600:.1f} core-hours, {per * pdfs['sheets'] / 3600 / workers:.1f} h "
-                 f"on {workers} cores; later builds redo only the sheets whose data changed")
+    def per_sheet(done: dict) -> float:
+        return done["seconds"] * workers / done["pdfs"] if done["pdfs"] else 0.0
+
+    ours_pdf, peer_pdf = per_sheet(pdfs), per_sheet(peer_pdfs)
+    lines.append(f"PDF: Typst {ours_pdf:.3f} core-seconds a sheet, WeasyPrint {peer_pdf:.3f} on the same "
+                 f"{pdfs['pdfs']} sheets ({pdfs['pdf_pages']} and {peer_pdfs['pdf_pages']} printed pages): "
+                 f"{(peer_pdf / ours_pdf if ours_pdf else 0):.1f}x ({pdfs['failed']} and {peer_pdfs['failed']} failed)")
+    first = pdfs["seconds"] + rest["seconds"]
+    lines.append(f"PDF: all {pdfs['sheets']:,} sheets of the province from scratch with Typst: {first / 60:.1f} min on "
+                 f"{workers} cores (WeasyPrint would take about {peer_pdf * pdfs['sheets'] / 3600 / workers:.1f} h); "
+                 f"later builds redo only the sheets whose data changed")
     lines.append(f"machine: {workers} cores; Python {sys.version.split()[0]}")
     return "\n".join(lines)
