@@ -29,18 +29,69 @@ def publish(c):
 
 
 @task(help={"code": "the county's code, such as 519901", "out": "folder to write (default parts/CODE)",
-            "settings": "pelicanconf.py for a preview, publishconf.py for the public site"})
-def county(c, code, out=None, settings="publishconf.py"):
-    """Build one county's folder of the site on its own: one job of a batch run; `invoke publish` then merges."""
+            "settings": "pelicanconf.py for a preview, publishconf.py for the public site",
+            "today": "the build day, as 2026-11-21 (default today): every job of one run must use the same"})
+def county(c, code, out=None, settings="publishconf.py", today=None):
+    """Build one county's folder of the site on its own: one job of a batch run; `invoke merge` then merges."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
     config = read_settings(str(ROOT / settings))
     gongshi = {**config.get("GONGSHI", {}), "data_path": str(Path(config.get("GONGSHI", {}).get("data_path", "data"))
                                                               / code)}
+    if today:
+        gongshi["today"] = today
     target = Path(out) if out else ROOT / "parts" / code
     Pelican(read_settings(str(ROOT / settings), override={"OUTPUT_PATH": str(target), "GONGSHI": gongshi})).run()
-    print(f"built {target / code}; copy it to output/{code} and run invoke publish to merge")
+    if not (target / code / ".gongshi-build.json").is_file():
+        sys.exit(f"gongshi: 县 {code} 未能生成 / county {code} was not built")
+    print(f"built {target / code}; invoke merge puts it into output/")
+
+
+@task(help={"state": "the last published run's record (.gongshi-published.json), if any",
+            "out": "append counties=... and day=... to this file (a runner's step outputs)",
+            "today": "the build day (default today)"})
+def plan(c, state=".gongshi-published.json", out=None, today=None):
+    """List the counties this run must build: changed since the last published run, or all (a new day)."""
+    import datetime as dt
+    import json
+
+    from pelican.settings import read_settings
+
+    from gongshi.ci import plan as make_plan
+    from gongshi.ci import read_state
+
+    config = read_settings(str(ROOT / "publishconf.py")).get("GONGSHI", {})
+    day = dt.date.fromisoformat(today) if today else dt.date.today()
+    planned = make_plan(ROOT, ROOT / config.get("data_path", "data"), ROOT / config.get("history_path", "history"),
+                        read_state(Path(state)), day)
+    print(f"{len(planned['counties'])} county job(s): {planned['why']}")
+    if out:
+        with open(out, "a", encoding="utf-8") as fh:
+            fh.write(f"counties={json.dumps(planned['counties'])}\nday={planned['day']}\n")
+
+
+@task(help={"parts": "the folder the county jobs' folders were gathered in", "today": "the run's build day",
+            "settings": "publishconf.py for the public site"})
+def merge(c, parts="parts", today=None, settings="publishconf.py"):
+    """Put the county jobs' folders into output/, then build the site (every other county is reused)."""
+    import datetime as dt
+
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    from gongshi.ci import merge as merge_parts
+    from gongshi.ci import write_state
+
+    merged = merge_parts(ROOT / parts, ROOT / "output")
+    print(f"merged {len(merged)} county folder(s): {' '.join(merged)}")
+    day = dt.date.fromisoformat(today).isoformat() if today else dt.date.today().isoformat()
+    config = read_settings(str(ROOT / settings))
+    gongshi = {**config.get("GONGSHI", {}), "today": day}
+    Pelican(read_settings(str(ROOT / settings), override={"OUTPUT_PATH": str(ROOT / "output"),
+                                                           "GONGSHI": gongshi})).run()
+    head = c.run("git rev-parse HEAD", hide=True, warn=True).stdout.strip()
+    write_state(ROOT / "output", {"commit": head, "day": day})
 
 
 @task(help={"county": "only this county's PDFs", "only": "only this notice (or project's household list)",
