@@ -82,6 +82,7 @@ def scrollable(html: str) -> Markup:
 
 def filters(schemas: SchemaSet) -> dict:
     """The filters, with `label` and `field_title` reading these schemas (the site's schemas_path)."""
+    from .sheetdoc import rows_html  # sheetdoc formats with the filters above
 
     def label(value: str | None, resource: str, field: str) -> str:
         """The Chinese label of an enum value."""
@@ -94,5 +95,6 @@ def filters(schemas: SchemaSet) -> dict:
     return {"yuan": yuan, "amount": amount, "wan": wan, "zh_date": zh_date, "zh_period": zh_period, "label": label,
             "field_title": field_title, "tel": tel, "han_chars": han_chars, "qr_svg": qr_svg, "stated": stated,
             "zh_date_stated": zh_date_stated, "zh_span": zh_span, "scrollable": scrollable, "yuan_stated": yuan_stated,
+            "sheet_rows": rows_html,
             "by_source": lambda allocations: subtotals_by_source(list(allocations), ordered=True),
             "money_picture": lambda region: money_picture(region, lambda v: schemas.label("projects", "category", v))}

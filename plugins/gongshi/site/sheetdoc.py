@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from markupsafe import Markup, escape
+
 from ..model import ALLOCATION_NOTICES, ZERO
 from ..money import amount
 from .filters import stated, yuan_stated, zh_date, zh_span
@@ -234,3 +236,31 @@ def sheet_doc(sheet: Sheet, paper: str, fingerprint: str, national_hotline: str,
                  "date": zh_date(sheet.published_on) if sheet.published_on else "____年__月__日"},
         "verify": verify,
     }
+
+
+_ROWS_HTML: dict[int, tuple[list, Markup]] = {}
+
+
+def rows_html(rows: list[dict]) -> Markup:
+    """The `<tr>` rows of a sheet table as HTML, every value escaped once. A sheet's tables are the same on both
+    papers, so the HTML of the same rows is made once (the print page's table body is most of its time)."""
+    kept = _ROWS_HTML.get(id(rows))
+    if kept is not None and kept[0] is rows:
+        return kept[1]
+    out = []
+    for r in rows:
+        out.append(f'<tr class="{escape(r["kind"])}">' if r["kind"] else "<tr>")
+        for c in r["cells"]:
+            tag = "th" if c["th"] else "td"
+            classes = " ".join(name for name, on in (("num", c["num"]), ("total", c["total"])) if on)
+            out.append(f"<{tag}" + (f' colspan="{int(c["span"])}"' if c["span"] > 1 else "")
+                       + (f' class="{classes}"' if classes else "") + f">{escape(c['text'])}")
+            if c["small"]:
+                out.extend(f'<br><span class="small">{escape(line)}</span>' for line in c["small"].split("\n"))
+            out.append(f"</{tag}>")
+        out.append("</tr>\n")
+    html = Markup("".join(out))
+    if len(_ROWS_HTML) > 16:
+        _ROWS_HTML.clear()
+    _ROWS_HTML[id(rows)] = (rows, html)
+    return html
