@@ -372,20 +372,3 @@ def test_paper_setting_per_kind_chooses_the_default_size(tmp_path):
     assert "@page { size: A3 landscape; }" in (folder / "a3" / "index.html").read_text(encoding="utf-8")
     other = output / "519902" / "notice" / "GS-2" / "print"  # a project plan keeps its A3 default
     assert "@page { size: A3 landscape; }" in (other / "index.html").read_text(encoding="utf-8")
-
-
-def test_qr_masks_kept_from_the_previous_build_give_the_same_codes(tmp_path):
-    from gongshi.site import qr as printing
-
-    urls = [f"{PUBLIC}/510104/notice/GS2026-{i:06d}/" for i in range(20)] + [f"{PUBLIC}/510105/notice/GS-1/"]
-    printing._MASKS.clear()
-    printing.qr_svg.cache_clear()
-    fresh = [printing.qr_svg(u) for u in urls]
-    printing.write_qr_masks(tmp_path, "/510104/")
-    kept = json.loads((tmp_path / printing.QR_MASKS).read_text(encoding="utf-8"))
-    assert sorted(kept) == sorted(urls[:20]) and len(set(kept.values())) > 1  # only that county's; masks differ
-    printing._MASKS.clear()
-    printing.qr_svg.cache_clear()
-    printing.load_qr_masks(tmp_path)
-    assert printing._MASKS == kept  # the next build starts from them, and makes the same codes faster
-    assert [printing.qr_svg(u) for u in urls] == fresh

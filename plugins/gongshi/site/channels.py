@@ -27,12 +27,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import feedgenerator
-import segno
 
 from ..model import KIND_TITLES, County, Notice
 from ..money import wan
 from ..problems import Problem, warning
 from .context import CrawlPage, ItvPage, NowPage, TvPage, WechatPage
+from .qr import qr_png
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed on a phone without doubt
 CODE_LENGTH = 6
@@ -428,8 +428,7 @@ def write_itv(writer, root: Path, county: County, items: list[Summary]) -> None:
             here = f"{base}n/{summary.notice.notice_id}/"
             writer.write(root, here, ItvPage(county, view, [], summary, index // view.per_page + 1, len(pages),
                                              None, None, url(index // view.per_page + 1)))
-            segno.make(summary.url, error="m").save(root / here / "qr.png", kind="png", border=4,
-                                                     scale=max(1, view.qr // 45))
+            (root / here / "qr.png").write_bytes(qr_png(summary.url, max(1, view.qr // 45)))
 
 
 def _slides(writer, root: Path, county: County, place, items: list[Summary], base: str, seconds: int) -> None:

@@ -36,7 +36,6 @@ from .channels import query_code, write_channels
 from .context import DataPage, PrintPage
 from .downloads import write_county_downloads, write_spreadsheets
 from .pages import PageWriter, verified_versions, write_county_pages, write_versions
-from .qr import load_qr_masks, write_qr_masks
 from .search import SearchIndexError, index_county
 from .sheetdoc import blocks, sheet_doc
 from .sheets import package_fingerprint, print_key, sheets, write_manifest, write_print_pages
@@ -234,7 +233,6 @@ class CountySite:
         manifest = self._write(staging, county, check, problems, timings)
         summary = CountySummary.of(county, self.writer.count, timings)
         write_manifest(built, manifest)
-        write_qr_masks(built, f"/{county.code}/")
         (built / STAMP).write_text(json.dumps({"key": key, "summary": summary.to_json()}, ensure_ascii=False),
                                    encoding="utf-8")
         self._swap(built, self.output / county.code)
@@ -277,7 +275,6 @@ class CountySite:
     def _write(self, staging: Path, county: County, check: CountyCheck, problems: list, timings: dict) -> dict:
         """Write the county's pages, print pages, downloads and search index into staging; return its PDF
         manifest."""
-        load_qr_masks(self.output / county.code)
         started = time.perf_counter()
         for notice in county.notices.values():
             notice.query_code = query_code(county.code, notice.notice_id, county.fingerprint)

@@ -23,6 +23,9 @@ from ..problems import GongshiError
 logger = logging.getLogger(__name__)
 
 BUNDLE = "pagefind"
+# The pages that carry data-pagefind-body (the county, its places, projects and notices): Pagefind reads only these,
+# not the print, version, TV and other pages it would open and skip (the index is the same, made about 10% sooner).
+PAGES = "{index.html,{place,project,notice}/*/index.html}"
 MANIFEST = Path("search") / "indexes.json"
 # Pagefind writes its own ready-made interfaces too; the site has a small one of its own, so these are not kept.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -63,7 +66,7 @@ def index_county(county_dir: Path, timeout: float = 1800) -> CountyIndex:
     for folder in (fresh, stale):
         shutil.rmtree(folder, ignore_errors=True)
     command = [str(pagefind_binary()), "--site", str(county_dir), "--output-path", str(fresh),
-               "--force-language", "zh-cn", "--silent"]
+               "--force-language", "zh-cn", "--silent", "--glob", PAGES]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
                                 env={**os.environ, "NO_COLOR": "1"})

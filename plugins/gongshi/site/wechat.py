@@ -7,17 +7,16 @@ title and digest are kept within what an official account takes: 64 and 120 char
 
 from __future__ import annotations
 
-import io
 import logging
 import subprocess
 from functools import cache
 from pathlib import Path
 
-import segno
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
 from .channels import Summary, short_date
+from .qr import qr_image
 
 logger = logging.getLogger(__name__)
 
@@ -128,9 +127,7 @@ def _card(summary: Summary) -> Image.Image:
             draw.text((margin + 200, y), line, font=body, fill=BLACK)
             y += 58
         y += 18
-    buffer = io.BytesIO()
-    segno.make(summary.url, error="m").save(buffer, kind="png", scale=10, border=4)
-    code = Image.open(buffer).convert("RGB")
+    code = qr_image(summary.url, 10).convert("RGB")
     side = min(420, height - y - 200)
     code = code.resize((side, side), Image.NEAREST)
     image.paste(code, ((width - side) // 2, y + 20))
