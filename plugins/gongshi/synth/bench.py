@@ -21,12 +21,49 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 
 _MEASURE = """
-import json, resource, sys, time
+import json, os, resource, sys, threading, time
+
+
+def _tree_memory():
+    # Memory of this process and all its descendants (the build's workers, Pagefind, the PDF workers): the sum of
+    # their proportional set sizes, so that pages forked workers share are counted once.
+    parents = {{}}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{{name}}/stat") as fh:
+                    parents.setdefault(int(fh.read().rsplit(")", 1)[1].split()[1]), []).append(int(name))
+            except (OSError, IndexError, ValueError):
+                pass
+    total, todo = 0, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        todo += parents.get(pid, [])
+        try:
+            with open(f"/proc/{{pid}}/smaps_rollup") as fh:
+                total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:")) * 1024
+        except (OSError, StopIteration, ValueError):
+            pass
+    return total
+
+
+_peak = [0]
+_stop = threading.Event()
+
+
+def _sample():
+    while not _stop.wait(0.25):
+        _peak[0] = max(_peak[0], _tree_memory())
+
+
+threading.Thread(target=_sample, daemon=True).start()
 started = time.perf_counter()
 result = {{}}
 {body}
+_stop.set()
 usage = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-print(json.dumps({{"seconds": time.perf_counter() - started, "peak_mb": usage / 1024, **result}}))
+print(json.dumps({{"seconds": time.perf_counter() - started, "peak_mb": usage / 1024,
+                  "whole_mb": max(_peak[0], _tree_memory()) / 2**20, **result}}))
 """
 
 
@@ -232,5 +269,7 @@ def run(province: Path, sample: int = 5000) -> str:
     lines.append(f"PDF: all {pdfs['sheets']:,} sheets of the province from scratch with Typst: {first / 60:.1f} min on "
                  f"{workers} cores (WeasyPrint would take about {peer_pdf * pdfs['sheets'] / 3600 / workers:.1f} h); "
                  f"later builds redo only the sheets whose data changed")
+    lines.append(f"memory of all the processes together (their PSS): clean build {build['whole_mb']:,.0f} MB, "
+                 f"PDF step {rest['whole_mb']:,.0f} MB, WeasyPrint sample {peer_pdfs['whole_mb']:,.0f} MB")
     lines.append(f"machine: {workers} cores; Python {sys.version.split()[0]}")
     return "\n".join(lines)
