@@ -6,7 +6,7 @@ SITENAME = "扶贫资金项目公告公示"
 SITEURL = ""
 # The public address of the site: printed QR codes on wall notices point here for years (publishconf.py publishes
 # there). Set it once, keep it.
-PUBLIC_SITEURL = os.environ.get("GONGSHI_SITEURL", "https://gongshi.example.org")
+PUBLIC_SITEURL = os.environ.get("GONGSHI_SITEURL") or "https://gongshi.example.org"
 AUTHOR = "gongshi"
 PATH = "content"
 OUTPUT_PATH = "output"

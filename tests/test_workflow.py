@@ -52,8 +52,8 @@ class Runner:
     """Runs the workflow's jobs in a checkout: `run` steps for real, `uses` steps against folders that stand in for
     the runner's cache and artifacts."""
 
-    def __init__(self, repo: Path, store: Path):
-        self.repo, self.store = repo, store
+    def __init__(self, repo: Path, store: Path, variables: dict | None = None):
+        self.repo, self.store, self.variables = repo, store, variables or {}
         store.mkdir(parents=True, exist_ok=True)
         self.jobs = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]
         self.top_env = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8")).get("env", {})
@@ -80,6 +80,8 @@ class Runner:
             name = match.group(1).strip()
             if name.startswith("env."):
                 return str(self.top_env[name[4:]])
+            if name.startswith("vars."):  # a repository variable not set is empty, as on GitHub
+                return self.variables.get(name[5:], "")
             return context[name]  # an expression this stand-in does not know fails the test
         return re.sub(r"\$\{\{\s*([^}]+?)\s*\}\}", value, str(text))
 
@@ -183,7 +185,7 @@ def test_the_workflow_jobs_build_two_counties_then_only_the_changed_one(tmp_path
     from gongshi.synth.bench import change_one_county
 
     repo, codes = _checkout(tmp_path)
-    runner = Runner(repo, tmp_path / "runner")
+    runner = Runner(repo, tmp_path / "runner", {"GONGSHI_SITEURL": "https://fupin.example.net"})
     # The first run builds both counties, each in a job of its own, and publishes the merged site.
     first = runner.run()
     assert json.loads(first["counties"]) == codes and re.fullmatch(r"\d{4}-\d{2}-\d{2}", first["day"])
@@ -194,6 +196,9 @@ def test_the_workflow_jobs_build_two_counties_then_only_the_changed_one(tmp_path
         assert manifest and not any(e["pending"] for e in manifest.values())
         assert all((site / code / pdf).is_file() for pdf in manifest), code
         assert code in (site / "index.html").read_text(encoding="utf-8")
+        # The repository's variable names the public site: its links and the printed QR codes point there.
+        notice = next((site / code / "notice").glob("*/index.html")).read_text(encoding="utf-8")
+        assert "<title>https://fupin.example.net/" in notice and "gongshi.example.org" not in notice
     assert json.loads((site / ".gongshi-published.json").read_text(encoding="utf-8"))["day"] == first["day"]
     untouched = {p: p.stat().st_mtime_ns for p in (site / codes[1]).rglob("*") if p.is_file()}
     pdfs = {p: p.stat().st_mtime_ns for p in (site / codes[0]).rglob("*.pdf")}
