@@ -42,6 +42,9 @@ def county(c, code, out=None, settings="publishconf.py", today=None):
     if today:
         gongshi["today"] = today
     target = Path(out) if out else ROOT / "parts" / code
+    # The folder may be the county's previous one (restored from a cache): without its stamp, a failed build cannot
+    # pass for a good one. Its PDFs are still carried over (they are listed in its PDF manifest).
+    (target / code / ".gongshi-build.json").unlink(missing_ok=True)
     Pelican(read_settings(str(ROOT / settings), override={"OUTPUT_PATH": str(target), "GONGSHI": gongshi})).run()
     if not (target / code / ".gongshi-build.json").is_file():
         sys.exit(f"gongshi: 县 {code} 未能生成 / county {code} was not built")
@@ -50,7 +53,7 @@ def county(c, code, out=None, settings="publishconf.py", today=None):
 
 @task(help={"state": "the last published run's record (.gongshi-published.json), if any",
             "out": "append counties=... and day=... to this file (a runner's step outputs)",
-            "today": "the build day (default today)"})
+            "today": "the build day (default: today in China)"})
 def plan(c, state=".gongshi-published.json", out=None, today=None):
     """List the counties this run must build: changed since the last published run, or all (a new day)."""
     import datetime as dt
@@ -58,11 +61,11 @@ def plan(c, state=".gongshi-published.json", out=None, today=None):
 
     from pelican.settings import read_settings
 
+    from gongshi.ci import china_today, read_state
     from gongshi.ci import plan as make_plan
-    from gongshi.ci import read_state
 
     config = read_settings(str(ROOT / "publishconf.py")).get("GONGSHI", {})
-    day = dt.date.fromisoformat(today) if today else dt.date.today()
+    day = dt.date.fromisoformat(today) if today else china_today()
     planned = make_plan(ROOT, ROOT / config.get("data_path", "data"), ROOT / config.get("history_path", "history"),
                         read_state(Path(state)), day)
     print(f"{len(planned['counties'])} county job(s): {planned['why']}")
@@ -80,12 +83,12 @@ def merge(c, parts="parts", today=None, settings="publishconf.py"):
     from pelican import Pelican
     from pelican.settings import read_settings
 
+    from gongshi.ci import china_today, write_state
     from gongshi.ci import merge as merge_parts
-    from gongshi.ci import write_state
 
     merged = merge_parts(ROOT / parts, ROOT / "output")
     print(f"merged {len(merged)} county folder(s): {' '.join(merged)}")
-    day = dt.date.fromisoformat(today).isoformat() if today else dt.date.today().isoformat()
+    day = (dt.date.fromisoformat(today) if today else china_today()).isoformat()
     config = read_settings(str(ROOT / settings))
     gongshi = {**config.get("GONGSHI", {}), "today": day}
     Pelican(read_settings(str(ROOT / settings), override={"OUTPUT_PATH": str(ROOT / "output"),

@@ -245,6 +245,11 @@ def test_a_template_cannot_read_outside_its_folder_nor_a_model_outside_its_count
     escape = PdfJob(str(output), "519902", "notice/GS-1/GS-1.pdf", "../../secret", "", str(ROOT / "theme" / "static"))
     assert "not a file of the county" in str(_render_job(escape))
     assert not (output / "519902" / "notice" / "GS-1" / "GS-1.pdf").exists()
+    (static / "typst" / "sheet.typ").write_text("公示", encoding="utf-8")
+    away = PdfJob(str(output), "519902", "../../escaped.pdf", "notice/GS-1/print", "", str(static))
+    assert "not a file of the county" in str(_render_job(away)) and not (tmp_path / "escaped.pdf").exists()
+    gone = PdfJob(str(output), "519902", "notice/GS-2/GS-2.pdf", "notice/GS-2/print", "", str(static))
+    assert "build the county again" in str(_render_job(gone))
 
 
 def _minimal_model() -> dict:

@@ -75,6 +75,7 @@ class Runner:
             self.job("county", {**context, **needs, "matrix.county": county}, label=f"county {county}")
         # A county job that fails stops the test, so the county jobs' result is success, or skipped without any.
         self.job("merge", {**context, **needs, "needs.county.result": "success" if counties else "skipped"})
+        self.job("deploy", context)
         return outputs
 
     def fill(self, text: str, context: dict) -> str:
@@ -142,6 +143,9 @@ class Runner:
                 _copy(self.repo / given["path"], cache / given["key"])
         elif name == "actions/upload-artifact":
             _copy(self.repo / given["path"], self.artifacts / given["name"])
+            if str(given.get("include-hidden-files", "false")).lower() != "true":  # as upload-artifact@v4 does
+                for hidden in sorted(self.artifacts.glob(f"{given['name']}/**/.*"), reverse=True):
+                    shutil.rmtree(hidden) if hidden.is_dir() else hidden.unlink(missing_ok=True)
         elif name == "actions/download-artifact":
             pattern = re.compile(given["pattern"].replace("*", ".*"))
             for artifact in sorted(self.artifacts.iterdir()) if self.artifacts.is_dir() else ():
@@ -233,3 +237,42 @@ def test_the_workflow_jobs_build_two_counties_then_only_the_changed_one(tmp_path
     third = runner.run()
     assert json.loads(third["counties"]) == [] and (site / "index.html").is_file()
     assert all((site / code / MANIFEST).is_file() for code in codes)
+
+
+def test_the_plan_builds_every_county_on_a_new_day_or_environment_and_only_changed_ones_otherwise(tmp_path,
+                                                                                                 monkeypatch):
+    import datetime as dt
+
+    from gongshi.ci import environment, plan
+
+    repo = tmp_path / "repo"
+    for code in ("510104", "510105"):
+        (repo / "data" / code).mkdir(parents=True)
+        (repo / "data" / code / "datapackage.json").write_text("{}", encoding="utf-8")
+    (repo / "docs").mkdir()
+    (repo / "docs" / "a.md").write_text("a", encoding="utf-8")
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    _commit(repo, "first")
+    day = dt.date(2026, 12, 2)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
+    state = {"commit": head, "day": day.isoformat(), "environment": environment()}
+
+    def planned(**changes) -> list[str]:
+        return plan(repo, repo / "data", repo / "history", {**state, **changes}, day)["counties"]
+
+    assert planned() == []
+    assert planned(day="2026-12-01") == ["510104", "510105"]  # notices open and close with the day
+    assert planned(environment="0" * 16) == ["510104", "510105"]
+    assert planned(commit="f" * 40) == ["510104", "510105"]  # a commit this checkout does not have
+    assert plan(repo, repo / "data", repo / "history", None, day)["counties"] == ["510104", "510105"]
+    (repo / "data" / "510105" / "notices.csv").write_text("notice_id\n", encoding="utf-8")
+    (repo / "docs" / "a.md").write_text("b", encoding="utf-8")
+    _commit(repo, "a county and the docs")
+    assert planned() == ["510105"]
+    monkeypatch.setenv("GONGSHI_SITEURL", "https://fupin.example.net")  # a new public address changes every page
+    assert planned() == ["510104", "510105"]
+    monkeypatch.delenv("GONGSHI_SITEURL")
+    (repo / "theme").mkdir()
+    (repo / "theme" / "x.css").write_text("p{}", encoding="utf-8")
+    _commit(repo, "theme")
+    assert planned() == ["510104", "510105"]

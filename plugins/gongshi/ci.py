@@ -11,11 +11,14 @@ ordinary build, which reuses every county whose folder matches its inputs and wr
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
 import subprocess
+from importlib.metadata import distributions
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from .site.job import STAMP
 
@@ -24,6 +27,20 @@ STATE = ".gongshi-published.json"  # in the published site: the commit and day i
 UNSHOWN = ("docs/", "tests/", ".ci/", ".github/", "README.md", "CHANGELOG.md", "LICENSE")
 # GitHub Actions runs at most 256 jobs of one matrix.
 MATRIX_LIMIT = 256
+CHINA = ZoneInfo("Asia/Shanghai")  # notice periods are days in China; a runner's clock is UTC
+
+
+def china_today() -> dt.date:
+    """The day it is in China now: the build day of a run."""
+    return dt.datetime.now(CHINA).date()
+
+
+def environment() -> str:
+    """A fingerprint of what pages are made with besides the repository: the public address and every installed
+    package's version (a new Typst, Pelican or font library changes pages or PDFs of every county)."""
+    installed = sorted(f"{d.metadata['Name']}=={d.version}".lower() for d in distributions() if d.metadata["Name"])
+    given = {"GONGSHI_SITEURL": os.environ.get("GONGSHI_SITEURL", ""), "packages": installed}
+    return hashlib.sha256(json.dumps(given, sort_keys=True).encode()).hexdigest()[:16]
 
 
 class PlanError(RuntimeError):
@@ -48,7 +65,7 @@ def plan(repo: Path, data: Path, history: Path, state: dict | None, today: dt.da
     repo = Path(repo).resolve()
     codes = counties(data)
     head = _git(repo, "rev-parse", "HEAD").stdout.strip()
-    result = {"day": today.isoformat(), "commit": head}
+    result = {"day": today.isoformat(), "commit": head, "environment": environment()}
 
     def every(why: str) -> dict:
         return {**result, "counties": codes, "why": why}
@@ -57,6 +74,8 @@ def plan(repo: Path, data: Path, history: Path, state: dict | None, today: dt.da
         return _checked(every("no earlier run recorded"))
     if state.get("day") != today.isoformat():
         return _checked(every(f"new build day ({state.get('day')} → {today.isoformat()})"))
+    if state.get("environment") != result["environment"]:
+        return _checked(every("the public address or an installed package changed"))
     since = str(state["commit"])
     if _git(repo, "cat-file", "-e", f"{since}^{{commit}}").returncode:
         return _checked(every(f"commit {since[:12]} is not in this checkout's history"))
@@ -108,6 +127,7 @@ def merge(parts: Path, output: Path) -> list[str]:
         incoming, old = output / f".{code}.incoming", output / f".{code}.old"
         shutil.rmtree(incoming, ignore_errors=True)
         shutil.copytree(stamp.parent, incoming, symlinks=True)
+        shutil.rmtree(old, ignore_errors=True)  # left by a merge that was interrupted
         if target.exists():
             os.replace(target, old)
         os.replace(incoming, target)
@@ -117,9 +137,10 @@ def merge(parts: Path, output: Path) -> list[str]:
 
 
 def write_state(output: Path, planned: dict) -> None:
-    """Record in the published site the commit and day it was built from (the next run's plan starts there)."""
-    (Path(output) / STATE).write_text(json.dumps({"commit": planned["commit"], "day": planned["day"]}),
-                                      encoding="utf-8")
+    """Record in the published site the commit, day and environment it was built from (the next run's plan starts
+    there)."""
+    record = {"commit": planned["commit"], "day": planned["day"], "environment": environment()}
+    (Path(output) / STATE).write_text(json.dumps(record), encoding="utf-8")
 
 
 def read_state(path: Path) -> dict | None:

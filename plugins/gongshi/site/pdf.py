@@ -132,8 +132,12 @@ def _render_job(job: PdfJob) -> int | str:
             return (f"找不到 PDF 模板 {THEME_URL_DIR}/{TYPST_DIR}/{TEMPLATE}，未生成 PDF / the PDF template "
                     f"{THEME_URL_DIR}/{TYPST_DIR}/{TEMPLATE} could not be read, so no PDF was written")
         model = folder / job.page / SHEET_MODEL
-        if not model.resolve().is_relative_to(folder.resolve()):
-            return f"not a file of the county: {job.page}"
+        for path in (model, target):
+            if not path.resolve().is_relative_to(folder.resolve()):
+                return f"not a file of the county: {path.relative_to(folder)}"
+        if not model.is_file():
+            return (f"{job.page}/{SHEET_MODEL} 不存在，请重新生成本县 / the sheet's model is missing: build the "
+                    f"county again")
         doc = json.loads(model.read_text(encoding="utf-8"))
         pdf = typeset(doc, template)
         tmp = target.with_name(f".{target.name}.{os.getpid()}")

@@ -44,7 +44,8 @@ def qr_svg(url: str) -> Markup:
     runs = (ends - starts).tolist()
     path = f"M{moves_x[0]} {moves_y[0]}.5h{runs[0]}" + "".join(
         [f"m{x} {y}h{run}" for x, y, run in zip(moves_x[1:], moves_y[1:], runs[1:], strict=True)])
-    return Markup(f'<svg viewBox="0 0 {side} {side}" class="qr"><title>{escape(url)}</title>'
+    title = "".join(ch for ch in url if ch.isprintable())  # XML has no place for control characters
+    return Markup(f'<svg viewBox="0 0 {side} {side}" class="qr"><title>{escape(title)}</title>'
                   f'<path fill="#fff" d="M0 0h{side}v{side}h-{side}z"/><path stroke="#000" d="{path}"/></svg>')
 
 
