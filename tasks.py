@@ -104,11 +104,10 @@ def pdf(c, county=None, only=None, settings="pelicanconf.py"):
     from pelican.settings import read_settings
 
     config = read_settings(str(ROOT / settings))
-    site_url, theme = config.get("SITEURL", ""), config.get("THEME", "theme")
+    theme = config.get("THEME", "theme")
     options = f" --theme {shlex.quote(str(theme))}"
     options += f" --county {county}" if county else ""
     options += f" --only {only}" if only else ""
-    options += f" --site-url {site_url}" if "://" in site_url else ""
     _run(c, f"{sys.executable} -m gongshi pdf output{options}")
 
 

@@ -63,7 +63,7 @@ def chosen(site) -> dict[str, Path]:
              "households": [p for p in pages if p.endswith("-households.pdf")]}
     picked = {kind: max(sorted(found), key=lambda p: rows(pages[p])) for kind, found in kinds.items()}
     ids = [Path(p).name.removesuffix(".pdf").removesuffix("-households") for p in picked.values()]
-    done = render_pdfs(site, "", ["519901"], 2, ids)
+    done = render_pdfs(site, ["519901"], 2, ids)
     assert done["rendered"] == 3 and done["failed"] == 0, done
     return {kind: county / pdf for kind, pdf in picked.items()}
 
@@ -220,7 +220,7 @@ def test_typst_shows_data_as_text_and_reads_nothing_outside_its_folder(tmp_path,
     doc["title"] = f"公示{value}"
     doc["head"] = [value]
     (page / SHEET_MODEL).write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    job = PdfJob(str(output), "519902", "notice/GS-1/GS-1.pdf", "notice/GS-1/print", "", str(ROOT / "theme" / "static"))
+    job = PdfJob(str(output), "519902", "notice/GS-1/GS-1.pdf", "notice/GS-1/print", str(ROOT / "theme" / "static"))
     assert _render_job(job) == 1
     text = flat("".join(text_of(output / "519902" / "notice" / "GS-1" / "GS-1.pdf")))
     assert flat(f"公示{value}") in text and "root:" not in text
@@ -238,17 +238,17 @@ def test_a_template_cannot_read_outside_its_folder_nor_a_model_outside_its_count
     page = output / "519902" / "notice" / "GS-1" / "print"
     page.mkdir(parents=True)
     (page / SHEET_MODEL).write_text(json.dumps(_minimal_model(), ensure_ascii=False), encoding="utf-8")
-    job = PdfJob(str(output), "519902", "notice/GS-1/GS-1.pdf", "notice/GS-1/print", "", str(static))
+    job = PdfJob(str(output), "519902", "notice/GS-1/GS-1.pdf", "notice/GS-1/print", str(static))
     outcome = _render_job(job)
     assert isinstance(outcome, str) and "escape the project root" in outcome, outcome
     assert not (output / "519902" / "notice" / "GS-1" / "GS-1.pdf").exists()
-    escape = PdfJob(str(output), "519902", "notice/GS-1/GS-1.pdf", "../../secret", "", str(ROOT / "theme" / "static"))
+    escape = PdfJob(str(output), "519902", "notice/GS-1/GS-1.pdf", "../../secret", str(ROOT / "theme" / "static"))
     assert "not a file of the county" in str(_render_job(escape))
     assert not (output / "519902" / "notice" / "GS-1" / "GS-1.pdf").exists()
     (static / "typst" / "sheet.typ").write_text("公示", encoding="utf-8")
-    away = PdfJob(str(output), "519902", "../../escaped.pdf", "notice/GS-1/print", "", str(static))
+    away = PdfJob(str(output), "519902", "../../escaped.pdf", "notice/GS-1/print", str(static))
     assert "not a file of the county" in str(_render_job(away)) and not (tmp_path / "escaped.pdf").exists()
-    gone = PdfJob(str(output), "519902", "notice/GS-2/GS-2.pdf", "notice/GS-2/print", "", str(static))
+    gone = PdfJob(str(output), "519902", "notice/GS-2/GS-2.pdf", "notice/GS-2/print", str(static))
     assert "build the county again" in str(_render_job(gone))
 
 

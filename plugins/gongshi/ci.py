@@ -82,11 +82,8 @@ def plan(repo: Path, data: Path, history: Path, state: dict | None, today: dt.da
     listed = _git(repo, "diff", "--name-only", "-z", "--no-renames", since, "HEAD", "--")
     if listed.returncode:
         return _checked(every(f"git diff failed: {listed.stderr.strip()}"))
-    folders = {}
-    for root in (data, history):
-        rel = Path(root).resolve().relative_to(repo).as_posix() if Path(root).resolve().is_relative_to(repo) else None
-        if rel:
-            folders[rel + "/"] = True
+    folders = [Path(root).resolve().relative_to(repo).as_posix() + "/" for root in (data, history)
+               if Path(root).resolve().is_relative_to(repo)]
     changed = set()
     for path in filter(None, listed.stdout.split("\0")):
         owner = next((prefix for prefix in folders if path.startswith(prefix)), None)

@@ -431,13 +431,12 @@ def scan(paths: tuple[str, ...], staged: bool, fmt: str, settings_file: str | No
 @click.argument("output", type=click.Path(exists=True, file_okay=False), default="output")
 @click.option("--county", "counties", multiple=True, help="Only this county's PDFs (repeatable).")
 @click.option("--only", multiple=True, help="Only this notice's PDF, or a project's household list (repeatable).")
-@click.option("--site-url", default="", help="The SITEURL the site was built with, when absolute (publishconf).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes at once; default one per core.")
 @click.option("--theme", type=click.Path(exists=True, file_okay=False),
               help="The theme folder whose static/ the site serves as theme/ (default: the settings' THEME, else the "
                    "copy in OUTPUT/theme).")
 @settings_option
-def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], site_url: str, workers: int | None,
+def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], workers: int | None,
         theme: str | None, settings_file: str | None) -> None:
     """Render the wall notices' PDFs of a built site that are missing or out of date.
 
@@ -459,7 +458,7 @@ def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], site_url:
     # The site's own theme, when its settings name one (Pelican's default theme is not the site's).
     if not theme and pelican.get("THEME") and pelican["THEME"] != DEFAULT_CONFIG["THEME"]:
         theme = pelican["THEME"]
-    done = render_pdfs(Path(output), site_url, list(counties) or None, workers, list(only) or None,
+    done = render_pdfs(Path(output), list(counties) or None, workers, list(only) or None,
                        Path(theme) if theme else None)
     per = done["seconds"] / done["rendered"] if done["rendered"] else 0
     click.echo(f"PDF：已生成 {done['rendered']} 份，失败 {done['failed']} 份，用时 {done['seconds']:.1f} 秒"

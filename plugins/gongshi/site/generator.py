@@ -108,7 +108,7 @@ class GongshiGenerator(Generator):
     def _pdfs(self, output: Path, codes: list[str]) -> None:
         """Render the wall notices' PDFs that are new or whose notice changed; the rest were carried over."""
         try:
-            done = render_pdfs(output, self.settings.get("SITEURL", ""), codes, self.gongshi.workers,
+            done = render_pdfs(output, codes, self.gongshi.workers,
                                theme=Path(self.theme))
         except PrintError as error:
             logger.error("%s", error)

@@ -55,7 +55,6 @@ class PdfJob:
     county: str
     pdf: str  # relative to the county's folder
     page: str  # the print page, relative to the county's folder
-    site_url: str  # the URL the pages name the site by ("" or ".." when relative)
     theme: str = ""  # the theme's static folder, which the site serves as theme/; "" reads the site's own copy
 
     @property
@@ -64,8 +63,7 @@ class PdfJob:
         return static / TYPST_DIR / TEMPLATE
 
 
-def pending(output: Path, codes: list[str] | None = None, site_url: str = "",
-            theme: Path | None = None) -> list[PdfJob]:
+def pending(output: Path, codes: list[str] | None = None, theme: Path | None = None) -> list[PdfJob]:
     """The PDFs the built counties under output should have and do not."""
     jobs = []
     static = str(Path(theme).resolve() / "static") if theme else ""
@@ -74,11 +72,11 @@ def pending(output: Path, codes: list[str] | None = None, site_url: str = "",
             continue
         for pdf, entry in sorted(read_manifest(folder).items()):
             if entry.get("pending") or not (folder / pdf).is_file():
-                jobs.append(PdfJob(str(output), folder.name, pdf, entry["page"], site_url, static))
+                jobs.append(PdfJob(str(output), folder.name, pdf, entry["page"], static))
     return jobs
 
 
-def render_pdfs(output: Path, site_url: str = "", codes: list[str] | None = None, workers: int | None = None,
+def render_pdfs(output: Path, codes: list[str] | None = None, workers: int | None = None,
                 only: list[str] | None = None, theme: Path | None = None) -> dict:
     """Render the pending PDFs of the site in output, in parallel; return counts and seconds.
 
@@ -86,7 +84,7 @@ def render_pdfs(output: Path, site_url: str = "", codes: list[str] | None = None
     template is read from (without it, the copy under output/theme/). Raises PrintError when no CJK font is
     installed. A PDF that fails is reported and left pending; the others are written."""
     output = Path(output).resolve()
-    jobs = pending(output, codes, site_url, theme)
+    jobs = pending(output, codes, theme)
     if only:
         jobs = [j for j in jobs if Path(j.pdf).name.removesuffix(".pdf").removesuffix("-households") in only]
     return render_jobs(output, jobs, workers)
