@@ -377,3 +377,22 @@ def test_paper_setting_per_kind_chooses_the_default_size(tmp_path):
     assert "@page { size: A3 landscape; }" in (folder / "a3" / "index.html").read_text(encoding="utf-8")
     other = output / "519902" / "notice" / "GS-2" / "print"  # a project plan keeps its A3 default
     assert "@page { size: A3 landscape; }" in (other / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_print_page_and_pdf_points_to_a_page_the_site_has(site):
+    """The QR code and the "back" link of every print page open a page that exists: a household list's open its
+    project's page, at its households."""
+    county = site / "519901"
+    pages = sorted(county.rglob("print/index.html")) + sorted(county.rglob("print/a*/index.html"))
+    assert any("households" in str(p) for p in pages)
+    for page in pages:
+        html = soup(page)
+        public = html.select_one(".verify svg title").get_text()
+        assert public.startswith(f"{PUBLIC}/519901/"), public
+        target, _, anchor = public.removeprefix(f"{PUBLIC}/").partition("#")
+        assert (site / target / "index.html").is_file(), (page, public)
+        if anchor:
+            assert soup(site / target / "index.html").find(id=anchor), (page, public)
+        back = html.select_one(".sheet-nav a")["href"]
+        assert (page.parent / back.split("#")[0]).resolve().is_file() or \
+            (page.parent / back.split("#")[0] / "index.html").resolve().is_file(), (page, back)

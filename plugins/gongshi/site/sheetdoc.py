@@ -222,7 +222,7 @@ def sheet_doc(sheet: Sheet, paper: str, fingerprint: str, national_hotline: str,
     if notice and notice.attachments:
         attachments = ("附件：" + "、".join(name.rsplit("/", 1)[-1] for name in notice.attachments)
                        + "（扫码在网上公示页查看、下载）")
-    public = f"{public_url}/{sheet.page_url}"
+    public = f"{public_url}/{sheet.public_page}"
     verify = [f"扫码查看网上公示：{public}"]
     if fingerprint:
         verify += [f"数据包指纹：{fingerprint}", "即网上“历史版本”页所列数据包哈希的前 16 位，可据此核对本公示所依据的签名数据。"]

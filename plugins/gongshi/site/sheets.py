@@ -42,7 +42,7 @@ class Sheet:
     kind: str  # a notice kind, or "households"
     sheet_id: str  # the notice id, or the project id for a household list
     title: str
-    page_url: str  # the online page this sheet is printed from (its QR code opens it)
+    page_url: str  # the folder of its print pages and PDF (a notice's page; a household list's own folder)
     discloser: Unit
     region: Region
     start_date: dt.date | None
@@ -52,6 +52,17 @@ class Sheet:
     project: Project | None = None
     demo: bool = False  # fictional data: every sheet says so
     rows: list = field(default_factory=list)
+    online_url: str = ""  # the page its QR code opens, when not page_url: a household list's project page
+
+    @property
+    def public_page(self) -> str:
+        """The online page the sheet stands for: its QR code and "back" link open it."""
+        return self.online_url or self.page_url
+
+    def public_href(self, suffix: str = "") -> str:
+        """public_page with the site's link suffix (index.html for a site opened from disk) before its anchor."""
+        page, hashmark, anchor = self.public_page.partition("#")
+        return page + suffix + hashmark + anchor
 
     @property
     def disclosers(self) -> list[Unit]:
@@ -107,7 +118,8 @@ def sheets(county: County, papers: dict[str, str]) -> list[Sheet]:
         title = f"{name}到户补助公示（{p.year}年度）"
         out.append(Sheet("households", p.project_id, title, p.url + "households/", p.implementing_unit, p.region,
                          latest.start_date if latest else None, latest.end_date if latest else None,
-                         papers["households"], project=p, rows=list(p.beneficiaries), demo=county.demo))
+                         papers["households"], project=p, rows=list(p.beneficiaries), demo=county.demo,
+                         online_url=p.url + "#households"))
     return out
 
 
