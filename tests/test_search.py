@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import gzip
 import http.server
 import json
 import re
@@ -100,6 +101,23 @@ def test_each_county_has_its_own_index_of_its_data_pages(demo_site):
     manifest = json.loads((demo_site / "search" / "indexes.json").read_text(encoding="utf-8"))
     assert manifest["counties"] == [{"code": "519901", "name": "演示县", "bundle": "519901/pagefind/",
                                      "pages": len(indexed)}]
+
+
+def test_what_every_page_repeats_is_not_indexed(demo_site):
+    """Hotlines, the print buttons, the wall notice's sign-off and table headings are on every page of a kind: kept
+    out of the index, so they neither match every page nor weigh on the index. What the page says is indexed."""
+    fragments = []
+    for path in (demo_site / "519901" / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(path.read_bytes())
+        fragments.append(json.loads(raw[raw.index(b"{"):]))
+    assert len(fragments) > 200
+    notices = [f for f in fragments if "/notice/" in f["url"]]
+    assert notices and all("GS" in f["content"] for f in notices)
+    for fragment in fragments:
+        text = fragment["content"].replace("\u200b", "").replace(" ", "")
+        for repeated in ("12317", "监督举报电话", "扫码查看网上公示", "数据包指纹", "负责人签字", "打印公示", "贴到村务公开栏",
+                         "政府采购及招标情况联农带农机制"):
+            assert repeated not in text, (fragment["url"], repeated)
 
 
 def test_with_javascript_off_pages_work_and_the_box_is_hidden(server, browser):

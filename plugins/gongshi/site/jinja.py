@@ -11,8 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import markupsafe
+from jinja2 import Template
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
+from markupsafe import Markup
+from markupsafe._speedups import _escape_inner
 
 
 class FoldGettext(Extension):
@@ -37,6 +41,37 @@ class FoldGettext(Extension):
         yield from pending
 
 
+_new = str.__new__
+
+
+def escape(value, /) -> Markup:
+    """markupsafe.escape, the same result made sooner for the values a page prints most.
+
+    Every `{{ value }}` of an autoescaped template calls escape; most values are plain text, text already marked
+    safe (a macro's output, a literal) or whole numbers. markupsafe makes each result through Markup's own
+    constructor, written in Python, which asks again whether the text is markup: about 60% of escape's time. Here
+    text is escaped by markupsafe's own C function and wrapped directly; safe text is returned as it is, as
+    Markup's `__html__` would give it; numbers have nothing to escape. Anything else goes to markupsafe.
+    """
+    kind = type(value)
+    if kind is str:
+        return _new(Markup, _escape_inner(value))
+    if kind is Markup:
+        return value
+    if kind is int:
+        return _new(Markup, int.__repr__(value))
+    return markupsafe.escape(value)
+
+
+class FastEscapeTemplate(Template):
+    """A template whose `{{ value }}` outputs are escaped by `escape` above instead of markupsafe's."""
+
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):  # noqa: A002 (Jinja's own name)
+        namespace["escape"] = escape
+        return super()._from_namespace(environment, namespace, globals)
+
+
 def prepare_environment(generator) -> None:
     """Escape every value by default, install gettext and our filters, in every generator's templates."""
     from ..schemas import load_schemas
@@ -50,6 +85,7 @@ def prepare_environment(generator) -> None:
         schemas_path = None  # the generator reports the wrong setting
     env = generator.env
     env.autoescape = True
+    env.template_class = FastEscapeTemplate
     # Templates do not change during a build; a rebuild (invoke serve) makes new generators anyway.
     env.auto_reload = False
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
