@@ -466,6 +466,83 @@ def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], workers: 
     sys.exit(1 if done["failed"] else 0)
 
 
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--out", "out", type=click.Path(file_okay=False), required=True, help="Folder to write the forms into.")
+@click.option("--form", "forms", multiple=True, help="Only this form (its id: acceptance, allocation, ...).")
+@click.option("--project", help="Also the forms of this project, prefilled (its acceptance rows, households, entry).")
+@settings_option
+def forms(folder: str, out: str, forms: tuple[str, ...], project: str | None, settings_file: str | None) -> None:
+    """Write a county's standard forms as XLSX: each blank with the county's lists, and prefilled.
+
+    Fill one in Excel or WPS and bring it back with `gongshi import`.
+
+    \b
+    Examples:
+      gongshi forms data/519901 --out forms
+      gongshi forms data/519901 --out forms --form acceptance --project XM2025-005
+    """
+    from .forms.make import make_forms
+
+    settings, _ = _settings(settings_file)
+    made = make_forms(_package(folder), Path(out), settings, forms, project, settings.today)
+    for item in made:
+        click.echo(f"{item.path}（{item.records} 条记录 / records）")
+    click.echo(f"共 {len(made)} 张表 / {len(made)} form(s) written")
+
+
+@main.command("import")
+@click.argument("form", type=click.Path(exists=True, dir_okay=False))
+@click.option("--into", "folder", type=click.Path(exists=True, file_okay=False), required=True,
+              help="The county's package folder (data/519901).")
+@click.option("--update", is_flag=True, help="Also change records already in the package (old and new are shown).")
+@click.option("--annotate", type=click.Path(dir_okay=False),
+              help="Write a copy of the form with the bad cells marked and a 错误清单 sheet.")
+@format_option
+@settings_option
+def import_command(form: str, folder: str, update: bool, annotate: str | None, fmt: str,
+                   settings_file: str | None) -> None:
+    """Bring a filled standard form (.xlsx or .xls) into a county's package, checked cell by cell.
+
+    New records are added; a record already in the package is changed only with --update; nothing is deleted.
+    When anything is wrong, every problem is shown at its cell and nothing is written.
+    Exit status 0 when the form was imported (or had nothing new), 1 when it had errors.
+
+    \b
+    Examples:
+      gongshi import 项目验收表-519901-XM2025-005.xlsx --into data/519901
+      gongshi import 验收表.xlsx --into data/519901 --annotate 验收表-批注.xlsx
+    """
+    from .forms.importer import annotate as write_annotated
+    from .forms.importer import import_form
+
+    settings, _ = _settings(settings_file)
+    result = import_form(Path(form), _package(folder), settings, update)
+    if annotate and result.problems:
+        write_annotated(Path(form), result.problems, Path(annotate))
+    if not _machine_output(result.problems, fmt):
+        if result.problems:
+            click.echo(report.as_text(result.problems))
+            click.echo(report.summary(result.problems))
+        if result.errors:
+            click.echo("有错误，什么都没有写入数据包。改好表里标出的单元格后再导入。 / "
+                       "Errors found: nothing was written. Fix the cells named above and import again.")
+            if annotate:
+                click.echo(f"批注副本 / annotated copy: {annotate}")
+        else:
+            for key, diffs in result.changed:
+                for name, old, new in diffs:
+                    click.echo(f"修改 {key} {name}：“{old}” → “{new}” / changed")
+            click.echo(f"新增 {len(result.added)} 条，修改 {len(result.changed)} 条，已有未变 {len(result.unchanged)} 条。"
+                       f" / {len(result.added)} added, {len(result.changed)} changed, "
+                       f"{len(result.unchanged)} already there.")
+            if result.written:
+                click.echo("已写入 / written: " + "、".join(str(p) for p in result.written))
+                click.echo(f"下一步：gongshi validate {folder}，然后 gongshi sign {folder} --key 密钥文件 重新签名。 / "
+                           f"Next: validate, then sign the package again.")
+    sys.exit(1 if result.errors else 0)
+
+
 @main.command("install-hook")
 @click.option("--repo", type=click.Path(exists=True, file_okay=False), default=".", show_default=True)
 @click.option("--force", is_flag=True, help="Replace an existing pre-commit hook.")

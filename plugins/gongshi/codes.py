@@ -130,6 +130,16 @@ CODES: dict[str, Code] = {
         release-log-invalid | 发布记录的签名无效 | release log signature invalid
         release-archive-mismatch | 存档与发布记录不符 | archived version differs from the log
     """),
+    **_codes("form", ERROR, """
+        form-unreadable | 表格文件打不开 | spreadsheet cannot be read
+        form-unknown | 认不出是哪一张表 | not one of the standard forms
+        form-other-county | 是别的县的表 | a form of another county
+        form-package-invalid | 数据包读不出来 | the package cannot be read
+        row-exists | 已有这条记录，内容不同 | record exists with other values
+    """),
+    **_codes("form", WARNING, """
+        form-outdated | 做表之后数据包改过 | package changed since the form was made
+    """),
     **_codes("broadcast", WARNING, """
         led-not-gb2312 | 条屏字库里没有的字 | a character LED boards cannot draw
         led-too-long | 条屏文字太长 | LED text over the controller's limit
@@ -147,7 +157,8 @@ def declared(code: str) -> Code:
 
 
 STAGES = {"read": "reading a table", "schema": "the Table Schema", "package": "the package", "rules": "the rules",
-          "privacy": "personal data", "trust": "signature and history", "broadcast": "TV, LED and SMS"}
+          "privacy": "personal data", "trust": "signature and history",
+          "form": "a filled form (gongshi import)", "broadcast": "TV, LED and SMS"}
 BEGIN, END = "<!-- codes: made from plugins/gongshi/codes.py by `invoke codes` -->", "<!-- /codes -->"
 
 

@@ -26,6 +26,10 @@ class Problem:
     field: str | None
     message: str
     message_en: str
+    # A problem in a filled form (gongshi import) is found at a cell of a sheet: 「验收登记」C5, with its field's title.
+    sheet: str | None = None
+    cell: str | None = None
+    title: str | None = None
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
@@ -36,7 +40,12 @@ class Problem:
         return self.severity == ERROR
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The problem for programs; a form's sheet, cell and field title only when it has them."""
+        found = asdict(self)
+        for key in ("sheet", "cell", "title"):
+            if found[key] is None:
+                del found[key]
+        return found
 
 
 def error(code: str, path: str, row: int | None, field: str | None, message: str, message_en: str) -> Problem:
@@ -88,10 +97,15 @@ def as_text(problems: Iterable[Problem]) -> str:
     blocks = []
     for p in problems:
         where = [p.path]
-        if p.row:
-            where.append(f"第{p.row}行 (row {p.row})")
-        if p.field:
-            where.append(f"列 {p.field} (column {p.field})")
+        if p.cell:
+            where[0] += f"「{p.sheet}」{p.cell}" + (f"（{p.title}）" if p.title else "")
+            if p.field:
+                where.append(f"(sheet {p.sheet}, cell {p.cell}, field {p.field})")
+        else:
+            if p.row:
+                where.append(f"第{p.row}行 (row {p.row})")
+            if p.field:
+                where.append(f"列 {p.field} (column {p.field})")
         level = "错误 error" if p.is_error else "警告 warning"
         blocks.append(f"{' '.join(where)}  [{level}: {p.code}]\n  {p.message}\n  {p.message_en}")
     return "\n\n".join(blocks)
@@ -99,7 +113,10 @@ def as_text(problems: Iterable[Problem]) -> str:
 
 def as_line(problem: Problem) -> str:
     """One problem on one line, for the build log: where (path:row column), its code, Chinese, then English."""
-    where = problem.path + (f":{problem.row}" if problem.row else "") + (f" {problem.field}" if problem.field else "")
+    if problem.cell:
+        where = f"{problem.path}「{problem.sheet}」{problem.cell}" + (f"（{problem.title}）" if problem.title else "")
+    else:
+        where = problem.path + (f":{problem.row}" if problem.row else "") + (f" {problem.field}" if problem.field else "")
     return f"{where} [{problem.code}] {problem.message} / {problem.message_en}".replace("\n", " ")
 
 

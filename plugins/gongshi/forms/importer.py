@@ -1,0 +1,495 @@
+"""Bring a filled standard form back into a county's package: `gongshi import FORM.xlsx --into data/<county>`.
+
+1. The form is known by its hidden sheet `_gongshi` (or, when a program dropped it, by its Chinese headers); a form
+   of another county is refused; a form made from an older version of the package is read with a warning.
+2. Each cell is read as the spreadsheet stored it (a date, a number, text) and turned into the text the package's
+   CSV holds; then the same repairs and refusals as `validate` apply (a date typed 2025年7月4日, a serial number,
+   an enumeration's Chinese label, a code with its digits lost), and the privacy scan runs on every cell.
+3. The new rows are merged into a copy of the package and the whole package is checked: every problem in a row
+   that came from the form is reported at the cell the clerk typed in.
+4. Only when there is no error is anything written: new rows are added; a row whose key is already in the package
+   and whose values differ is changed only with --update (old and new values are shown); nothing is deleted.
+
+`--annotate OUT.xlsx` writes a copy of the form with each bad cell filled red and commented, and a 错误清单 sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ..checks.privacy import privacy_problems
+from ..county import check_county
+from ..package.descriptor import write_descriptor
+from ..package.read import normalize
+from ..problems import Problem, error, warning
+from ..schemas import OPTIONAL_RESOURCES, SchemaSet, load_schemas
+from ..settings import Settings
+from ..site.spreadsheet import table_rows
+from . import FormSpec, load_forms, reference_of
+from .workbook import LIST_SHEET, META_SHEET, SIGNOFF_MARK, SIGNOFF_NAME, _column, package_digest
+
+CONTEXT = ("project_id",)  # what a project's form already fills in on its blank rows: alone, it makes no record
+
+
+@dataclass
+class Cell:
+    sheet: str
+    row: int  # 1-based, as the spreadsheet shows it
+    col: int  # 0-based
+
+    @property
+    def ref(self) -> str:
+        return f"{_column(self.col)}{self.row}"
+
+
+@dataclass
+class Sheet:
+    name: str
+    hidden: bool
+    rows: list[list[object]]
+
+    def value(self, row: int, col: int) -> object:
+        """The value at a 1-based row and 0-based column, None when empty."""
+        if row - 1 < len(self.rows) and col < len(self.rows[row - 1]):
+            return self.rows[row - 1][col]
+        return None
+
+
+@dataclass
+class Workbook:
+    sheets: list[Sheet]
+    names: dict[str, tuple[str, int]] = field(default_factory=dict)  # defined name -> (sheet, 1-based row)
+
+    def sheet(self, name: str) -> Sheet | None:
+        return next((s for s in self.sheets if s.name == name), None)
+
+
+@dataclass
+class Imported:
+    """What an import found and did."""
+
+    form: str | None = None
+    resource: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    changed: list[tuple[str, list[tuple[str, str, str]]]] = field(default_factory=list)  # key, (field, old, new)
+    unchanged: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+
+class FormReadError(Exception):
+    """The file is not a spreadsheet gongshi can read; the message says why and what to do."""
+
+
+def read_workbook(path: Path) -> Workbook:
+    """Every sheet's values as the spreadsheet stored them: .xlsx with openpyxl, .xls with calamine."""
+    suffix = path.suffix.lower()
+    if suffix == ".et":
+        raise FormReadError("这是 WPS 表格自己的 .et 格式，读不了：请在 WPS 里点“文件 → 另存为”，选“Excel 工作簿(*.xlsx)”，"
+                            "再导入另存的文件。 / This is WPS's own .et format: save it as an Excel workbook (*.xlsx).")
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if suffix == ".xls":
+        return _read_xls(path)
+    raise FormReadError(f"只能导入 .xlsx 或 .xls 表格，这是 {suffix or '没有扩展名的文件'}。 / "
+                        f"Only .xlsx or .xls workbooks can be imported, not {suffix or 'a file without extension'}.")
+
+
+def _read_xlsx(path: Path) -> Workbook:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise FormReadError(f"表格文件打不开（{type(exc).__name__}）：请用 Excel 或 WPS 打开它，另存为 .xlsx 后再导入。 / "
+                            f"The workbook cannot be read ({type(exc).__name__}): open it and save it as .xlsx.") from exc
+    sheets = [Sheet(ws.title, ws.sheet_state != "visible", [list(r) for r in ws.iter_rows(values_only=True)])
+              for ws in book.worksheets]
+    names = {}
+    for name, defined in book.defined_names.items():
+        for title, ref in defined.destinations:
+            digits = "".join(c for c in ref.split(":")[0] if c.isdigit())
+            if digits:
+                names[name] = (title, int(digits))
+    return Workbook(sheets, names)
+
+
+def _read_xls(path: Path) -> Workbook:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for meta in book.sheets_metadata:
+            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            sheets.append(Sheet(meta.name, str(meta.visible).lower().endswith("hidden"),
+                                [[None if v == "" else v for v in row] for row in rows]))
+    except Exception as exc:
+        raise FormReadError(f"表格文件打不开（{type(exc).__name__}）：请用 Excel 或 WPS 打开它，另存为 .xlsx 后再导入。 / "
+                            f"The workbook cannot be read ({type(exc).__name__}): open it and save it as .xlsx.") from exc
+    return Workbook(sheets)
+
+
+def cell_text(value: object, spec: dict, choices: set[str] = frozenset()) -> str:
+    """The text the package holds for a cell, whatever the spreadsheet made of what the clerk typed."""
+    if value is None:
+        return ""
+    kind = spec.get("type", "string")
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, int):
+        return f"{value}.00" if kind == "number" else str(value)
+    if isinstance(value, float):
+        if kind == "number":
+            try:
+                exact = Decimal(repr(value))
+            except InvalidOperation:
+                return repr(value)
+            return f"{exact:.2f}" if exact == exact.quantize(Decimal("0.01")) else format(exact, "f")
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))  # a code or a year typed into a number cell
+        return repr(value)
+    text = str(value).strip()
+    labels = {label: code for code, label in spec.get("enumLabels", {}).items()}
+    if text in labels:
+        return labels[text]  # the Chinese label the drop-down list offers
+    if choices and " " in text:
+        head = text.split(" ", 1)[0]
+        if head in choices:
+            return head  # "XM2025-005 金竹村通组道路硬化工程" from the drop-down list
+    return text
+
+
+@dataclass
+class _Row:
+    cells: dict[str, Cell]
+    values: dict[str, str]
+
+
+def identify(book: Workbook, forms: dict[str, FormSpec], schemas: SchemaSet) -> tuple[FormSpec | None, dict]:
+    """The form this workbook is, and what its hidden sheet says (empty when a program dropped the sheet)."""
+    meta_sheet = book.sheet(META_SHEET)
+    meta = {}
+    if meta_sheet is not None:
+        meta = {str(r[0]): "" if len(r) < 2 or r[1] is None else str(r[1]) for r in meta_sheet.rows if r and r[0]}
+        if meta.get("form") in forms:
+            return forms[meta["form"]], meta
+    for spec in forms.values():
+        if book.sheet(spec.sheet) is not None and _header_row(book.sheet(spec.sheet), spec, schemas):
+            return spec, meta
+    return None, meta
+
+
+def _header_row(sheet: Sheet, spec: FormSpec, schemas: SchemaSet) -> int | None:
+    """The 1-based row of the form's headers: its field names, or its Chinese titles (with * for required)."""
+    names = set(spec.fields)
+    titles = {schemas.field(spec.resource, n).get("title", n): n for n in spec.fields}
+    for number, row in enumerate(sheet.rows[:12], start=1):
+        cells = {str(v).strip().lstrip("*") for v in row if v is not None}
+        if spec.layout == "table" and (names <= cells or set(titles) <= cells):
+            return number
+    return None
+
+
+def _data_rows(book: Workbook, sheet: Sheet, spec: FormSpec, schemas: SchemaSet,
+               choices: dict[str, set[str]]) -> list[_Row]:
+    """The rows the clerk filled, each value with its cell; rows from the sign-off block on are not read."""
+    specs = {name: schemas.field(spec.resource, name) for name in spec.fields}
+    # The sign-off block starts at its mark (a locked cell); a program that drops the mark leaves its defined name.
+    stop = next((number for number, row in enumerate(sheet.rows, start=1)
+                 if row and isinstance(row[0], str) and row[0].startswith(SIGNOFF_MARK)), None)
+    if stop is None:
+        named = book.names.get(SIGNOFF_NAME)
+        stop = named[1] if named and named[0] == sheet.name else len(sheet.rows) + 1
+    if spec.layout == "record":
+        return _record_rows(sheet, spec, specs, choices, stop)
+    header = _header_row(sheet, spec, schemas)
+    if header is None:
+        return []
+    columns = {}
+    for number in (header + 1, header):  # the hidden row of names first, then the titles
+        for col, value in enumerate(sheet.rows[number - 1] if number - 1 < len(sheet.rows) else []):
+            text = str(value).strip().lstrip("*") if value is not None else ""
+            name = text if text in specs else next((n for n, s in specs.items() if s.get("title") == text), None)
+            if name and name not in columns.values():
+                columns[col] = name
+        if len(columns) == len(specs):
+            break
+    first = header + 2 if all(str(v).strip() in specs for v in sheet.rows[header] if v) else header + 1
+    rows = []
+    for number in range(first, stop):
+        cells, values = {}, {}
+        for col, name in columns.items():
+            cells[name] = Cell(sheet.name, number, col)
+            values[name] = cell_text(sheet.value(number, col), specs[name], choices.get(name, set()))
+        if any(values[n] for n in values if n not in CONTEXT):
+            rows.append(_Row(cells, values))
+    return rows
+
+
+def _record_rows(sheet: Sheet, spec: FormSpec, specs: dict, choices: dict[str, set[str]], stop: int) -> list[_Row]:
+    cells, values = {}, {}
+    titles = {s.get("title", n): n for n, s in specs.items()}
+    for number, row in enumerate(sheet.rows[:stop - 1], start=1):
+        name = row[2] if len(row) > 2 and row[2] in specs else titles.get(str(row[0] or "").strip().lstrip("*"))
+        if name and name not in cells:
+            cells[name] = Cell(sheet.name, number, 1)
+            values[name] = cell_text(sheet.value(number, 1), specs[name], choices.get(name, set()))
+    return [_Row(cells, values)] if any(values.values()) else []
+
+
+def _csv(fields: list[str], rows: list[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(fields)
+    writer.writerows([[row.get(f, "") for f in fields] for row in rows])
+    return buffer.getvalue()
+
+
+def _at(problem: Problem, cell: Cell, display: str, schemas: SchemaSet, resource: str) -> Problem:
+    """The problem, placed at the cell the clerk typed in."""
+    title = schemas.title(resource, problem.field) if problem.field else None
+    return Problem(problem.code, problem.severity, display, cell.row, problem.field, problem.message,
+                   problem.message_en, sheet=cell.sheet, cell=cell.ref, title=title)
+
+
+def import_form(path: Path, folder: Path, settings: Settings, update: bool = False) -> Imported:
+    """Check a filled form against the package in folder and, when nothing is wrong, merge its rows in."""
+    path, folder = Path(path), Path(folder)
+    display = path.name
+    result = Imported()
+    schemas = load_schemas(settings.schemas_path)
+    forms = load_forms(schemas)
+    try:
+        book = read_workbook(path)
+    except FormReadError as exc:
+        message, message_en = str(exc).split(" / ", 1)
+        result.problems.append(error("form-unreadable", display, None, None, message, message_en))
+        return result
+    spec, meta = identify(book, forms, schemas)
+    if spec is None:
+        names = "、".join(f.title for f in forms.values())
+        result.problems.append(error(
+            "form-unknown", display, None, None,
+            f"认不出这是哪一张标准表：没有隐藏的“{META_SHEET}”表，表头也对不上。请用网站或 gongshi forms 下载的表（{names}）填写。",
+            "Not one of the standard forms: no hidden _gongshi sheet and no header row matches. Fill in a form "
+            "downloaded from the site or made by gongshi forms."))
+        return result
+    result.form, result.resource = spec.id, spec.resource
+    before = check_county(folder, settings)
+    package = before.package
+    if package is None or before.tables is None:
+        first = before.errors[0] if before.errors else None
+        where = f"（{first.path}：{first.message}）" if first else ""
+        result.problems.append(error(
+            "form-package-invalid", str(folder), None, None,
+            f"数据包读不出来{where}：先运行 gongshi validate {folder} 改好，再导入。",
+            f"The package cannot be read: run gongshi validate {folder} and fix it before importing."))
+        return result
+    if meta.get("county") and meta["county"] != package.county:
+        result.problems.append(error(
+            "form-other-county", display, None, None,
+            f"这是{meta.get('county_name') or meta['county']}（{meta['county']}）的表，不能导入 {package.county} 的数据包。"
+            "请用本县的表。",
+            f"This form belongs to county {meta['county']}; it cannot be imported into {package.county}."))
+        return result
+    if meta.get("package") and meta["package"] != package_digest(folder, package.resources):
+        result.problems.append(warning(
+            "form-outdated", display, None, None,
+            f"这张表是{meta.get('made_on') or '之前'}按当时的数据包做的，之后数据包改过：下拉列表可能不是最新的，"
+            "导入时仍按现在的数据包检查。",
+            "The package changed after this form was made: its lists may be out of date; it is checked against "
+            "the package as it is now."))
+    sheet = book.sheet(spec.sheet) or next((s for s in book.sheets if not s.hidden), None)
+    if sheet is None or (spec.sheet not in {s.name for s in book.sheets} and spec.layout == "record"):
+        result.problems.append(error(
+            "form-unknown", display, None, None,
+            f"找不到“{spec.sheet}”这张工作表：请不要改工作表的名字。",
+            f"The sheet {spec.sheet!r} is missing: do not rename it."))
+        return result
+    choices = {}
+    for name in spec.fields:
+        reference = reference_of(schemas, spec.resource, name)
+        if reference:
+            key = schemas.tables[reference]["primaryKey"][0]
+            choices[name] = {str(r[key]) for r in before.tables.get(reference, [])}
+    rows = _data_rows(book, sheet, spec, schemas, choices)
+    result.problems += _privacy(book, display)
+    _merge(result, rows, spec, folder, package, before, settings, schemas, display, update)
+    return result
+
+
+def _privacy(book: Workbook, display: str) -> list[Problem]:
+    """The privacy scan on every cell of every sheet the clerk could type in, wherever it is."""
+    found = []
+    for sheet in book.sheets:
+        if sheet.name in (META_SHEET, LIST_SHEET):
+            continue
+        cells = [(Cell(sheet.name, r, c), v) for r, row in enumerate(sheet.rows, start=1)
+                 for c, v in enumerate(row) if v is not None and str(v).strip()]
+        if not cells:
+            continue
+        text = _csv(["text"], [{"text": cell_text(v, {"type": "string"})} for _, v in cells])
+        fields = [{"name": "text", "type": "string", "title": "单元格"}]
+        for problem in privacy_problems(text, fields, display):
+            cell = cells[problem.row - 2][0]
+            found.append(Problem(problem.code, problem.severity, display, cell.row, None,
+                                 problem.message.replace("「单元格」（text）列中", "这个单元格里"),
+                                 problem.message_en.replace("Column text contains", "This cell contains"),
+                                 sheet=cell.sheet, cell=cell.ref))
+    return found
+
+
+def _merge(result: Imported, rows: list[_Row], spec: FormSpec, folder: Path, package, before, settings: Settings,
+           schemas: SchemaSet, display: str, update: bool) -> None:
+    resource = spec.resource
+    fields = [f["name"] for f in schemas.fields(resource)]
+    key_fields = schemas.tables[resource].get("primaryKey", [])
+    # 1. The form's rows alone, through the same repairs and refusals as a CSV file.
+    text = _csv(fields, [r.values for r in rows])
+    fresh = normalize(Path(display), display, resource, schemas.fields(resource), settings.max_rows,
+                      data=text.encode("utf-8"))
+    for problem in fresh.problems:
+        if problem.row and 2 <= problem.row < len(rows) + 2 and problem.field in rows[problem.row - 2].cells:
+            result.problems.append(_at(problem, rows[problem.row - 2].cells[problem.field], display, schemas, resource))
+        elif problem.is_error:
+            result.problems.append(problem)
+    if fresh.text is None or result.errors:
+        return
+    _, canonical = table_rows(fresh.text)
+    new_rows = [dict(zip(fields, values, strict=False)) for values in canonical]
+    # 2. Merged into the package's table by key: added, unchanged, or changed (with --update).
+    old_text = before.texts.get(resource) or _csv(fields, [])
+    header, old_body = table_rows(old_text)
+    merged = [dict(zip(header, values, strict=False)) for values in old_body]
+    where = {tuple(r.get(k, "") for k in key_fields): i for i, r in enumerate(merged)}
+    origin: dict[int, _Row] = {}
+    for form_row, values in zip(rows, new_rows, strict=True):
+        key = tuple(values.get(k, "") for k in key_fields)
+        label = "、".join(k for k in key if k)
+        if key in where:
+            current = merged[where[key]]
+            diffs = [(f, current.get(f, ""), values[f]) for f in spec.fields if current.get(f, "") != values[f]]
+            if not diffs:
+                result.unchanged.append(label)
+                continue
+            if not update:
+                for name, old, new in diffs:
+                    result.problems.append(_at(error(
+                        "row-exists", display, None, name,
+                        f"数据包里已有 {label} 这条记录，这一格原来是“{old or '（空）'}”，表里是“{new or '（空）'}”。"
+                        "确实要改，请加 --update 再导入；不改，请把这一格改回原值。",
+                        f"{label} is already in the package with {old!r} here, the form says {new!r}. Import "
+                        "with --update to change it, or put the old value back."),
+                        form_row.cells[name], display, schemas, resource))
+                continue
+            current.update({f: values[f] for f in spec.fields})
+            origin[where[key]] = form_row
+            result.changed.append((label, diffs))
+        else:
+            where[key] = len(merged)
+            origin[len(merged)] = form_row
+            merged.append({f: values.get(f, "") for f in fields})
+            result.added.append(label)
+    if result.errors or not (result.added or result.changed):
+        return
+    # 3. The whole package checked with the rows merged in, in a copy; problems of the form's rows at their cells.
+    with tempfile.TemporaryDirectory(prefix="gongshi-import-") as tmp:
+        copy = Path(tmp) / folder.name
+        shutil.copytree(folder, copy, ignore=shutil.ignore_patterns(".git"))
+        target_name = (package.resources.get(resource) or Path(f"{resource}.csv")).name
+        merged_text = _csv(fields, merged)
+        (copy / target_name).write_text(merged_text, encoding="utf-8", newline="\n")
+        descriptor = _with_resource(package.descriptor, resource, schemas)
+        if descriptor is not package.descriptor:
+            write_descriptor(copy, descriptor)
+        after = check_county(copy, settings)
+        known = {(p.code, p.path.replace(str(folder), ""), p.row, p.field) for p in before.problems}
+        for problem in after.problems:
+            if Path(problem.path).name == target_name and problem.row and problem.row - 2 in origin:
+                form_row = origin[problem.row - 2]
+                cell = form_row.cells.get(problem.field) or next(iter(form_row.cells.values()))
+                result.problems.append(_at(problem, cell, display, schemas, resource))
+            elif (problem.code, problem.path.replace(str(copy), ""), problem.row, problem.field) not in known:
+                result.problems.append(Problem(problem.code, problem.severity,
+                                               problem.path.replace(str(copy), str(folder)), problem.row,
+                                               problem.field, problem.message, problem.message_en))
+    if result.errors:
+        return
+    # 4. Nothing was wrong: write the table (and list it in the descriptor when it is new to the package).
+    path = folder / target_name
+    path.write_text(merged_text, encoding="utf-8", newline="\n")
+    result.written.append(path)
+    if descriptor is not package.descriptor:
+        result.written.append(write_descriptor(folder, descriptor))
+
+
+def _with_resource(descriptor: dict, resource: str, schemas: SchemaSet) -> dict:
+    """The descriptor, with the optional table listed when the package did not have it yet."""
+    if resource not in OPTIONAL_RESOURCES or any(r.get("name") == resource for r in descriptor.get("resources", [])):
+        return descriptor
+    entry = {"name": resource, "path": f"{resource}.csv", "title": schemas.tables[resource].get("title", resource),
+             "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+             "schema": {k: v for k, v in schemas.tables[resource].items() if k != "$schema"}}
+    return {**descriptor, "resources": [*descriptor.get("resources", []), entry]}
+
+
+
+def annotate(path: Path, problems: list[Problem], target: Path) -> Path:
+    """A copy of the form with each problem's cell filled red and commented, and a 错误清单 sheet listing them all
+    with links to their cells. The clerk's own file is never changed."""
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    path, target = Path(path), Path(target)
+    if target.resolve() == path.resolve():
+        raise FormReadError("批注副本不能覆盖原表，请换一个文件名。 / The annotated copy must not overwrite the form.")
+    book = load_workbook(path)
+    red = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+    by_cell: dict[tuple[str, str], list[Problem]] = {}
+    for problem in problems:
+        if problem.cell and problem.sheet in book.sheetnames:
+            by_cell.setdefault((problem.sheet, problem.cell), []).append(problem)
+    for (sheet, ref), found in by_cell.items():
+        cell = book[sheet][ref]
+        cell.fill = red
+        cell.comment = Comment("\n".join(f"[{p.code}] {p.message}" for p in found)[:30000], "gongshi")
+    if "错误清单" in book.sheetnames:
+        del book["错误清单"]
+    sheet = book.create_sheet("错误清单", 0)
+    sheet.append(["位置", "代码", "严重程度", "说明", "Message"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for problem in problems:
+        where = f"「{problem.sheet}」{problem.cell}" if problem.cell else problem.path
+        sheet.append([where, problem.code, "错误" if problem.is_error else "警告", problem.message, problem.message_en])
+        if problem.cell and problem.sheet in book.sheetnames:
+            link = sheet.cell(row=sheet.max_row, column=1)
+            link.hyperlink = f"#'{problem.sheet}'!{problem.cell}"
+            link.font = Font(color="0563C1", underline="single")
+    for letter, width in (("A", 18), ("B", 22), ("C", 10), ("D", 80), ("E", 60)):
+        sheet.column_dimensions[letter].width = width
+    book.active = 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+    return target
