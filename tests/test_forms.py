@@ -390,10 +390,10 @@ def test_any_valid_rows_come_back_as_typed(made, tmp_path_factory, rows):
     shutil.copytree(DEMO, package)
     cells = {}
     for i, (stage, day, verdict, people) in enumerate(rows):
-        n = 7 + i
-        cells.update({f"A{n}": PROJECT, f"B{n}": stage, f"C{n}": dt.datetime.combine(day, dt.time()),
+        n = 5 + i
+        cells.update({f"A{n}": f"{PROJECT} 金竹村通组道路硬化工程", f"B{n}": stage, f"C{n}": dt.datetime.combine(day, dt.time()),
                       f"D{n}": verdict, f"E{n}": "、".join(people) or None})
-    form = fill(made[f"acceptance:{PROJECT}"], work / "f.xlsx", "验收登记", cells)
+    form = fill(made["acceptance:空白"], work / "f.xlsx", "验收登记", cells)
     result = import_form(form, package, Settings())
     assert not result.errors, [(p.code, p.cell, p.message) for p in result.errors]
     labels = {"村级初验": "village", "乡级复验": "township", "县级验收": "county", "合格": "passed",
@@ -401,3 +401,30 @@ def test_any_valid_rows_come_back_as_typed(made, tmp_path_factory, rows):
     lines = csv_rows(package / "acceptances.csv")
     for stage, day, verdict, people in rows:
         assert f"{PROJECT},{labels[stage]},{day.isoformat()},{labels[verdict]},{'、'.join(people)}," in lines
+
+
+def test_the_site_offers_each_countys_forms_and_the_blank_set(demo_site, package, tmp_path):
+    from urllib.parse import unquote
+
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((demo_site / "519901" / "forms" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = [a["href"] for a in page.select("main a[download]")]
+    assert len(links) == len(FORMS)
+    for href in links:
+        assert (demo_site / "519901" / "forms" / unquote(href)).is_file()
+    assert {s["id"] for s in page.select("section.form")} == set(FORMS)
+    blank = BeautifulSoup((demo_site / "forms" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert len(blank.select("main a[download]")) == len(FORMS)
+    site_wide = load_workbook(demo_site / "forms" / "项目验收表.xlsx")
+    assert {r[0].value: r[1].value for r in site_wide[META_SHEET].iter_rows()}["county"] in (None, "")
+    # The project page sends a township clerk to the acceptance form.
+    project = (demo_site / "519901" / "project" / PROJECT / "index.html").read_text(encoding="utf-8")
+    assert "forms/#acceptance" in project or "forms/index.html#acceptance" in project
+    # The form downloaded from the site, filled in and imported.
+    downloaded = demo_site / "519901" / "forms" / "项目验收表-519901.xlsx"
+    form = fill(downloaded, tmp_path / "验收表.xlsx", "验收登记",
+                {"A5": f"{PROJECT} 金竹村通组道路硬化工程", "B5": "县级验收", "C5": dt.datetime(2025, 12, 10),
+                 "D5": "合格", "E5": "赵明、钱亮"})
+    result = import_form(form, package, Settings())
+    assert not result.errors and result.added == [f"{PROJECT}、county、2025-12-10"]

@@ -37,6 +37,7 @@ class FormSpec:
     fields: tuple[str, ...]
     orientation: str = "portrait"
     rows: int = 20
+    project_rows: int = 10  # blank rows, already naming the project, in one project's form
     prefill: str = "records"  # "records": every row of the table; "project": one form per project
     importable: bool = True
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..county import check_county
+from ..county import CountyCheck, check_county
 from ..problems import GongshiError
-from ..schemas import load_schemas
+from ..schemas import SchemaSet, load_schemas
 from ..settings import Settings
 from ..site.spreadsheet import table_rows
 from . import CountyLists, FormSpec, load_forms
@@ -25,16 +27,49 @@ def county_writer(folder: Path, settings: Settings, made_on: dt.date | None = No
         errors = "; ".join(p.message for p in check.errors[:3])
         raise FormsError(f"gongshi: 数据包读不出来，先运行 gongshi validate {folder}：{errors} / "
                          f"the package cannot be read; run gongshi validate {folder} first")
-    schemas = load_schemas(settings.schemas_path)
+    return writer_of(check, load_schemas(settings.schemas_path), made_on)
+
+
+def writer_of(check: CountyCheck, schemas: SchemaSet, made_on: dt.date | None = None):
+    """The writer of the forms of a checked county, and its tables as canonical text rows (field -> value)."""
     county = check.package.county
     name = next((r["name"] for r in check.tables["regions"] if r["code"] == f"{county}000000"), county)
     lists = CountyLists.of(county, name, check.tables)
-    writer = FormWriter(schemas, lists, package_digest(folder, check.package.resources), made_on)
+    digest = package_digest(check.package.folder, check.package.resources, check.package.files.get)
+    writer = FormWriter(schemas, lists, digest, made_on)
     rows = {}
-    for name, text in check.texts.items():
+    for table, text in check.texts.items():
         header, body = table_rows(text)
-        rows[name] = [dict(zip(header, row, strict=False)) for row in body]
+        rows[table] = [dict(zip(header, row, strict=False)) for row in body]
     return writer, rows
+
+
+@dataclass(frozen=True)
+class FormDownload:
+    """A form as a page lists it: what it is for, who fills and signs it, and its workbook beside the page."""
+
+    id: str
+    title: str
+    purpose: str
+    filled_by: str
+    signoff: tuple[str, ...]
+    resource: str
+    layout: str
+    name: str
+    size: int
+    sha256: str
+
+
+def write_blank_forms(target: Path, writer: FormWriter) -> list[FormDownload]:
+    """Every form, blank, into target (a county's with its own lists, or the whole site's without); what a page
+    lists of them."""
+    listed = []
+    for spec in load_forms(writer.schemas).values():
+        made = writer.write(target / spec.file_name(writer.lists.county), spec)
+        data = made.path.read_bytes()
+        listed.append(FormDownload(spec.id, spec.title, spec.purpose, spec.filled_by, spec.signoff, spec.resource,
+                                   spec.layout, made.path.name, len(data), hashlib.sha256(data).hexdigest()))
+    return listed
 
 
 def make_forms(folder: Path, out: Path, settings: Settings, forms: tuple[str, ...] = (),

@@ -43,14 +43,16 @@ class Made:
     records: int
 
 
-def package_digest(folder: Path, resources: dict[str, Path] | None = None) -> str:
-    """A digest of a package's descriptor and tables: a form made from it says which version of the data it saw."""
+def package_digest(folder: Path, resources: dict[str, Path] | None = None, read=None) -> str:
+    """A digest of a package's descriptor and tables: a form made from it says which version of the data it saw.
+    `read` gives a file's bytes by its name in the folder, when the caller has them already."""
     folder = Path(folder)
     digest = hashlib.sha256()
-    paths = [folder / "datapackage.json", *sorted((resources or {}).values())]
-    for path in paths:
-        digest.update(path.name.encode() + b"\0")
-        digest.update(path.read_bytes() if path.is_file() else b"")
+    names = ["datapackage.json", *sorted(Path(p).relative_to(folder).as_posix() for p in (resources or {}).values())]
+    for name in names:
+        data = read(name) if read else ((folder / name).read_bytes() if (folder / name).is_file() else None)
+        digest.update(name.encode() + b"\0")
+        digest.update(data or b"")
     return digest.hexdigest()
 
 
@@ -160,12 +162,23 @@ class _Book:
             "sign": add({**font, "text_wrap": True, "valign": "top", "border": 1}),
         }
         self.cell_fmt = {}
-        for kind, number in (("text", "@"), ("date", "yyyy-mm-dd"), ("number", "#,##0.00"), ("integer", "0")):
-            self.cell_fmt[kind] = add({**font, "border": 1, "locked": False, "num_format": number, "text_wrap": True})
+        for kind, number in (("text", "@"), ("long", "@"), ("date", "yyyy-mm-dd"), ("number", "#,##0.00"),
+                             ("integer", "0")):
+            # Long text wraps; an id shown with its name ("XM2025-005 金竹村…") stays on one line.
+            self.cell_fmt[kind] = add({**font, "border": 1, "locked": False, "num_format": number,
+                                       "text_wrap": kind == "long"})
 
     def kind(self, field: dict) -> str:
         kind = field.get("type", "string")
-        return kind if kind in ("date", "number", "integer") else "text"
+        if kind in ("date", "number", "integer"):
+            return kind
+        return "long" if field.get("constraints", {}).get("maxLength", 0) >= 500 else "text"
+
+    def width(self, field: dict) -> float:
+        """A column wide enough for what the clerk picks or types: an id with its name needs room."""
+        if self.writer.choices(self.spec, field) and "enum" not in field.get("constraints", {}):
+            return 32
+        return _width(field)
 
     def write_value(self, row: int, col: int, field: dict, text: str) -> None:
         """One value from the package (canonical text) into its cell, typed as the clerk would have typed it."""
@@ -236,10 +249,10 @@ class _Book:
         for col, field in enumerate(fields):
             sheet.write_string(HEADER_ROW, col, _label(field), self.fmt["header"])
             sheet.write_string(NAME_ROW, col, field["name"], self.fmt["name"])
-            sheet.set_column(col, col, _width(field))
+            sheet.set_column(col, col, self.width(field))
         sheet.set_row(HEADER_ROW, 32)
         sheet.set_row(NAME_ROW, None, None, {"hidden": True})
-        count = max(spec.rows, len(records) + 5)
+        count = len(records) + spec.project_rows if context else max(spec.rows, len(records) + 5)
         for offset in range(count):
             values = records[offset] if offset < len(records) else context
             for col, field in enumerate(fields):
@@ -260,6 +273,7 @@ class _Book:
         sheet.write_string(HEADER_ROW, 0, "项目", self.fmt["header"])
         sheet.write_string(HEADER_ROW, 1, "填写内容", self.fmt["header"])
         sheet.write_string(HEADER_ROW, 2, "field", self.fmt["name"])
+        sheet.set_row(NAME_ROW, None, None, {"hidden": True})
         sheet.set_column(0, 0, 20)
         sheet.set_column(1, 1, 60)
         sheet.set_column(2, 2, 12, None, {"hidden": True})
@@ -325,22 +339,12 @@ class _Book:
                 ("resource", spec.resource), ("layout", spec.layout), ("county", writer.lists.county or ""),
                 ("county_name", writer.lists.name or ""), ("key", key or ""), ("package", writer.digest),
                 ("made_on", writer.made_on.isoformat() if writer.made_on else ""), ("records", str(records)),
-                ("first_row", str(FIRST_ROW + 1)), ("fields", ",".join(spec.fields)),
-                ("gongshi", _version())]
+                ("first_row", str(FIRST_ROW + 1)), ("fields", ",".join(spec.fields))]
         for row, (name, value) in enumerate(rows):
             sheet.write_string(row, 0, name)
             sheet.write_string(row, 1, value)
         sheet.hide()
         sheet.protect("")
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("gongshi")
-    except PackageNotFoundError:
-        return ""
 
 
 def _instructions(spec: FormSpec) -> str:

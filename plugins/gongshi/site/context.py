@@ -100,6 +100,13 @@ class DataPage(Page):
 
 
 @dataclass(frozen=True)
+class FormsPage(Page):
+    template = "forms"
+    county: Any
+    forms: list
+
+
+@dataclass(frozen=True)
 class VersionsPage(Page):
     template = "versions"
     county: Any
@@ -192,6 +199,6 @@ class PrintPage(Page):
 
 
 PAGES: tuple[type[Page], ...] = (HomePage, DictionaryPage, CountyPage, RegionPage, UnitPage, AllocationPage,
-                                 ProjectPage, NoticePage, DataPage, VersionsPage, ReportPage, VersionPage, KeysPage,
+                                 ProjectPage, NoticePage, DataPage, FormsPage, VersionsPage, ReportPage, VersionPage, KeysPage,
                                  PrintPage, NowPage, TvPage, CrawlPage, ItvPage,
                                  WechatPage)

@@ -13,13 +13,15 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from ..forms.make import write_blank_forms
+from ..forms.workbook import FormWriter
 from ..package.load import DESCRIPTOR, find_packages
 from ..parallel import parallel_map
 from ..problems import as_line
 from ..schemas import ALL_RESOURCES, load_schemas
 from ..settings import Settings, from_dict
 from ..trust.verify import ALLOWED_SIGNERS, load_trust
-from .context import DictionaryPage, HomePage, KeysPage, Page, SiteContext
+from .context import DictionaryPage, FormsPage, HomePage, KeysPage, Page, SiteContext
 from .downloads import write_trust_downloads
 from .job import STAGING, CountySite, CountySummary
 from .pdf import PrintError, render_pdfs
@@ -143,8 +145,11 @@ class GongshiGenerator(Generator):
         current = sorted((n for n in notices if n.is_current(today)), key=lambda n: (n.end_date, n.notice_id))
         recent = sorted(notices, key=lambda n: (n.start_date or dt.date.min, n.notice_id), reverse=True)[:10]
         self._write(writer, "", HomePage(counties, current, recent))
-        self._write(writer, "dictionary/", DictionaryPage(load_schemas(self.gongshi.schemas_path), ALL_RESOURCES))
+        schemas = load_schemas(self.gongshi.schemas_path)
+        self._write(writer, "dictionary/", DictionaryPage(schemas, ALL_RESOURCES))
         output = Path(self.output_path)
+        # The blank forms of the whole site, without any county's lists.
+        self._write(writer, "forms/", FormsPage(None, write_blank_forms(output / "forms", FormWriter(schemas))))
         self._write(writer, "keys/", KeysPage(write_trust_downloads(
             output / "keys", self.gongshi.keys_path, self.gongshi.province_key_fingerprint)))
         if self.gongshi.search:

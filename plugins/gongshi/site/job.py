@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .. import problems as report
 from ..county import CountyCheck, check_county
+from ..forms.make import write_blank_forms, writer_of
 from ..model import County, Rejection
 from ..package.descriptor import DESCRIPTOR
 from ..package.load import PackageFiles
@@ -33,7 +34,7 @@ from ..schemas import load_schemas
 from ..settings import Settings
 from ..trust.history import LOG, county_history, read_log
 from .channels import query_code, write_channels
-from .context import DataPage, PrintPage
+from .context import DataPage, FormsPage, PrintPage
 from .downloads import write_county_downloads, write_spreadsheets
 from .pages import PageWriter, verified_versions, write_county_pages, write_versions
 from .search import SearchIndexError, index_county
@@ -138,8 +139,8 @@ def code_hash() -> str:
 
 
 # The page templates a county's job renders (the province pages are Pelican's writer's).
-COUNTY_TEMPLATES = ("county", "region", "unit", "allocation", "project", "notice", "data", "versions", "report",
-                    "version", "print", "now", "tv", "crawl", "itv", "wechat")
+COUNTY_TEMPLATES = ("county", "region", "unit", "allocation", "project", "notice", "data", "forms", "versions",
+                    "report", "version", "print", "now", "tv", "crawl", "itv", "wechat")
 
 
 class CountySite:
@@ -296,6 +297,10 @@ class CountySite:
         downloads = write_county_downloads(data, county.code, check.package.files, self.gongshi.keys_path)
         downloads += write_spreadsheets(data, county.code, check.texts, self.schemas)
         self.writer.write(staging, f"{county.code}/data/", DataPage(county, downloads))
+        # The standard forms, blank with the county's own lists (gongshi forms makes prefilled ones).
+        form_writer, _rows = writer_of(check, self.schemas)
+        forms = write_blank_forms(staging / county.code / "forms", form_writer)
+        self.writer.write(staging, f"{county.code}/forms/", FormsPage(county, forms))
         write_versions(self.writer, staging, county, self.gongshi.history_path, self.gongshi.keys_path, self.schemas,
                        self.output / county.code, check.clean_archives, self.history_format)
         timings["downloads"] = time.perf_counter() - started
