@@ -410,12 +410,12 @@ def test_the_site_offers_each_countys_forms_and_the_blank_set(demo_site, package
 
     page = BeautifulSoup((demo_site / "519901" / "forms" / "index.html").read_text(encoding="utf-8"), "html.parser")
     links = [a["href"] for a in page.select("main a[download]")]
-    assert len(links) == len(FORMS)
+    assert len(links) == 2 * len(FORMS) and sum(h.endswith(".pdf") for h in links) == len(FORMS)
     for href in links:
         assert (demo_site / "519901" / "forms" / unquote(href)).is_file()
     assert {s["id"] for s in page.select("section.form")} == set(FORMS)
     blank = BeautifulSoup((demo_site / "forms" / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert len(blank.select("main a[download]")) == len(FORMS)
+    assert len(blank.select("main a[download]")) == 2 * len(FORMS)
     site_wide = load_workbook(demo_site / "forms" / "项目验收表.xlsx")
     assert {r[0].value: r[1].value for r in site_wide[META_SHEET].iter_rows()}["county"] in (None, "")
     # The project page sends a township clerk to the acceptance form.
@@ -428,3 +428,33 @@ def test_the_site_offers_each_countys_forms_and_the_blank_set(demo_site, package
                  "D5": "合格", "E5": "赵明、钱亮"})
     result = import_form(form, package, Settings())
     assert not result.errors and result.added == [f"{PROJECT}、county、2025-12-10"]
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_each_form_prints_on_a4_with_its_sign_off_and_chinese_embedded(made, form):
+    spec = FORMS[form]
+    pdf = made[f"{form}:空白"].with_suffix(".pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    size = sorted(float(x) for x in info.split("Page size:")[1].split("pts")[0].split(" x "))
+    assert [round(x) for x in size] == [595, 842]  # A4
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in fonts.splitlines() if "CJK" in line]
+    assert cjk and all(" yes " in line for line in cjk)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace(" ", "")
+    assert "演示县" + spec.title in text
+    for level in spec.signoff:
+        assert level.replace(" ", "") in text
+    assert text.count("负责人（签字）") == len(spec.signoff) and text.count("（公章）") == len(spec.signoff)
+    assert "第1页/共" in text
+    # Every field's title, in the order the PDF draws it (a narrow column wraps its heading).
+    drawn = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.replace("\n", "").replace(" ", "")
+    for field in spec.field_specs(SCHEMAS):
+        assert field["title"] in drawn, field["title"]
+
+
+def test_a_projects_form_prints_what_is_known_of_it(made):
+    text = subprocess.run(["pdftotext", str(made[f"project:{PROJECT}"].with_suffix(".pdf")), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "金竹村通组道路硬化工程" in text and "822,800.00" in text and "乡村建设（基础设施）" in text

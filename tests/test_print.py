@@ -26,6 +26,11 @@ A3 = (1190.55, 841.89)  # landscape
 PUBLIC = "https://gongshi.example.org"  # PUBLIC_SITEURL in pelicanconf.py
 
 
+def sheet_pdfs(folder: Path) -> list[Path]:
+    """The wall notices' PDFs under folder (a county's forms have PDFs of their own, made with the pages)."""
+    return sorted(p for p in Path(folder).rglob("*.pdf") if "forms" not in p.relative_to(folder).parts)
+
+
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
@@ -170,7 +175,7 @@ def test_a_first_build_into_an_empty_output_makes_complete_pdfs(tmp_path):
     assert result.returncode == 0, result.stderr
     log = result.stdout + result.stderr
     assert "Failed to load" not in log and "PDF not written" not in log, log
-    pdfs = sorted((output / "519902").rglob("*.pdf"))
+    pdfs = sorted(sheet_pdfs(output / "519902"))
     assert len(pdfs) == 2
     for pdf in pdfs:
         pages = [flat(t) for t in text_of(pdf)]
@@ -191,14 +196,14 @@ def test_a_missing_template_writes_no_pdf_and_names_the_file(tmp_path):
     assert len(failures) == 2 and all("theme/typst/sheet.typ" in line for line in failures), failures
     assert "Traceback" not in result.stdout + result.stderr
     county = output / "519902"
-    assert not list(county.rglob("*.pdf"))
+    assert not list(sheet_pdfs(county))
     manifest = json.loads((county / MANIFEST).read_text(encoding="utf-8"))
     assert len(manifest) == 2 and all(entry["pending"] for entry in manifest.values())
     # gongshi pdf reads the site's own copy of the theme, which this build did put in place without the template.
     again = subprocess.run([sys.executable, "-m", "gongshi", "pdf", str(output)], capture_output=True, text=True,
                            cwd=tmp_path)  # no pelicanconf.py here to name the theme
     assert again.returncode == 1 and "theme/typst/sheet.typ" in again.stdout + again.stderr
-    assert not list(county.rglob("*.pdf"))
+    assert not list(sheet_pdfs(county))
     # With the theme given, it renders them.
     done = subprocess.run([sys.executable, "-m", "gongshi", "pdf", str(output), "--theme", str(ROOT / "theme")],
                           capture_output=True, text=True)
@@ -276,7 +281,7 @@ def test_pdfs_of_an_older_format_are_rendered_again_once(tmp_path):
         entry["digest"] = hashlib.sha256(b"weasyprint 66.0 format 2" + entry["digest"].encode()).hexdigest()
     (county / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     (county / STAMP).unlink()  # a new gongshi rebuilds every county
-    pdfs = sorted(county.rglob("*.pdf"))
+    pdfs = sorted(sheet_pdfs(county))
     before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in pdfs}
     assert build_site(data, output, **settings).returncode == 0
     assert all((p.stat().st_ino, p.stat().st_mtime_ns) != before[p] for p in pdfs)
@@ -295,7 +300,7 @@ def test_pdfs_are_redone_only_for_notices_whose_data_changed(tmp_path):
     first = build_site(data, output, **settings)
     assert first.returncode == 0, first.stderr
     county = output / "519902"
-    pdfs = sorted(county.rglob("*.pdf"))
+    pdfs = sorted(sheet_pdfs(county))
     manifest = json.loads((county / MANIFEST).read_text(encoding="utf-8"))
     assert len(pdfs) == len(manifest) == 2 and not any(e["pending"] for e in manifest.values())
     before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in pdfs}
@@ -331,12 +336,12 @@ def test_without_a_chinese_font_no_pdf_is_written_and_the_message_names_the_pack
     config = tmp_path / "fonts.conf"
     config.write_text(f"<?xml version='1.0'?><fontconfig><dir>{empty}</dir><cachedir>{tmp_path / 'cache'}</cachedir>"
                       "</fontconfig>", encoding="utf-8")
-    before = sorted(site.rglob("*.pdf"))
+    before = sorted(sheet_pdfs(site))
     result = subprocess.run([sys.executable, "-m", "gongshi", "pdf", str(site), "--only", "GS2025-002"],
                             capture_output=True, text=True, env={**os.environ, "FONTCONFIG_FILE": str(config)})
     assert result.returncode == 1
     assert "fonts-noto-cjk" in result.stderr and "没有可用的中文字体" in result.stderr and "Traceback" not in result.stderr
-    assert sorted(site.rglob("*.pdf")) == before
+    assert sorted(sheet_pdfs(site)) == before
 
 
 def test_invoke_pdf_renders_on_demand_from_a_relative_folder(site):

@@ -479,8 +479,8 @@ def forms(folder: str, out: str, forms: tuple[str, ...], project: str | None, se
 
     \b
     Examples:
-      gongshi forms data/519901 --out forms
-      gongshi forms data/519901 --out forms --form acceptance --project XM2025-005
+      gongshi forms data/519901 --out 表格
+      gongshi forms data/519901 --out 表格 --form acceptance --project XM2025-005
     """
     from .forms.make import make_forms
 

@@ -13,6 +13,7 @@ from ..schemas import SchemaSet, load_schemas
 from ..settings import Settings
 from ..site.spreadsheet import table_rows
 from . import CountyLists, FormSpec, load_forms
+from .pdf import write_form_pdf
 from .workbook import FormWriter, Made, package_digest
 
 
@@ -58,6 +59,8 @@ class FormDownload:
     name: str
     size: int
     sha256: str
+    pdf: str
+    pdf_size: int
 
 
 def write_blank_forms(target: Path, writer: FormWriter) -> list[FormDownload]:
@@ -67,8 +70,10 @@ def write_blank_forms(target: Path, writer: FormWriter) -> list[FormDownload]:
     for spec in load_forms(writer.schemas).values():
         made = writer.write(target / spec.file_name(writer.lists.county), spec)
         data = made.path.read_bytes()
+        pdf = write_form_pdf(made.path.with_suffix(".pdf"), writer, spec)
         listed.append(FormDownload(spec.id, spec.title, spec.purpose, spec.filled_by, spec.signoff, spec.resource,
-                                   spec.layout, made.path.name, len(data), hashlib.sha256(data).hexdigest()))
+                                   spec.layout, made.path.name, len(data), hashlib.sha256(data).hexdigest(),
+                                   pdf.name, pdf.stat().st_size))
     return listed
 
 
@@ -85,6 +90,7 @@ def make_forms(folder: Path, out: Path, settings: Settings, forms: tuple[str, ..
     made = []
     for spec in specs:
         made.append(writer.write(out / spec.file_name(county, "空白"), spec, [], {}, "blank"))
+        write_form_pdf(made[-1].path.with_suffix(".pdf"), writer, spec)
         records = rows.get(spec.resource, [])
         if spec.layout == "table":
             made.append(writer.write(out / spec.file_name(county, "全部"), spec, records, {}, "all"))
@@ -97,10 +103,13 @@ def project_form(writer: FormWriter, spec: FormSpec, rows: dict[str, list[dict]]
     """The form of one project: its own records, and blank rows that already name it."""
     county = writer.lists.county
     if spec.resource == "projects":
-        records = [r for r in rows["projects"] if r["project_id"] == project]
-        return writer.write(out / spec.file_name(county, project), spec, records, {}, project)
-    records = [r for r in rows.get(spec.resource, []) if r.get("project_id") == project]
-    return writer.write(out / spec.file_name(county, project), spec, records, {"project_id": project}, project)
+        records, context = [r for r in rows["projects"] if r["project_id"] == project], {}
+    else:
+        records = [r for r in rows.get(spec.resource, []) if r.get("project_id") == project]
+        context = {"project_id": project}
+    made = writer.write(out / spec.file_name(county, project), spec, records, context, project)
+    write_form_pdf(made.path.with_suffix(".pdf"), writer, spec, records, context)
+    return made
 
 
 def _chosen(specs: dict[str, FormSpec], forms: tuple[str, ...]) -> list[FormSpec]:
