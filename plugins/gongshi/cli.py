@@ -514,12 +514,18 @@ def import_command(form: str, folder: str, update: bool, annotate: str | None, f
       gongshi import 验收表.xlsx --into data/519901 --annotate 验收表-批注.xlsx
     """
     from .forms.importer import annotate as write_annotated
-    from .forms.importer import import_form
+    from .forms.importer import annotation_refusal, import_form
 
     settings, _ = _settings(settings_file)
+    if annotate and (refusal := annotation_refusal(Path(form), Path(annotate), Path(folder))):
+        raise click.UsageError(refusal)
     result = import_form(Path(form), _package(folder), settings, update)
     if annotate and result.problems:
-        write_annotated(Path(form), result.problems, Path(annotate))
+        try:
+            write_annotated(Path(form), result.problems, Path(annotate))
+        except OSError as exc:
+            click.echo(f"批注副本写不了 / the annotated copy cannot be written: {exc}", err=True)
+            annotate = None
     if not _machine_output(result.problems, fmt):
         if result.problems:
             click.echo(report.as_text(result.problems))

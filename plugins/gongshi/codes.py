@@ -136,9 +136,14 @@ CODES: dict[str, Code] = {
         form-other-county | 是别的县的表 | a form of another county
         form-package-invalid | 数据包读不出来 | the package cannot be read
         row-exists | 已有这条记录，内容不同 | record exists with other values
+        form-duplicate-row | 表里有两行是同一条记录 | the same record twice in the form
+        form-ignored-data | 这里的内容不会被导入 | content outside the form's cells
+        form-formula | 公式没有算出的值 | formula without a value
+        form-table-unrepaired | 数据表还有没保存的修复 | the table has repairs not yet saved
     """),
     **_codes("form", WARNING, """
         form-outdated | 做表之后数据包改过 | package changed since the form was made
+        form-unchecked | 认不出是哪个县的表 | the form's county cannot be checked
     """),
     **_codes("broadcast", WARNING, """
         led-not-gb2312 | 条屏字库里没有的字 | a character LED boards cannot draw

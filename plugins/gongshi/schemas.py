@@ -15,15 +15,20 @@ OPTIONAL_RESOURCES = ("beneficiaries",)
 ALL_RESOURCES = RESOURCES + OPTIONAL_RESOURCES
 
 
-def default_schemas_dir() -> Path:
-    """The shared schemas: schemas/ of the checkout, which an installed gongshi carries as gongshi.table_schemas."""
+def shipped_folder(package: str, folder: str) -> Path:
+    """A folder at the top of the checkout (schemas/, forms/), which an installed gongshi carries as a package."""
     try:
-        spec = importlib.util.find_spec("gongshi.table_schemas")
+        spec = importlib.util.find_spec(package)
     except ModuleNotFoundError:
         spec = None
     if spec is not None and spec.submodule_search_locations:
         return Path(list(spec.submodule_search_locations)[0])
-    return Path(__file__).resolve().parents[2] / "schemas"
+    return Path(__file__).resolve().parents[2] / folder
+
+
+def default_schemas_dir() -> Path:
+    """The shared schemas: schemas/ of the checkout, which an installed gongshi carries as gongshi.table_schemas."""
+    return shipped_folder("gongshi.table_schemas", "schemas")
 
 
 @dataclass(frozen=True)

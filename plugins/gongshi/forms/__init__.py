@@ -8,13 +8,12 @@ forms/workbook.py makes the XLSX; forms/importer.py brings a filled one back int
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from ..schemas import SchemaSet
+from ..schemas import SchemaSet, shipped_folder
 
 LAYOUTS = ("table", "record")
 
@@ -51,13 +50,7 @@ class FormSpec:
 
 def default_forms_dir() -> Path:
     """The declarations: forms/ of the checkout, which an installed gongshi carries as gongshi.form_specs."""
-    try:
-        spec = importlib.util.find_spec("gongshi.form_specs")
-    except ModuleNotFoundError:
-        spec = None
-    if spec is not None and spec.submodule_search_locations:
-        return Path(list(spec.submodule_search_locations)[0])
-    return Path(__file__).resolve().parents[3] / "forms"
+    return shipped_folder("gongshi.form_specs", "forms")
 
 
 def load_forms(schemas: SchemaSet, folder: Path | None = None) -> dict[str, FormSpec]:

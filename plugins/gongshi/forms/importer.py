@@ -25,9 +25,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..checks.privacy import privacy_problems
+from ..codes import ERROR
 from ..county import check_county
 from ..package.descriptor import write_descriptor
 from ..package.read import normalize
+from ..personal import mask_numbers
 from ..problems import Problem, error, warning
 from ..schemas import OPTIONAL_RESOURCES, SchemaSet, load_schemas
 from ..settings import Settings
@@ -51,15 +53,26 @@ class Cell:
 
 @dataclass
 class Sheet:
+    """A sheet's cells that hold something, by (1-based row, 0-based column): a form is small, but a workbook can
+    claim a million rows by one cell far away, so nothing is filled in between."""
+
     name: str
     hidden: bool
-    rows: list[list[object]]
+    cells: dict[tuple[int, int], object]
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # formulas whose value was never calculated
 
     def value(self, row: int, col: int) -> object:
         """The value at a 1-based row and 0-based column, None when empty."""
-        if row - 1 < len(self.rows) and col < len(self.rows[row - 1]):
-            return self.rows[row - 1][col]
-        return None
+        return self.cells.get((row, col))
+
+    def row(self, number: int) -> list[object]:
+        """One row's values from column A to its last filled cell."""
+        cols = [c for r, c in self.cells if r == number]
+        return [self.cells.get((number, c)) for c in range(max(cols) + 1)] if cols else []
+
+    @property
+    def rows(self) -> list[int]:
+        return sorted({r for r, _ in self.cells})
 
 
 @dataclass
@@ -106,16 +119,39 @@ def read_workbook(path: Path) -> Workbook:
                         f"Only .xlsx or .xls workbooks can be imported, not {suffix or 'a file without extension'}.")
 
 
+MAX_CELLS = 1_000_000  # filled cells in a workbook; a form a county fills has far fewer
+
+
+def _too_large() -> FormReadError:
+    return FormReadError(f"表格里填了超过 {MAX_CELLS:,} 个格子，不是一张标准表：请只导入下载的标准表。 / "
+                         f"The workbook has over {MAX_CELLS:,} filled cells; it is not a standard form.")
+
+
 def _read_xlsx(path: Path) -> Workbook:
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, data_only=True)
+        formulas = load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise FormReadError(f"表格文件打不开（{type(exc).__name__}）：请用 Excel 或 WPS 打开它，另存为 .xlsx 后再导入。 / "
                             f"The workbook cannot be read ({type(exc).__name__}): open it and save it as .xlsx.") from exc
-    sheets = [Sheet(ws.title, ws.sheet_state != "visible", [list(r) for r in ws.iter_rows(values_only=True)])
-              for ws in book.worksheets]
+    sheets, count = [], 0
+    for ws in book.worksheets:
+        # The cells that exist, not the rectangle up to the farthest one (openpyxl's iter_rows would fill it).
+        cells, missing = {}, set()
+        written = formulas[ws.title]._cells  # noqa: SLF001 (openpyxl keeps a sheet's cells in this dict)
+        for (row, col), cell in ws._cells.items():  # noqa: SLF001
+            value = cell.value
+            if written.get((row, col)) is not None and written[(row, col)].data_type == "f" and value is None:
+                missing.add((row, col - 1))
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            cells[(row, col - 1)] = value
+        count += len(cells)
+        if count > MAX_CELLS:
+            raise _too_large()
+        sheets.append(Sheet(ws.title, ws.sheet_state != "visible", cells, missing))
     names = {}
     for name, defined in book.defined_names.items():
         for title, ref in defined.destinations:
@@ -132,9 +168,14 @@ def _read_xls(path: Path) -> Workbook:
         book = CalamineWorkbook.from_path(str(path))
         sheets = []
         for meta in book.sheets_metadata:
-            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            sheets.append(Sheet(meta.name, str(meta.visible).lower().endswith("hidden"),
-                                [[None if v == "" else v for v in row] for row in rows]))
+            sheet = book.get_sheet_by_name(meta.name)
+            if sheet.height * sheet.width > 20 * MAX_CELLS:
+                raise _too_large()
+            cells = {(r, c): v for r, row in enumerate(sheet.to_python(skip_empty_area=False), start=1)
+                     for c, v in enumerate(row) if v is not None and not (isinstance(v, str) and not v.strip())}
+            sheets.append(Sheet(meta.name, str(meta.visible).lower().endswith("hidden"), cells))
+    except FormReadError:
+        raise
     except Exception as exc:
         raise FormReadError(f"表格文件打不开（{type(exc).__name__}）：请用 Excel 或 WPS 打开它，另存为 .xlsx 后再导入。 / "
                             f"The workbook cannot be read ({type(exc).__name__}): open it and save it as .xlsx.") from exc
@@ -159,12 +200,14 @@ def cell_text(value: object, spec: dict, choices: set[str] = frozenset()) -> str
     if isinstance(value, int):
         return f"{value}.00" if kind == "number" else str(value)
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return repr(value)  # refused by the type check
         if kind == "number":
+            exact = Decimal(repr(value))
             try:
-                exact = Decimal(repr(value))
-            except InvalidOperation:
-                return repr(value)
-            return f"{exact:.2f}" if exact == exact.quantize(Decimal("0.01")) else format(exact, "f")
+                return f"{exact:.2f}" if exact == exact.quantize(Decimal("0.01")) else format(exact, "f")
+            except InvalidOperation:  # too many digits to round to cents
+                return format(exact, "f")
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))  # a code or a year typed into a number cell
         return repr(value)
@@ -190,7 +233,8 @@ def identify(book: Workbook, forms: dict[str, FormSpec], schemas: SchemaSet) -> 
     meta_sheet = book.sheet(META_SHEET)
     meta = {}
     if meta_sheet is not None:
-        meta = {str(r[0]): "" if len(r) < 2 or r[1] is None else str(r[1]) for r in meta_sheet.rows if r and r[0]}
+        meta = {str(meta_sheet.value(r, 0)): "" if meta_sheet.value(r, 1) is None else str(meta_sheet.value(r, 1))
+                for r in meta_sheet.rows if meta_sheet.value(r, 0) is not None}
         if meta.get("form") in forms:
             return forms[meta["form"]], meta
     for spec in forms.values():
@@ -203,58 +247,89 @@ def _header_row(sheet: Sheet, spec: FormSpec, schemas: SchemaSet) -> int | None:
     """The 1-based row of the form's headers: its field names, or its Chinese titles (with * for required)."""
     names = set(spec.fields)
     titles = {schemas.field(spec.resource, n).get("title", n): n for n in spec.fields}
-    for number, row in enumerate(sheet.rows[:12], start=1):
-        cells = {str(v).strip().lstrip("*") for v in row if v is not None}
+    for number in range(1, 13):
+        cells = {str(v).strip().lstrip("*") for v in sheet.row(number) if v is not None}
         if spec.layout == "table" and (names <= cells or set(titles) <= cells):
             return number
     return None
 
 
 def _data_rows(book: Workbook, sheet: Sheet, spec: FormSpec, schemas: SchemaSet,
-               choices: dict[str, set[str]]) -> list[_Row]:
-    """The rows the clerk filled, each value with its cell; rows from the sign-off block on are not read."""
+               choices: dict[str, set[str]], display: str) -> tuple[list[_Row], list[Problem]]:
+    """The rows the clerk filled, each value with its cell; and a problem for each cell outside them that holds
+    something (typed after the sign-off block, beside the table): it would not be imported, so it is not taken
+    silently."""
     specs = {name: schemas.field(spec.resource, name) for name in spec.fields}
     # The sign-off block starts at its mark (a locked cell); a program that drops the mark leaves its defined name.
-    stop = next((number for number, row in enumerate(sheet.rows, start=1)
-                 if row and isinstance(row[0], str) and row[0].startswith(SIGNOFF_MARK)), None)
+    stop = next((r for r in sheet.rows if isinstance(sheet.value(r, 0), str)
+                 and sheet.value(r, 0).startswith(SIGNOFF_MARK)), None)
     if stop is None:
         named = book.names.get(SIGNOFF_NAME)
-        stop = named[1] if named and named[0] == sheet.name else len(sheet.rows) + 1
+        stop = named[1] if named and named[0] == sheet.name else max(sheet.rows, default=0) + 1
+    signoff = {r for r in sheet.rows if r > stop and _is_signoff(sheet.value(r, 0))} | {stop}
     if spec.layout == "record":
-        return _record_rows(sheet, spec, specs, choices, stop)
-    header = _header_row(sheet, spec, schemas)
-    if header is None:
-        return []
-    columns = {}
-    for number in (header + 1, header):  # the hidden row of names first, then the titles
-        for col, value in enumerate(sheet.rows[number - 1] if number - 1 < len(sheet.rows) else []):
-            text = str(value).strip().lstrip("*") if value is not None else ""
-            name = text if text in specs else next((n for n, s in specs.items() if s.get("title") == text), None)
-            if name and name not in columns.values():
-                columns[col] = name
-        if len(columns) == len(specs):
-            break
-    first = header + 2 if all(str(v).strip() in specs for v in sheet.rows[header] if v) else header + 1
-    rows = []
-    for number in range(first, stop):
-        cells, values = {}, {}
-        for col, name in columns.items():
-            cells[name] = Cell(sheet.name, number, col)
-            values[name] = cell_text(sheet.value(number, col), specs[name], choices.get(name, set()))
-        if any(values[n] for n in values if n not in CONTEXT):
-            rows.append(_Row(cells, values))
-    return rows
+        rows, used = _record_rows(sheet, spec, specs, choices, stop)
+        first = FIRST_RECORD_ROW
+    else:
+        header = _header_row(sheet, spec, schemas)
+        if header is None:
+            return [], []
+        columns = {}
+        for number in (header + 1, header):  # the hidden row of names first, then the titles
+            for col, value in enumerate(sheet.row(number)):
+                text = str(value).strip().lstrip("*") if value is not None else ""
+                name = text if text in specs else next((n for n, s in specs.items() if s.get("title") == text), None)
+                if name and name not in columns.values():
+                    columns[col] = name
+            if len(columns) == len(specs):
+                break
+        names_row = all(str(v).strip() in specs for v in sheet.row(header + 1) if v is not None)
+        first = header + 2 if names_row and sheet.row(header + 1) else header + 1
+        rows, used = [], set()
+        for number in (r for r in sheet.rows if first <= r < stop):
+            cells, values = {}, {}
+            for col, name in columns.items():
+                cells[name] = Cell(sheet.name, number, col)
+                values[name] = cell_text(sheet.value(number, col), specs[name], choices.get(name, set()))
+                used.add((number, col))
+            if any(values[n] for n in values if n not in CONTEXT):
+                rows.append(_Row(cells, values))
+    problems = []
+    for (row, col), value in sorted(sheet.cells.items()):
+        if row < first or (row, col) in used or row in signoff:
+            continue
+        problems.append(_in_cell(
+            "form-ignored-data", display, Cell(sheet.name, row, col),
+            f"这一格（“{_short(value)}”）不在填表的地方，导入时不会读它：请把内容填到表格里，或删掉它。",
+            f"This cell ({_short(value)!r}) is outside the form's cells and would not be imported: move it into "
+            "the table or delete it."))
+    return rows, problems
 
 
-def _record_rows(sheet: Sheet, spec: FormSpec, specs: dict, choices: dict[str, set[str]], stop: int) -> list[_Row]:
-    cells, values = {}, {}
+FIRST_RECORD_ROW = 5
+
+
+def _is_signoff(value: object) -> bool:
+    return isinstance(value, str) and ("负责人（签字）" in value or value.startswith(SIGNOFF_MARK))
+
+
+def _short(value: object) -> str:
+    text = mask_numbers(str(value)).replace("\n", " ")
+    return text if len(text) <= 20 else text[:20] + "…"
+
+
+def _record_rows(sheet: Sheet, spec: FormSpec, specs: dict, choices: dict[str, set[str]],
+                 stop: int) -> tuple[list[_Row], set[tuple[int, int]]]:
+    cells, values, used = {}, {}, set()
     titles = {s.get("title", n): n for n, s in specs.items()}
-    for number, row in enumerate(sheet.rows[:stop - 1], start=1):
-        name = row[2] if len(row) > 2 and row[2] in specs else titles.get(str(row[0] or "").strip().lstrip("*"))
+    for number in (r for r in sheet.rows if r < stop):
+        named = sheet.value(number, 2)
+        name = named if named in specs else titles.get(str(sheet.value(number, 0) or "").strip().lstrip("*"))
         if name and name not in cells:
             cells[name] = Cell(sheet.name, number, 1)
             values[name] = cell_text(sheet.value(number, 1), specs[name], choices.get(name, set()))
-    return [_Row(cells, values)] if any(values.values()) else []
+            used |= {(number, 0), (number, 1), (number, 2)}
+    return ([_Row(cells, values)] if any(values.values()) else []), used
 
 
 def _csv(fields: list[str], rows: list[dict[str, str]]) -> str:
@@ -312,19 +387,25 @@ def import_form(path: Path, folder: Path, settings: Settings, update: bool = Fal
             "请用本县的表。",
             f"This form belongs to county {meta['county']}; it cannot be imported into {package.county}."))
         return result
-    if meta.get("package") and meta["package"] != package_digest(folder, package.resources):
+    if not meta.get("county"):
+        result.problems.append(warning(
+            "form-unchecked", display, None, None,
+            "这张表没有隐藏的“_gongshi”表（可能被别的软件去掉了），认不出是哪个县、按哪一版数据包做的：请确认它是本县的表。",
+            "The form's hidden _gongshi sheet is gone: which county and package it was made for cannot be checked."))
+    elif meta.get("package") and meta["package"] != package_digest(folder, package.resources):
         result.problems.append(warning(
             "form-outdated", display, None, None,
             f"这张表是{meta.get('made_on') or '之前'}按当时的数据包做的，之后数据包改过：下拉列表可能不是最新的，"
             "导入时仍按现在的数据包检查。",
             "The package changed after this form was made: its lists may be out of date; it is checked against "
             "the package as it is now."))
-    sheet = book.sheet(spec.sheet) or next((s for s in book.sheets if not s.hidden), None)
-    if sheet is None or (spec.sheet not in {s.name for s in book.sheets} and spec.layout == "record"):
+    sheet = book.sheet(spec.sheet)
+    if sheet is None or (spec.layout == "table" and _header_row(sheet, spec, schemas) is None):
         result.problems.append(error(
             "form-unknown", display, None, None,
-            f"找不到“{spec.sheet}”这张工作表：请不要改工作表的名字。",
-            f"The sheet {spec.sheet!r} is missing: do not rename it."))
+            f"找不到“{spec.title}”的工作表“{spec.sheet}”或它的表头：请在下载的表里填写，不要改工作表的名字和表头。",
+            f"The sheet {spec.sheet!r} of {spec.title} or its header row is missing: fill in the downloaded form "
+            "without renaming its sheet or changing its headers."))
         return result
     choices = {}
     for name in spec.fields:
@@ -332,20 +413,51 @@ def import_form(path: Path, folder: Path, settings: Settings, update: bool = Fal
         if reference:
             key = schemas.tables[reference]["primaryKey"][0]
             choices[name] = {str(r[key]) for r in before.tables.get(reference, [])}
-    rows = _data_rows(book, sheet, spec, schemas, choices)
-    result.problems += _privacy(book, display)
+    rows, outside = _data_rows(book, sheet, spec, schemas, choices, display)
+    result.problems += outside + _other_sheets(book, sheet, display) + _formulas(book, display) + _privacy(book, display)
+    if result.errors:
+        return result
     _merge(result, rows, spec, folder, package, before, settings, schemas, display, update)
     return result
+
+
+OURS = (META_SHEET, LIST_SHEET, "错误清单")  # the hidden sheets a form is made with; an annotated copy's list
+
+
+def _other_sheets(book: Workbook, main: Sheet, display: str) -> list[Problem]:
+    """A sheet the form was not made with, holding something: only the form's own sheet is imported."""
+    found = []
+    for sheet in book.sheets:
+        if sheet is main or sheet.name in OURS or not sheet.cells:
+            continue
+        (row, col), _value = min(sheet.cells.items())
+        found.append(_in_cell(
+            "form-ignored-data", display, Cell(sheet.name, row, col),
+            f"工作表“{sheet.name}”不是这张标准表的，导入只读“{main.name}”：请把内容填到“{main.name}”里，或删掉这张工作表。",
+            f"Sheet {sheet.name!r} is not part of the form; only {main.name!r} is imported: move its content there "
+            "or delete the sheet."))
+    return found
+
+
+def _formulas(book: Workbook, display: str) -> list[Problem]:
+    """A formula whose result was never calculated (the file was made by a program, not saved by Excel or WPS)."""
+    return [_in_cell("form-formula", display, Cell(sheet.name, row, col),
+                     "这一格是公式，但没有算出的结果：请在 Excel 或 WPS 里打开并保存一次，或直接填数值。",
+                     "This cell holds a formula with no calculated value: open and save the file in Excel or WPS, "
+                     "or type the value.")
+            for sheet in book.sheets for row, col in sorted(sheet.formulas)]
+
+
+def _in_cell(code: str, display: str, cell: Cell, message: str, message_en: str) -> Problem:
+    """An error found at a cell of the workbook, not in a field of the table."""
+    return Problem(code, ERROR, display, cell.row, None, message, message_en, sheet=cell.sheet, cell=cell.ref)
 
 
 def _privacy(book: Workbook, display: str) -> list[Problem]:
     """The privacy scan on every cell of every sheet the clerk could type in, wherever it is."""
     found = []
-    for sheet in book.sheets:
-        if sheet.name in (META_SHEET, LIST_SHEET):
-            continue
-        cells = [(Cell(sheet.name, r, c), v) for r, row in enumerate(sheet.rows, start=1)
-                 for c, v in enumerate(row) if v is not None and str(v).strip()]
+    for sheet in book.sheets:  # the hidden sheets too: they are protected without a password
+        cells = [(Cell(sheet.name, r, c), v) for (r, c), v in sorted(sheet.cells.items())]
         if not cells:
             continue
         text = _csv(["text"], [{"text": cell_text(v, {"type": "string"})} for _, v in cells])
@@ -364,7 +476,17 @@ def _merge(result: Imported, rows: list[_Row], spec: FormSpec, folder: Path, pac
     resource = spec.resource
     fields = [f["name"] for f in schemas.fields(resource)]
     key_fields = schemas.tables[resource].get("primaryKey", [])
-    # 1. The form's rows alone, through the same repairs and refusals as a CSV file.
+    target = _target(result, package, resource, before, display)
+    if target is None:
+        return
+    # 1. The form's rows alone, through the same repairs and refusals as a CSV file; and no amount that is not one
+    # (inf, NaN), which a CSV's Table Schema would take as a number.
+    for row in rows:
+        for name, text in row.values.items():
+            if schemas.field(resource, name).get("type") in ("number", "integer") and _not_finite(text):
+                result.problems.append(_at(error(
+                    "type-error", display, None, name, f"“{text}”不是一个数，请填数字。",
+                    f"{text!r} is not a number: type a number."), row.cells[name], display, schemas, resource))
     text = _csv(fields, [r.values for r in rows])
     fresh = normalize(Path(display), display, resource, schemas.fields(resource), settings.max_rows,
                       data=text.encode("utf-8"))
@@ -383,9 +505,19 @@ def _merge(result: Imported, rows: list[_Row], spec: FormSpec, folder: Path, pac
     merged = [dict(zip(header, values, strict=False)) for values in old_body]
     where = {tuple(r.get(k, "") for k in key_fields): i for i, r in enumerate(merged)}
     origin: dict[int, _Row] = {}
+    seen: dict[tuple, _Row] = {}
     for form_row, values in zip(rows, new_rows, strict=True):
         key = tuple(values.get(k, "") for k in key_fields)
         label = "、".join(k for k in key if k)
+        if key in seen:
+            first = seen[key].cells[key_fields[0]]
+            result.problems.append(_at(error(
+                "form-duplicate-row", display, None, key_fields[0],
+                f"这一行和第 {first.row} 行是同一条记录（{label}）：一条记录只填一行，请删掉一行或改正编号。",
+                f"This row repeats the record of row {first.row} ({label}): keep one of them or fix its key."),
+                form_row.cells[key_fields[0]], display, schemas, resource))
+            continue
+        seen[key] = form_row
         if key in where:
             current = merged[where[key]]
             diffs = [(f, current.get(f, ""), values[f]) for f in spec.fields if current.get(f, "") != values[f]]
@@ -416,16 +548,15 @@ def _merge(result: Imported, rows: list[_Row], spec: FormSpec, folder: Path, pac
     with tempfile.TemporaryDirectory(prefix="gongshi-import-") as tmp:
         copy = Path(tmp) / folder.name
         shutil.copytree(folder, copy, ignore=shutil.ignore_patterns(".git"))
-        target_name = (package.resources.get(resource) or Path(f"{resource}.csv")).name
         merged_text = _csv(fields, merged)
-        (copy / target_name).write_text(merged_text, encoding="utf-8", newline="\n")
+        (copy / target).write_text(merged_text, encoding="utf-8", newline="\n")
         descriptor = _with_resource(package.descriptor, resource, schemas)
         if descriptor is not package.descriptor:
             write_descriptor(copy, descriptor)
         after = check_county(copy, settings)
         known = {(p.code, p.path.replace(str(folder), ""), p.row, p.field) for p in before.problems}
         for problem in after.problems:
-            if Path(problem.path).name == target_name and problem.row and problem.row - 2 in origin:
+            if Path(problem.path) == copy / target and problem.row and problem.row - 2 in origin:
                 form_row = origin[problem.row - 2]
                 cell = form_row.cells.get(problem.field) or next(iter(form_row.cells.values()))
                 result.problems.append(_at(problem, cell, display, schemas, resource))
@@ -436,11 +567,47 @@ def _merge(result: Imported, rows: list[_Row], spec: FormSpec, folder: Path, pac
     if result.errors:
         return
     # 4. Nothing was wrong: write the table (and list it in the descriptor when it is new to the package).
-    path = folder / target_name
+    path = folder / target
     path.write_text(merged_text, encoding="utf-8", newline="\n")
     result.written.append(path)
     if descriptor is not package.descriptor:
         result.written.append(write_descriptor(folder, descriptor))
+
+
+def _not_finite(text: str) -> bool:
+    try:
+        return not Decimal(text.strip().replace(",", "")).is_finite()
+    except InvalidOperation:
+        return False
+
+
+def _target(result: Imported, package, resource: str, before, display: str) -> Path | None:
+    """The table's file inside the package folder, or None (with a problem) when writing it could lose data: a
+    file the descriptor does not list (it would be replaced), or a table whose repairs are not saved yet (its other
+    rows would be rewritten with it)."""
+    listed = package.resources.get(resource)
+    if listed is None:
+        path = Path(f"{resource}.csv")
+        if (package.folder / path).exists():
+            result.problems.append(error(
+                "form-table-unrepaired", str(package.folder / path), None, None,
+                f"数据包里有 {path}，但 datapackage.json 没有列出它：先在 datapackage.json 的 resources 里列出它"
+                "（照 gongshi new-county 生成的数据包写），或移走这个文件，再导入，以免它被覆盖。",
+                f"{path} is in the package folder but datapackage.json does not list it: list it among the "
+                "resources (as gongshi new-county writes them) or move the file away before importing, so that it "
+                "is not overwritten."))
+            return None
+        return path
+    table = before.normalized.get(resource)
+    if table is not None and table.changed:
+        result.problems.append(error(
+            "form-table-unrepaired", str(listed), None, None,
+            f"{listed.name} 里还有可以自动修复、但没有保存的内容（如日期写法、编码、换行）：先运行 gongshi repair "
+            f"{package.folder} 保存修复，再导入，这样导入只添加表里的行，不会顺带改动其他行。",
+            f"{listed.name} has repairs not saved yet: run gongshi repair first, so that the import adds the form's "
+            "rows and changes no other row."))
+        return None
+    return listed.relative_to(package.folder)
 
 
 def _with_resource(descriptor: dict, resource: str, schemas: SchemaSet) -> dict:
@@ -454,9 +621,24 @@ def _with_resource(descriptor: dict, resource: str, schemas: SchemaSet) -> dict:
 
 
 
+def annotation_refusal(form: Path, target: Path, folder: Path) -> str | None:
+    """Why the annotated copy cannot be written there, or None: never over the form, never into the package."""
+    form, target, folder = Path(form).resolve(), Path(target).resolve(), Path(folder).resolve()
+    if target == form:
+        return "批注副本不能覆盖原表，请换一个文件名。 / The annotated copy must not overwrite the form."
+    if target == folder or folder in target.parents:
+        return ("批注副本不能写进数据包文件夹，请写到别处。 / The annotated copy must not be written into the package "
+                "folder.")
+    if target.suffix.lower() != ".xlsx":
+        return "批注副本要存成 .xlsx 文件。 / The annotated copy must be an .xlsx file."
+    return None
+
+
 def annotate(path: Path, problems: list[Problem], target: Path) -> Path:
     """A copy of the form with each problem's cell filled red and commented, and a 错误清单 sheet listing them all
-    with links to their cells. The clerk's own file is never changed."""
+    with links to their cells. The clerk's own file is never changed; a form that cannot be opened gets a workbook
+    with the list alone."""
+    from openpyxl import Workbook as NewWorkbook
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
@@ -464,7 +646,12 @@ def annotate(path: Path, problems: list[Problem], target: Path) -> Path:
     path, target = Path(path), Path(target)
     if target.resolve() == path.resolve():
         raise FormReadError("批注副本不能覆盖原表，请换一个文件名。 / The annotated copy must not overwrite the form.")
-    book = load_workbook(path)
+    try:
+        book = load_workbook(path)
+    except Exception:  # a form that cannot be opened (or an .xls): the list of problems alone
+        book = NewWorkbook()
+        book.active.title = "说明"
+        _text(book.active.cell(row=1, column=1), f"{path.name} 打不开，不能在原表上标出错误；错误见“错误清单”。")
     red = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
     by_cell: dict[tuple[str, str], list[Problem]] = {}
     for problem in problems:
@@ -472,19 +659,22 @@ def annotate(path: Path, problems: list[Problem], target: Path) -> Path:
             by_cell.setdefault((problem.sheet, problem.cell), []).append(problem)
     for (sheet, ref), found in by_cell.items():
         cell = book[sheet][ref]
+        if type(cell).__name__ == "MergedCell":
+            continue
         cell.fill = red
         cell.comment = Comment("\n".join(f"[{p.code}] {p.message}" for p in found)[:30000], "gongshi")
     if "错误清单" in book.sheetnames:
         del book["错误清单"]
     sheet = book.create_sheet("错误清单", 0)
-    sheet.append(["位置", "代码", "严重程度", "说明", "Message"])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for problem in problems:
+    for col, title in enumerate(["位置", "代码", "严重程度", "说明", "Message"], start=1):
+        _text(sheet.cell(row=1, column=col), title).font = Font(bold=True)
+    for number, problem in enumerate(problems, start=2):
         where = f"「{problem.sheet}」{problem.cell}" if problem.cell else problem.path
-        sheet.append([where, problem.code, "错误" if problem.is_error else "警告", problem.message, problem.message_en])
+        for col, value in enumerate([where, problem.code, "错误" if problem.is_error else "警告", problem.message,
+                                     problem.message_en], start=1):
+            _text(sheet.cell(row=number, column=col), value)
         if problem.cell and problem.sheet in book.sheetnames:
-            link = sheet.cell(row=sheet.max_row, column=1)
+            link = sheet.cell(row=number, column=1)
             link.hyperlink = f"#'{problem.sheet}'!{problem.cell}"
             link.font = Font(color="0563C1", underline="single")
     for letter, width in (("A", 18), ("B", 22), ("C", 10), ("D", 80), ("E", 60)):
@@ -493,3 +683,10 @@ def annotate(path: Path, problems: list[Problem], target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     book.save(target)
     return target
+
+
+def _text(cell, value: str):
+    """Put text in a cell as text: openpyxl would store "=…" as a formula."""
+    cell.value = value
+    cell.data_type = "s"
+    return cell

@@ -196,7 +196,10 @@ def _repair_number(value: str, integer: bool) -> str | None:
     if integer:
         return str(int(number)) if number == number.to_integral_value() else None
     # Money is written with two decimals, as the demo and the forms write it.
-    return format(number.quantize(Decimal("0.01")) if number.as_tuple().exponent >= -2 else number, "f")
+    try:
+        return format(number.quantize(Decimal("0.01")) if number.as_tuple().exponent >= -2 else number, "f")
+    except InvalidOperation:  # more digits than any amount has: left as typed, for the checks to judge
+        return None
 
 
 def _repair_date(value: str) -> tuple[str | None, bool]:
