@@ -568,3 +568,12 @@ def test_the_annotated_copy_never_lands_in_the_package_and_holds_no_formula(made
     broken = import_form(tmp_path / "broken.xls", package, Settings())
     assert load_workbook(annotate(tmp_path / "broken.xls", broken.problems, tmp_path / "b.xlsx"))["错误清单"]["B2"].value \
         == "form-unreadable"
+
+
+def test_a_row_hidden_from_the_printout_is_imported_with_a_warning(made, package, tmp_path):
+    def hide(book):
+        valid_row(book["验收登记"])
+        book["验收登记"].row_dimensions[7].hidden = True
+
+    result = import_form(edited(made[f"acceptance:{PROJECT}"], tmp_path / "f.xlsx", hide), package, Settings())
+    assert ("form-hidden-data", "验收登记", "A7") in where(result) and not result.errors and result.added

@@ -144,6 +144,7 @@ CODES: dict[str, Code] = {
     **_codes("form", WARNING, """
         form-outdated | 做表之后数据包改过 | package changed since the form was made
         form-unchecked | 认不出是哪个县的表 | the form's county cannot be checked
+        form-hidden-data | 隐藏的行或列里有内容 | content in a hidden row or column
     """),
     **_codes("broadcast", WARNING, """
         led-not-gb2312 | 条屏字库里没有的字 | a character LED boards cannot draw

@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..checks.privacy import privacy_problems
-from ..codes import ERROR
+from ..codes import ERROR, WARNING
 from ..county import check_county
 from ..package.descriptor import write_descriptor
 from ..package.read import normalize
@@ -60,6 +60,8 @@ class Sheet:
     hidden: bool
     cells: dict[tuple[int, int], object]
     formulas: set[tuple[int, int]] = field(default_factory=set)  # formulas whose value was never calculated
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based
+    hidden_cols: set[int] = field(default_factory=set)  # 0-based
 
     def value(self, row: int, col: int) -> object:
         """The value at a 1-based row and 0-based column, None when empty."""
@@ -151,7 +153,11 @@ def _read_xlsx(path: Path) -> Workbook:
         count += len(cells)
         if count > MAX_CELLS:
             raise _too_large()
-        sheets.append(Sheet(ws.title, ws.sheet_state != "visible", cells, missing))
+        from openpyxl.utils import column_index_from_string
+
+        rows_hidden = {n for n, d in ws.row_dimensions.items() if d.hidden}
+        cols_hidden = {column_index_from_string(k) - 1 for k, d in ws.column_dimensions.items() if d.hidden}
+        sheets.append(Sheet(ws.title, ws.sheet_state != "visible", cells, missing, rows_hidden, cols_hidden))
     names = {}
     for name, defined in book.defined_names.items():
         for title, ref in defined.destinations:
@@ -295,6 +301,16 @@ def _data_rows(book: Workbook, sheet: Sheet, spec: FormSpec, schemas: SchemaSet,
             if any(values[n] for n in values if n not in CONTEXT):
                 rows.append(_Row(cells, values))
     problems = []
+    for row in rows:
+        shown = [c for c in row.cells.values() if row.values.get(_name_at(row, c))]
+        hidden = [c for c in shown if c.row in sheet.hidden_rows or c.col in sheet.hidden_cols]
+        if hidden:
+            cell = hidden[0]
+            problems.append(Problem(
+                "form-hidden-data", WARNING, display, cell.row, None,
+                "这一格在隐藏的行或列里：打印出来看不到，签字的人也看不到。已导入，请确认它该导入。",
+                "This cell is in a hidden row or column: the printed form does not show it to those who sign. It "
+                "is imported; make sure it should be.", sheet=cell.sheet, cell=cell.ref))
     for (row, col), value in sorted(sheet.cells.items()):
         if row < first or (row, col) in used or row in signoff:
             continue
@@ -307,6 +323,10 @@ def _data_rows(book: Workbook, sheet: Sheet, spec: FormSpec, schemas: SchemaSet,
 
 
 FIRST_RECORD_ROW = 5
+
+
+def _name_at(row: _Row, cell: Cell) -> str:
+    return next(name for name, c in row.cells.items() if c is cell)
 
 
 def _is_signoff(value: object) -> bool:
