@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 from gongshi.cli import main
 from gongshi.county import check_county
 from gongshi.forms import load_forms
-from gongshi.forms.importer import annotate, import_form
+from gongshi.forms.annotate import annotate
+from gongshi.forms.importer import import_form
 from gongshi.forms.make import make_forms
 from gongshi.forms.workbook import LIST_SHEET, META_SHEET
 from gongshi.problems import error

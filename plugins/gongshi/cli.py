@@ -513,8 +513,9 @@ def import_command(form: str, folder: str, update: bool, annotate: str | None, f
       gongshi import 项目验收表-519901-XM2025-005.xlsx --into data/519901
       gongshi import 验收表.xlsx --into data/519901 --annotate 验收表-批注.xlsx
     """
-    from .forms.importer import annotate as write_annotated
-    from .forms.importer import annotation_refusal, import_form
+    from .forms.annotate import annotate as write_annotated
+    from .forms.annotate import annotation_refusal
+    from .forms.importer import import_form
 
     settings, _ = _settings(settings_file)
     if annotate and (refusal := annotation_refusal(Path(form), Path(annotate), Path(folder))):

@@ -28,21 +28,20 @@ def county_writer(folder: Path, settings: Settings, made_on: dt.date | None = No
         errors = "; ".join(p.message for p in check.errors[:3])
         raise FormsError(f"gongshi: 数据包读不出来，先运行 gongshi validate {folder}：{errors} / "
                          f"the package cannot be read; run gongshi validate {folder} first")
-    return writer_of(check, load_schemas(settings.schemas_path), made_on)
-
-
-def writer_of(check: CountyCheck, schemas: SchemaSet, made_on: dt.date | None = None):
-    """The writer of the forms of a checked county, and its tables as canonical text rows (field -> value)."""
-    county = check.package.county
-    name = next((r["name"] for r in check.tables["regions"] if r["code"] == f"{county}000000"), county)
-    lists = CountyLists.of(county, name, check.tables)
-    digest = package_digest(check.package.folder, check.package.resources, check.package.files.get)
-    writer = FormWriter(schemas, lists, digest, made_on)
     rows = {}
     for table, text in check.texts.items():
         header, body = table_rows(text)
         rows[table] = [dict(zip(header, row, strict=False)) for row in body]
-    return writer, rows
+    return writer_of(check, load_schemas(settings.schemas_path), made_on), rows
+
+
+def writer_of(check: CountyCheck, schemas: SchemaSet, made_on: dt.date | None = None) -> FormWriter:
+    """The writer of the forms of a checked county: its lists, and the digest of its package."""
+    county = check.package.county
+    name = next((r["name"] for r in check.tables["regions"] if r["code"] == f"{county}000000"), county)
+    lists = CountyLists.of(county, name, check.tables)
+    digest = package_digest(check.package.folder, check.package.resources, check.package.files.get)
+    return FormWriter(schemas, lists, digest, made_on)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..site.typeset import compile_pdf
 from . import FormSpec, default_forms_dir
-from .workbook import FormWriter, _instructions, _label, _width
+from .workbook import FormWriter, instructions, label
 
 TEMPLATE = "form.typ"
 
@@ -31,26 +31,21 @@ def form_model(writer: FormWriter, spec: FormSpec, records: list[dict[str, str]]
                 return text
         return text
 
-    def width(field: dict) -> float:
-        if writer.choices(spec, field) and "enum" not in field.get("constraints", {}):
-            return 32
-        return _width(field)
-
     county = writer.lists.name or ""
     mark = " · ".join(part for part in (f"{spec.title} 第{spec.version}版", writer.lists.county or "",
                                          f"数据包 {writer.digest[:16]}" if writer.digest else "") if part)
-    doc = {"title": f"{county}{spec.title}", "note": _instructions(spec), "layout": spec.layout,
+    doc = {"title": f"{county}{spec.title}", "note": instructions(spec), "layout": spec.layout,
            "landscape": spec.orientation == "landscape", "mark": mark,
            "signoff": [{"title": level} for level in spec.signoff]}
     if spec.layout == "record":
         values = records[0] if records else (context or {})
-        doc["record"] = [{"label": _label(f), "value": shown(f, values.get(f["name"], "")),
+        doc["record"] = [{"label": label(f), "value": shown(f, values.get(f["name"], "")),
                           "long": f.get("constraints", {}).get("maxLength", 0) >= 500} for f in fields]
     else:
         blank = spec.project_rows if context else max(8, spec.rows // 2)
         rows = [[shown(f, r.get(f["name"], "")) for f in fields] for r in records]
         rows += [[shown(f, (context or {}).get(f["name"], "")) for f in fields] for _ in range(blank)]
-        doc.update(columns=[_label(f) for f in fields], widths=[width(f) for f in fields], rows=rows)
+        doc.update(columns=[label(f) for f in fields], widths=[writer.width(spec, f) for f in fields], rows=rows)
     return doc
 
 

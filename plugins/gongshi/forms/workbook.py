@@ -56,7 +56,7 @@ def package_digest(folder: Path, resources: dict[str, Path] | None = None, read=
     return digest.hexdigest()
 
 
-def _label(spec: dict) -> str:
+def label(spec: dict) -> str:
     required = spec.get("constraints", {}).get("required")
     return ("*" if required else "") + spec.get("title", spec["name"])
 
@@ -85,7 +85,7 @@ def _prompt(spec: dict, choices: list[Choice] | None) -> tuple[str, str]:
     return spec.get("title", spec["name"])[:32], message
 
 
-def _width(spec: dict) -> float:
+def natural_width(spec: dict) -> float:
     kind = spec.get("type", "string")
     limit = spec.get("constraints", {}).get("maxLength", 0)
     if kind == "date" or spec.get("partialDate"):
@@ -119,6 +119,12 @@ class FormWriter:
         if reference and self.lists.by_resource.get(reference):
             return self.lists.by_resource[reference]
         return None
+
+    def width(self, spec: FormSpec, field: dict) -> float:
+        """A column wide enough for what the clerk picks or types: an id with its name needs room."""
+        if self.choices(spec, field) and "enum" not in field.get("constraints", {}):
+            return 32
+        return natural_width(field)
 
     def write(self, target: Path, spec: FormSpec, records: list[dict[str, str]] | None = None,
               context: dict[str, str] | None = None, key: str | None = None) -> Made:
@@ -173,12 +179,6 @@ class _Book:
         if kind in ("date", "number", "integer"):
             return kind
         return "long" if field.get("constraints", {}).get("maxLength", 0) >= 500 else "text"
-
-    def width(self, field: dict) -> float:
-        """A column wide enough for what the clerk picks or types: an id with its name needs room."""
-        if self.writer.choices(self.spec, field) and "enum" not in field.get("constraints", {}):
-            return 32
-        return _width(field)
 
     def write_value(self, row: int, col: int, field: dict, text: str) -> None:
         """One value from the package (canonical text) into its cell, typed as the clerk would have typed it."""
@@ -244,12 +244,12 @@ class _Book:
         county = self.writer.lists.name or ""
         sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, f"{county}{spec.title}", self.fmt["title"])
         sheet.set_row(TITLE_ROW, 30)
-        sheet.merge_range(NOTE_ROW, 0, NOTE_ROW, last_col, _instructions(spec), self.fmt["note"])
+        sheet.merge_range(NOTE_ROW, 0, NOTE_ROW, last_col, instructions(spec), self.fmt["note"])
         sheet.set_row(NOTE_ROW, 42)
         for col, field in enumerate(fields):
-            sheet.write_string(HEADER_ROW, col, _label(field), self.fmt["header"])
+            sheet.write_string(HEADER_ROW, col, label(field), self.fmt["header"])
             sheet.write_string(NAME_ROW, col, field["name"], self.fmt["name"])
-            sheet.set_column(col, col, self.width(field))
+            sheet.set_column(col, col, self.writer.width(self.spec, field))
         sheet.set_row(HEADER_ROW, 32)
         sheet.set_row(NAME_ROW, None, None, {"hidden": True})
         count = len(records) + spec.project_rows if context else max(spec.rows, len(records) + 5)
@@ -268,7 +268,7 @@ class _Book:
         county = self.writer.lists.name or ""
         sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, 1, f"{county}{spec.title}", self.fmt["title"])
         sheet.set_row(TITLE_ROW, 30)
-        sheet.merge_range(NOTE_ROW, 0, NOTE_ROW, 1, _instructions(spec), self.fmt["note"])
+        sheet.merge_range(NOTE_ROW, 0, NOTE_ROW, 1, instructions(spec), self.fmt["note"])
         sheet.set_row(NOTE_ROW, 42)
         sheet.write_string(HEADER_ROW, 0, "项目", self.fmt["header"])
         sheet.write_string(HEADER_ROW, 1, "填写内容", self.fmt["header"])
@@ -280,7 +280,7 @@ class _Book:
         values = record or context
         for offset, field in enumerate(fields):
             row = FIRST_ROW + offset
-            sheet.write_string(row, 0, _label(field), self.fmt["label"])
+            sheet.write_string(row, 0, label(field), self.fmt["label"])
             self.write_value(row, 1, field, values.get(field["name"], ""))
             sheet.write_string(row, 2, field["name"], self.fmt["name"])
             self.validate(row, row, 1, field)
@@ -326,7 +326,7 @@ class _Book:
             sheet.write_string(0, col, name)
             for row, choice in enumerate(choices, start=1):
                 sheet.write_string(row, col, choice.shown)
-            letter = _column(col)
+            letter = column_letter(col)
             last = max(len(choices), 1) + 1
             self.workbook.define_name(name, f"='{LIST_SHEET}'!${letter}$2:${letter}${last}")
         sheet.hide()
@@ -347,12 +347,12 @@ class _Book:
         sheet.protect("")
 
 
-def _instructions(spec: FormSpec) -> str:
+def instructions(spec: FormSpec) -> str:
     return (f"{spec.purpose}\n填表：{spec.filled_by}。带 * 的必填；点单元格可看填写提示；"
             "下拉列表里选；日期写成 2025-07-04。不要写身份证号、银行账号和个人手机号。")
 
 
-def _column(index: int) -> str:
+def column_letter(index: int) -> str:
     letters = ""
     index += 1
     while index:

@@ -298,8 +298,7 @@ class CountySite:
         downloads += write_spreadsheets(data, county.code, check.texts, self.schemas)
         self.writer.write(staging, f"{county.code}/data/", DataPage(county, downloads))
         # The standard forms, blank with the county's own lists (gongshi forms makes prefilled ones).
-        form_writer, _rows = writer_of(check, self.schemas)
-        forms = write_blank_forms(staging / county.code / "forms", form_writer)
+        forms = write_blank_forms(staging / county.code / "forms", writer_of(check, self.schemas))
         self.writer.write(staging, f"{county.code}/forms/", FormsPage(county, forms))
         write_versions(self.writer, staging, county, self.gongshi.history_path, self.gongshi.keys_path, self.schemas,
                        self.output / county.code, check.clean_archives, self.history_format)
