@@ -83,7 +83,8 @@ def fill_with_payloads(folder) -> int:
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
         for field in schemas.fields(name):
             constraints = field.get("constraints", {})
-            if field["type"] != "string" or "pattern" in constraints or "enum" in constraints:
+            if field["type"] != "string" or "pattern" in constraints or "enum" in constraints \
+                    or (rows and field["name"] not in rows[0]):  # a column newer than the fixture
                 continue
             limit = constraints.get("maxLength", 10_000)
             for row in rows:

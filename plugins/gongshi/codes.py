@@ -93,6 +93,11 @@ CODES: dict[str, Code] = {
         fund-name-missing | 其他资金没有写名称 | other fund without its name
         fund-level-conflict | 资金级次前后矛盾 | fund level contradicts its kind
         household-total-with-name | 汇总行填了姓名 | a township total row with a household name
+        indicators-incomplete | 绩效指标不全 | performance indicators incomplete
+        score-over-weight | 得分高于分值 | score above the weight
+        claim-before-acceptance | 验收前申请结算 | final payment claimed before acceptance
+        claims-over-funds | 报账超过项目资金 | claims above the project's funds
+        acceptance-order | 验收层级顺序不对 | acceptance levels out of order
     """),
     **_codes("rules", WARNING, """
         project-underfunded | 项目资金不足 | project funds below its budget
@@ -140,6 +145,7 @@ CODES: dict[str, Code] = {
         form-ignored-data | 这里的内容不会被导入 | content outside the form's cells
         form-formula | 公式没有算出的值 | formula without a value
         form-table-unrepaired | 数据表还有没保存的修复 | the table has repairs not yet saved
+        form-not-importable | 这张表只打印，不导入 | a form for printing only
     """),
     **_codes("form", WARNING, """
         form-outdated | 做表之后数据包改过 | package changed since the form was made

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .assemble import build_county
 from .checks.attachments import attachment_problems
+from .checks.ledgers import ledger_rules
 from .checks.lists import list_reference_problems
 from .checks.phones import phone_problems
 from .checks.privacy import frame_privacy_problems, privacy_problems
@@ -171,6 +172,9 @@ def _schema_and_privacy(package: CountyPackage, tables: dict[str, Normalized], r
     return checked
 
 
+LEDGER_TABLES = ("indicators", "disbursements")
+
+
 def _rules(package: CountyPackage, readable: dict[str, Normalized], schemas, settings: Settings) -> list[Problem]:
     """The rules across tables: regions, divisions, money, dates, phones."""
     # The rules read a few columns of each table; the whole records are built only when asked for.
@@ -187,6 +191,10 @@ def _rules(package: CountyPackage, readable: dict[str, Normalized], schemas, set
     found += spending_rules(records, path)
     if "beneficiaries" in readable:
         found += household_rules(readable["beneficiaries"], path)
+    for name in LEDGER_TABLES:
+        if name in readable:
+            records[name] = frame_records(readable[name].frame, schemas.fields(name), readable[name].rows)
+    found += ledger_rules(records, path)
     found += date_rules(records, path, settings.min_notice_days, package.notice_days)
     found += phone_problems(readable, path, schemas)  # the publicContact columns, as read
     found += list_reference_problems(readable, path, schemas)

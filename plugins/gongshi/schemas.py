@@ -10,8 +10,10 @@ from pathlib import Path
 
 # Resource names in dependency order: a resource only refers to those before it.
 RESOURCES = ("regions", "units", "allocations", "projects", "project_funds", "acceptances", "notices")
-# Tables a county adds when it has them (household lists of 到户 projects).
-OPTIONAL_RESOURCES = ("beneficiaries",)
+# Tables a county adds when it has them: household lists of 到户 projects, and the ledgers the standard forms and
+# supervision keep (performance indicators, payment claims, problems and their rectification, supervision
+# responsibilities, assets). Each refers only to tables before it.
+OPTIONAL_RESOURCES = ("beneficiaries", "indicators", "disbursements", "problems", "supervisors", "assets")
 ALL_RESOURCES = RESOURCES + OPTIONAL_RESOURCES
 
 

@@ -22,7 +22,7 @@ RULE_FIELDS = {
     "projects": ("project_id", "start_date", "end_date", "budget", "status", "completed_on", "actual_spending",
                  "spending_note", "funding_note"),
     "project_funds": ("project_id", "allocation_id", "amount"),
-    "acceptances": ("project_id", "accepted_on"),
+    "acceptances": ("project_id", "stage", "accepted_on", "result"),
     "notices": ("notice_id", "kind", "start_date", "end_date", "published_on", "project_id", "attachments"),
 }
 

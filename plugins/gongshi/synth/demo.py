@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from ..schemas import OPTIONAL_RESOURCES
 from .county import SyntheticCounty, cell
 from .vocab import (
     BASIS,
@@ -84,6 +85,8 @@ class _County(SyntheticCounty):
         # Drawn from a stream of its own, so adding households left every other table as it was.
         self.beneficiaries = self._beneficiaries(random.Random(seed + 1))
         self._completion(random.Random(seed + 2))
+        # The ledgers the standard forms fill, from a stream of their own as well.
+        self._ledgers(random.Random(seed + 3))
         self.tables = {resource: getattr(self, resource) for resource in self.tables}
 
     def _person(self) -> str:
@@ -489,6 +492,12 @@ class _County(SyntheticCounty):
             if p["category"] == "infrastructure" and rng.random() < 0.3:
                 p["management_fee"] = (p["budget"] * Decimal("0.01")).quantize(Decimal("1"))
 
+    def unit_name(self, unit_id: str) -> str:
+        return next(u["name"] for u in self.units if u["unit_id"] == unit_id)
+
+    def _ledgers(self, rng: random.Random) -> None:
+        _ledgers(self, rng)
+
     def _beneficiaries(self, rng: random.Random) -> list[dict]:
         """List the households of each 到户 subsidy project; their subsidies add up to the project's budget."""
         rows = []
@@ -514,6 +523,231 @@ class _County(SyntheticCounty):
         return rows
 
 
+# The department that answers for a kind of project (主管部门), by the words of its name.
+COMPETENT = (("道路", "jtj"), ("产业路", "jtj"), ("供水", "slj"), ("饮水", "slj"), ("灌溉", "slj"), ("渠", "slj"),
+             ("培训", "rsj"), ("务工", "rsj"), ("公益性岗位", "rsj"), ("就业", "rsj"))
+SCALE = re.compile(r"(\d+(?:\.\d+)?)\s*(公里|千米|米|盏|亩|头|只|户|人|座|口|吨|平方米|千瓦|处|个|眼|立方米)")
+
+
+def _ledgers(county: _County, rng: random.Random) -> None:
+    """The ledgers the standard forms keep: structured performance indicators (with a self-evaluation for the
+    accepted projects of the earlier year), payment claims, supervision responsibilities, assets and a problem
+    rectification ledger with a few honest findings (a rectification overdue on TODAY, one still open)."""
+    projects = [p for p in county.projects if p["status"] != "cancelled"]
+    passed = {}
+    for a in county.acceptances:
+        if a["result"] == "passed":
+            passed[a["project_id"]] = max(passed.get(a["project_id"], a["accepted_on"]), a["accepted_on"])
+    funds: dict[str, list[dict]] = {}
+    for f in county.project_funds:
+        funds.setdefault(f["project_id"], []).append(f)
+    for p in county.projects:
+        p["competent_unit_id"] = next((unit for word, unit in COMPETENT if word in p["name"]),
+                                      "nyj" if p["category"] == "industry" else "xczx")
+        if p["category"] == "infrastructure":
+            p["nature"] = "renovation" if ("改造" in p["name"] or "维修" in p["name"]) else "new"
+    county.indicators = [row for p in projects for row in _indicators(p, passed, rng)]
+    county.disbursements = _disbursements(county, projects, passed, funds, rng)
+    county.supervisors = _supervisors(county, projects, rng)
+    county.assets = _assets(county, projects, passed, rng)
+    county.problems = _problems(county, passed, rng)
+    for a in county.acceptances:
+        p = next(p for p in county.projects if p["project_id"] == a["project_id"])
+        if a["result"] == "passed" and a["stage"] != "village" and len(p["content"]) <= 500:
+            a["completed_work"] = p["content"]
+            a["actual_investment"] = p.get("actual_spending")
+    by_project = {p["project_id"]: p for p in county.projects}
+    for b in county.beneficiaries:
+        if not b.get("household"):
+            continue  # a village's total row names no household
+        p = by_project[b["project_id"]]
+        b["group_name"] = f"{rng.randint(1, 8)}组"
+        b["household_type"] = rng.choices(("alleviated", "monitored", "other"), (80, 15, 5))[0]
+        if p["category"] == "industry":
+            b["item"] = rng.choice([f"养殖{a}" for a in LIVESTOCK] + [f"种植{c}" for c in CROPS])
+        else:
+            b["item"] = p["name"].removeprefix(county.place_names.get(p["region_code"].split("、")[0], ""))[:100]
+        b["applied_on"] = p["start_date"] - timedelta(days=rng.randint(20, 40))
+
+
+def _indicators(p: dict, passed: dict, rng: random.Random) -> list[dict]:
+    """A project's performance targets as the 绩效目标申报表 lists them; the self-evaluation of the accepted
+    projects of the earlier year (actual, weight, score, reason)."""
+    scale = SCALE.search(p["content"])
+    rows = [("output", "quantity", "完成建设（扶持）规模", f"≥{scale.group(1)}", scale.group(2)) if scale else
+            ("output", "quantity", "完成项目建设内容", "100", "%"),
+            ("output", "quality", "项目验收合格率", "100", "%"),
+            ("output", "timeliness", "项目按期完成率", "100", "%"),
+            ("output", "cost", "项目总投资", f"≤{p['budget'] / 10000:.2f}", "万元"),
+            ("benefit", "social", "受益农户", f"≥{p['beneficiary_households']}", "户"),
+            ("benefit", "sustainability", "工程（设施）持续发挥效益年限", "≥10", "年") if p["category"] == "infrastructure"
+            else ("benefit", "economic", "带动受益户户均增收", f"≥{rng.randint(4, 20) * 100}", "元"),
+            ("satisfaction", "satisfaction", "受益群众满意度", "≥90", "%")]
+    weights = {"output": Decimal("12.5"), "benefit": Decimal(15), "satisfaction": Decimal(10)}  # 50, 30, 10
+    evaluated = p["year"] == YEARS[0] and p["project_id"] in passed
+    late = evaluated and rng.random() < 0.15
+    out = []
+    for i, (level1, level2, name, target, unit) in enumerate(rows, 1):
+        row = {"project_id": p["project_id"], "indicator_id": str(i), "level1": level1, "level2": level2,
+               "name": name, "target": target, "unit": unit}
+        if evaluated:
+            weight = weights[level1]
+            actual, score, reason = target.lstrip("≥≤"), weight, None
+            if level2 == "satisfaction":
+                actual = str(rng.randint(92, 99))
+            elif level2 == "timeliness" and late:
+                actual, score = "0", weight - 4
+                reason = "雨季停工，比计划晚完工；今后开工前排好工期，避开雨季施工"
+            row.update(actual=actual, weight=weight, score=score, deviation_reason=reason)
+        out.append(row)
+    return out
+
+
+def _disbursements(county: _County, projects: list[dict], passed: dict, funds: dict, rng: random.Random) -> list[dict]:
+    """Payment claims: for built projects 30% in advance, a progress payment, the final account after acceptance
+    (less 5% retention, paid a year on); for subsidies to households one payment after acceptance."""
+    rows = []
+    for p in projects:
+        if p["status"] in ("planned",) or not funds.get(p["project_id"]):
+            continue
+        share = funds[p["project_id"]]
+        total = sum((f["amount"] for f in share), Decimal(0))
+        spent = min(total, p.get("actual_spending") or total)
+        source = share[0]["allocation_id"]
+        builder = p["construction_unit"]
+        stages = []
+        if builder:
+            advance = (spent * Decimal("0.3")).quantize(Decimal("1"))
+            stages.append(("advance", "工程预付款", p["start_date"] + timedelta(days=rng.randint(3, 10)), advance))
+            progress = (spent * Decimal("0.4")).quantize(Decimal("1"))
+            stages.append(("progress", "工程进度款", p["start_date"] + timedelta(days=rng.randint(20, 28)), progress))
+            if p["project_id"] in passed:
+                retention = (spent * Decimal("0.05")).quantize(Decimal("0.01"))
+                final = spent - advance - progress - retention
+                day = passed[p["project_id"]] + timedelta(days=rng.randint(5, 20))
+                stages.append(("final", "工程完工结算款", day, final))
+                if day + timedelta(days=365) <= TODAY:
+                    stages.append(("retention", "工程质量保证金（质保期满）", day + timedelta(days=365), retention))
+            payee = builder
+        elif p["project_id"] in passed:
+            stages.append(("final", "到户补助资金兑付" if p.get("subsidy_standard") else "项目资金报账",
+                           passed[p["project_id"]] + timedelta(days=rng.randint(5, 20)), spent))
+            payee = "农户（见到户补助明细）" if p.get("subsidy_standard") else county.unit_name(p["implementing_unit_id"])
+        else:
+            continue
+        for stage, item, day, amount in stages:
+            if day > TODAY:
+                continue
+            rows.append({"project_id": p["project_id"], "allocation_id": source, "stage": stage,
+                         "item": f"{p['name']}{item}", "applied_on": day,
+                         "paid_on": day + timedelta(days=rng.randint(3, 12)), "amount": amount, "payee": payee,
+                         "voucher_no": None, "notes": None})
+    rows.sort(key=lambda r: (r["applied_on"], r["project_id"]))
+    for i, row in enumerate(rows, 1):
+        row["disbursement_id"] = f"BZ{row['applied_on'].year}-{i:03d}"
+        row["voucher_no"] = f"记-{row['applied_on']:%m}-{rng.randint(1, 99):02d}"
+        if row["paid_on"] > TODAY:
+            row["paid_on"] = None
+    return rows
+
+
+def _supervisors(county: _County, projects: list[dict], rng: random.Random) -> list[dict]:
+    """Each project's township government signs a supervision letter before work starts, and its competent
+    department a performance letter; one 2026 letter was signed after the start, one project has none."""
+    rows = []
+    late = next(p["project_id"] for p in projects if p["year"] == YEARS[-1] and p["status"] == "in-progress")
+    missing = [p["project_id"] for p in projects if p["year"] == YEARS[-1] and p["status"] == "in-progress"][1]
+    for p in projects:
+        if p["project_id"] == missing:
+            continue
+        town = f"zf{p['_town'][6:9]}"
+        signed = p["start_date"] - timedelta(days=rng.randint(5, 20))
+        if p["project_id"] == late:
+            signed = p["start_date"] + timedelta(days=12)
+        if signed > TODAY:
+            continue  # a planned project's letters are not signed yet
+        number = f"{county.place_names[p['_town']][0]}监字〔{p['year']}〕{len(rows) + 1}号"
+        rows.append({"project_id": p["project_id"], "unit_id": town, "role": "township",
+                     "person": county.staff[town][0], "letter_kind": "supervision", "letter_no": number,
+                     "signed_on": signed, "accountability": "lifelong", "notes": None})
+        dept = p["competent_unit_id"]
+        if dept != town and dept != p["implementing_unit_id"]:
+            rows.append({"project_id": p["project_id"], "unit_id": dept, "role": "competent-department",
+                         "person": county.staff[dept][1], "letter_kind": "performance", "letter_no": None,
+                         "signed_on": signed, "accountability": "lifelong", "notes": None})
+    return rows
+
+
+def _assets(county: _County, projects: list[dict], passed: dict, rng: random.Random) -> list[dict]:
+    """What the accepted projects left: roads and water works owned by the village and kept by its committee,
+    workshops and plants run by the collective; handed over after the last acceptance."""
+    rows = []
+    for p in projects:
+        if p["project_id"] not in passed or p["category"] not in ("infrastructure", "industry"):
+            continue
+        if p.get("subsidy_standard"):
+            continue  # subsidies to households leave the households' own assets, not registered here
+        scale = SCALE.search(p["content"])
+        village = p["region_code"].split("、")[0]
+        owner = "village" if village != p["_town"] else "township"
+        rows.append({"project_id": p["project_id"], "name": p["name"],
+                     "class": "public-welfare" if p["category"] == "infrastructure" else "operating",
+                     "quantity": Decimal(scale.group(1)) if scale else None, "unit": scale.group(2) if scale else None,
+                     "value": p.get("actual_spending") or p["budget"], "owner_level": owner,
+                     "owner_region_code": village, "maintainer": county.unit_name(
+                         f"cw{village[6:]}" if owner == "village" else f"zf{village[6:9]}"),
+                     "handed_over_on": passed[p["project_id"]] + timedelta(days=rng.randint(10, 30)),
+                     "notes": "收益按村集体经济组织章程分配，优先用于公益性岗位和脱贫户" if p["category"] == "industry" else None})
+    rows = [r for r in rows if r["handed_over_on"] <= TODAY]
+    for i, row in enumerate(rows, 1):
+        row["asset_id"] = f"ZC{row['handed_over_on'].year}-{i:03d}"
+    return rows
+
+
+def _problems(county: _County, passed: dict, rng: random.Random) -> list[dict]:
+    """The rectification ledger: what county inspections, an audit and a villager's complaint found; most closed,
+    one overdue on TODAY, one still within its deadline."""
+    rectified = [a for a in county.acceptances if a["result"] == "rectify"]
+    moving = [p for p in county.projects if p["status"] == "in-progress"]
+    spare = next(a for a in county.allocations if a["year"] == YEARS[0] and a["allocator_unit_id"] == "czj")
+    first = county.projects[0]
+    cases = [
+        ("inspection", rectified[0]["accepted_on"], rectified[0]["project_id"], None, "quality",
+         f"村级初验发现：{rectified[0]['notes']}", None, "xczx", None, "责成施工单位返工，村委会和驻村工作队现场监督",
+         15, "closed"),
+        ("inspection", date(YEARS[0], 9, 12), first["project_id"], None, "disclosure",
+         "项目公示牌未标明监督举报电话，竣工公告未在村务公开栏张贴", None, "xczx", None,
+         "补充公示牌内容，在村务公开栏补贴竣工公告并拍照留存", 10, "closed"),
+        ("audit", date(YEARS[0], 11, 20), None, spare["allocation_id"], "funds-idle",
+         "审计发现部分衔接资金结余未及时安排到项目，资金闲置", spare["amount"] // 10, "czj", "xczx",
+         "结余资金统筹安排到2026年度项目，加快项目实施和资金拨付", 60, "closed"),
+        ("complaint", date(YEARS[-1], 8, 26), moving[0]["project_id"], None, "progress",
+         "群众反映项目开工后停工近一个月，施工进度缓慢", None, "xczx", None,
+         "约谈施工单位负责人，增加施工人员，每周报告进度", 30, "in-progress"),
+        ("inspection", date(YEARS[-1], 11, 10), moving[1]["project_id"], None, "disclosure",
+         "实施前公示期不足10天即开工", None, "xczx", None, "补充公示，公示期满无异议后继续施工", 20, "open"),
+    ]
+    rows = []
+    for i, (source, found, project, allocation, category, text, amount, lead, _, measures, days, status) in \
+            enumerate(cases, 1):
+        region = "519901000000"
+        unit = "czj" if category == "funds-idle" else None
+        if project:
+            p = next(x for x in county.projects if x["project_id"] == project)
+            region = p["region_code"].split("、")[0]
+            unit = p["implementing_unit_id"] if p["implementing_unit_id"] in county.staff else f"zf{region[6:9]}"
+        deadline = found + timedelta(days=days)
+        done = deadline - timedelta(days=rng.randint(1, 5)) if status in ("rectified", "closed") else None
+        rows.append({"problem_id": f"WT{found.year}-{i:03d}", "source": source, "found_on": found,
+                     "project_id": project, "allocation_id": allocation, "region_code": region,
+                     "category": category, "description": text, "amount_involved": amount, "lead_unit_id": lead,
+                     "responsible_unit_id": unit, "responsible_person": county.staff[unit][0],
+                     "measures": measures, "deadline": deadline, "status": status, "rectified_on": done,
+                     "closed_on": done + timedelta(days=rng.randint(3, 10)) if done else None,
+                     "verified_by": county.unit_name(lead) if done else None})
+    return rows
+
+
 def _village_totals(households: list[dict]) -> list[dict]:
     """One total row per village (no names): households, people and subsidy."""
     by_village: dict[str, list[dict]] = {}
@@ -536,7 +770,7 @@ def write_demo(folder: str | Path, seed: int = 2025) -> None:
     """Write the demo county package (CSV files + datapackage.json) into folder."""
     # The day its data is true on (as_of): a site of demo counties alone is shown as on that day, so that its notices
     # are on TV and in their period whenever it is built (site/generator.py).
-    _County(seed).write(folder, TITLE, demo=True, optional=("beneficiaries",), extra={"as_of": TODAY.isoformat()})
+    _County(seed).write(folder, TITLE, demo=True, optional=OPTIONAL_RESOURCES, extra={"as_of": TODAY.isoformat()})
 
 
 # Money of 2019, shown under its 2019 name (省级财政专项扶贫资金), not today's.

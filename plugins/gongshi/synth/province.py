@@ -111,7 +111,7 @@ class _County(SyntheticCounty):
                 content.format(q=q), p["start"].isoformat(), p["end"].isoformat(), f"cw{vcode[6:]}",
                 f"{rng.choice(FIRST)}{rng.choice(SECOND)}", "", "", f"{p['budget']:.2f}", "", "",
                 targets.format(q=q), mechanism, rng.randint(5, 120), rng.randint(15, 400), "", "", "", "", "",
-                "", status])
+                "", status, "new" if category == "infrastructure" else "", ""])
 
     def _allocations(self, count: int) -> None:
         """Allocate to townships, per year, and fund every live project from its own township's allocations."""
@@ -153,10 +153,11 @@ class _County(SyntheticCounty):
         for p in self.projects:
             if p["status"] in ("completed", "accepted"):
                 day = p["end"] + dt.timedelta(days=rng.randint(3, 20))
-                self.tables["acceptances"].append([p["id"], "village", day.isoformat(), "passed", "验收小组", ""])
+                self.tables["acceptances"].append([p["id"], "village", day.isoformat(), "passed", "验收小组", "", "", ""])
                 if p["status"] == "accepted":
                     later = day + dt.timedelta(days=rng.randint(5, 30))
-                    self.tables["acceptances"].append([p["id"], "township", later.isoformat(), "passed", "复验小组", ""])
+                    self.tables["acceptances"].append([p["id"], "township", later.isoformat(), "passed", "复验小组", "",
+                                                       "", ""])
             if p["status"] != "cancelled" and int(p["id"][-6:]) % 4 == 0:
                 serial += 1
                 start = p["start"] - dt.timedelta(days=15)
