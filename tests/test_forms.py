@@ -3,7 +3,9 @@ LibreOffice, and brought back into a package by `gongshi import`."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import shutil
 import subprocess
@@ -33,6 +35,7 @@ DEMO = ROOT / "data" / "519901"
 SCHEMAS = load_schemas()
 FORMS = load_forms(SCHEMAS)
 PROJECT = "XM2025-005"
+SPREADSHEETS = sorted(f for f, s in FORMS.items() if s.spreadsheet)
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +71,19 @@ def fill(source: Path, target: Path, sheet: str, cells: dict[str, object]) -> Pa
 
 
 def test_there_are_forms_for_every_kind_and_each_is_declared_once():
-    assert {"acceptance", "allocation", "project", "household"} <= set(FORMS)
+    titles = {spec.title for spec in FORMS.values()}
+    assert {"到户项目申请书", "到户申请汇总表", "项目库入库申报表", "项目绩效目标申报表", "资金分配表", "项目实施前公示表",
+            "项目公示牌", "项目验收表", "资金报账（拨付）申请表", "问题整改台账", "项目监管责任书", "项目监管责任台账",
+            "项目绩效自评表", "到户补助明细表", "扶贫项目资产登记表"} <= titles
+    assert len(titles) == len(FORMS)
     for spec in FORMS.values():
-        assert spec.title and spec.purpose and spec.filled_by and spec.signoff
+        assert spec.title and spec.purpose and spec.filled_by and (spec.signoff or spec.layout == "board")
+    # Every table a ledger keeps can be filled in a form and brought back.
+    assert {s.resource for s in FORMS.values() if s.importable} == set(SCHEMAS.tables) - {"regions", "units",
+                                                                                      "notices", "project_funds"}
 
 
-@pytest.mark.parametrize("form", sorted(FORMS))
+@pytest.mark.parametrize("form", SPREADSHEETS)
 def test_each_blank_form_reads_back_as_declared(made, form):
     spec = FORMS[form]
     book = load_workbook(made[f"{form}:空白"])
@@ -153,29 +163,42 @@ def test_the_same_data_makes_the_same_bytes(tmp_path):
 
 
 def test_data_that_looks_like_a_formula_stays_text(tmp_path, package):
-    rows = csv_rows(package / "acceptances.csv")
-    rows[1] = rows[1].rsplit(",", 1)[0] + ',"=HYPERLINK(""http://x.example"",""点我"")"'
-    (package / "acceptances.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO((package / "acceptances.csv").read_text(encoding="utf-8"))))
+    rows[0]["notes"] = '=HYPERLINK("http://x.example","点我")'
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (package / "acceptances.csv").write_text(buffer.getvalue(), encoding="utf-8")
     made = make_forms(package, tmp_path / "f", Settings(), ("acceptance",))
     with zipfile.ZipFile(made[1].path) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet  # no cell holds a formula
     book = load_workbook(made[1].path)
-    assert book["验收登记"]["F5"].value.startswith("=HYPERLINK") and book["验收登记"]["F5"].data_type == "s"
+    assert book["验收登记"]["H5"].value.startswith("=HYPERLINK") and book["验收登记"]["H5"].data_type == "s"
 
 
-@pytest.mark.parametrize("form,resource", [("acceptance", "acceptances"), ("allocation", "allocations"),
-                                           ("household", "beneficiaries")])
-def test_a_table_emptied_comes_back_whole_from_its_prefilled_form(made, package, form, resource):
+TABLES = sorted({s.resource for s in FORMS.values() if s.importable and s.layout == "table"})
+
+
+@pytest.mark.parametrize("resource", TABLES)
+def test_a_table_emptied_comes_back_whole_from_its_prefilled_forms(made, package, resource):
+    """Each table's forms, prefilled with all its records (到户申请汇总表 and 到户补助明细表 each carry some of the
+    households' columns), bring it back byte for byte: the first adds the rows, the others fill in their columns."""
+    forms = [f for f, s in FORMS.items() if s.resource == resource and s.importable]
     original = (package / f"{resource}.csv").read_bytes()
     (package / f"{resource}.csv").write_text(csv_rows(package / f"{resource}.csv")[0] + "\n", encoding="utf-8")
-    result = import_form(made[f"{form}:全部"], package, Settings())
+    result = import_form(made[f"{forms[0]}:全部"], package, Settings())
     assert not result.errors, result.errors[:3]
-    assert (package / f"{resource}.csv").read_bytes() == original
     assert result.added and not result.changed
+    for other in forms[1:]:
+        more = import_form(made[f"{other}:全部"], package, Settings(), update=True)
+        assert not more.errors and not more.added, more.errors[:3]
+    assert (package / f"{resource}.csv").read_bytes() == original
     # Imported again: nothing new, nothing written.
-    again = import_form(made[f"{form}:全部"], package, Settings())
-    assert not again.added and not again.written and len(again.unchanged) == len(result.added)
+    for form in forms:
+        again = import_form(made[f"{form}:全部"], package, Settings())
+        assert not again.added and not again.written and len(again.unchanged) == len(result.added)
 
 
 def test_a_project_comes_back_from_its_library_form(made, package):
@@ -199,15 +222,15 @@ def test_a_project_comes_back_from_its_library_form(made, package):
 
 # A clerk's mistakes in the acceptance form of one project, each found at the cell it was typed in.
 MISTAKES = [
-    ("an ID number", {"E7": "张三 11010519491231002X"}, ("id-number-published", "验收登记", "E7")),
-    ("a mobile number", {"F7": "联系 13812345678"}, ("phone-number-published", "验收登记", "F7")),
+    ("an ID number", {"G7": "张三 11010519491231002X"}, ("id-number-published", "验收登记", "G7")),
+    ("a mobile number", {"H7": "联系 13812345678"}, ("phone-number-published", "验收登记", "H7")),
     ("a value off the list", {"B7": "镇级验收", "C7": dt.datetime(2025, 12, 1), "D7": "合格"},
      ("constraint-error", "验收登记", "B7")),
     ("an unknown project", {"A7": "XM2099-999", "B7": "县级验收", "C7": dt.datetime(2025, 12, 1), "D7": "合格"},
      ("foreign-key-error", "验收登记", "A7")),
     ("a date that is no date", {"B7": "县级验收", "C7": "十二月初", "D7": "合格"}, ("type-error", "验收登记", "C7")),
     ("a required cell left empty", {"B7": "县级验收", "D7": "合格"}, ("constraint-error", "验收登记", "C7")),
-    ("a row of the package changed without --update", {"E5": "另一个人"}, ("row-exists", "验收登记", "E5")),
+    ("a row of the package changed without --update", {"G5": "另一个人"}, ("row-exists", "验收登记", "G5")),
     ("an ID number in the sign-off block", {"A40": "11010519491231002X"}, ("id-number-published", "验收登记", "A40")),
 ]
 
@@ -228,11 +251,11 @@ def test_a_clerks_mistake_is_reported_at_its_cell_and_nothing_is_written(made, p
 
 def test_repairs_are_said_at_their_cells_and_the_row_is_imported(made, package, tmp_path):
     form = fill(made[f"acceptance:{PROJECT}"], tmp_path / "filled.xlsx", "验收登记",
-                {"B7": "县级验收", "C7": "2025年12月3日", "D7": "合格", "E7": "赵明、钱亮"})
+                {"B7": "县级验收", "C7": "2025年12月3日", "D7": "合格", "G7": "赵明、钱亮"})
     result = import_form(form, package, Settings())
     assert not result.errors and result.added == [f"{PROJECT}、county、2025-12-03"]
     assert ("value-repaired", "验收登记", "C7") in where(result)
-    assert f"{PROJECT},county,2025-12-03,passed,赵明、钱亮," in csv_rows(package / "acceptances.csv")
+    assert f"{PROJECT},county,2025-12-03,passed,赵明、钱亮,,," in csv_rows(package / "acceptances.csv")
 
 
 def test_a_serial_date_typed_as_a_number_is_read_with_a_warning(made, package, tmp_path):
@@ -271,11 +294,11 @@ def test_an_inserted_row_is_read_and_the_sign_off_block_is_not(made, package, tm
 
 
 def test_an_existing_row_changes_only_with_update_and_the_change_is_shown(made, package, tmp_path):
-    form = fill(made[f"acceptance:{PROJECT}"], tmp_path / "filled.xlsx", "验收登记", {"F5": "路面平整，验收合格"})
-    assert ("row-exists", "验收登记", "F5") in where(import_form(form, package, Settings()))
+    form = fill(made[f"acceptance:{PROJECT}"], tmp_path / "filled.xlsx", "验收登记", {"H5": "路面平整，验收合格"})
+    assert ("row-exists", "验收登记", "H5") in where(import_form(form, package, Settings()))
     result = import_form(form, package, Settings(), update=True)
     assert not result.errors and result.changed == [(f"{PROJECT}、village、2025-11-17", [("notes", "", "路面平整，验收合格")])]
-    assert any(line.endswith(",路面平整，验收合格") for line in csv_rows(package / "acceptances.csv"))
+    assert any(line.endswith(",路面平整，验收合格,,") for line in csv_rows(package / "acceptances.csv"))
 
 
 def test_a_form_without_its_hidden_sheet_is_known_by_its_headers(made, package, tmp_path):
@@ -358,7 +381,7 @@ def test_the_command_line_shows_cells_and_writes_nothing_on_error(made, package,
 @pytest.mark.parametrize("kind", ["xlsx", "xls"])
 def test_a_form_resaved_by_libreoffice_imports_the_same(made, package, tmp_path, kind):
     form = fill(made[f"acceptance:{PROJECT}"], tmp_path / "filled.xlsx", "验收登记",
-                {"B7": "县级验收", "C7": dt.datetime(2025, 12, 9), "D7": "合格", "E7": "孙强"})
+                {"B7": "县级验收", "C7": dt.datetime(2025, 12, 9), "D7": "合格", "G7": "孙强"})
     out = tmp_path / kind
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", kind,
                     "--outdir", str(out), str(form)], check=True, capture_output=True, timeout=120)
@@ -394,7 +417,7 @@ def test_any_valid_rows_come_back_as_typed(made, tmp_path_factory, rows):
     for i, (stage, day, verdict, people) in enumerate(rows):
         n = 5 + i
         cells.update({f"A{n}": f"{PROJECT} 金竹村通组道路硬化工程", f"B{n}": stage, f"C{n}": dt.datetime.combine(day, dt.time()),
-                      f"D{n}": verdict, f"E{n}": "、".join(people) or None})
+                      f"D{n}": verdict, f"G{n}": "、".join(people) or None})
     form = fill(made["acceptance:空白"], work / "f.xlsx", "验收登记", cells)
     result = import_form(form, package, Settings())
     assert not result.errors, [(p.code, p.cell, p.message) for p in result.errors]
@@ -402,7 +425,7 @@ def test_any_valid_rows_come_back_as_typed(made, tmp_path_factory, rows):
               "限期整改": "rectify", "不合格": "failed"}
     lines = csv_rows(package / "acceptances.csv")
     for stage, day, verdict, people in rows:
-        assert f"{PROJECT},{labels[stage]},{day.isoformat()},{labels[verdict]},{'、'.join(people)}," in lines
+        assert f"{PROJECT},{labels[stage]},{day.isoformat()},{labels[verdict]},{'、'.join(people)},,," in lines
 
 
 def test_the_site_offers_each_countys_forms_and_the_blank_set(demo_site, package, tmp_path):
@@ -412,12 +435,18 @@ def test_the_site_offers_each_countys_forms_and_the_blank_set(demo_site, package
 
     page = BeautifulSoup((demo_site / "519901" / "forms" / "index.html").read_text(encoding="utf-8"), "html.parser")
     links = [a["href"] for a in page.select("main a[download]")]
-    assert len(links) == 2 * len(FORMS) and sum(h.endswith(".pdf") for h in links) == len(FORMS)
+    printed = [f for f, s in FORMS.items() if s.layout != "board"]  # a board is made for one project
+    letters = [f for f, s in FORMS.items() if s.layout == "letter"]
+    assert len(links) == 2 * len(printed) and sum(h.endswith(".pdf") for h in links) == len(printed)
+    assert sum(h.endswith(".docx") for h in links) == len(letters) == 2
     for href in links:
         assert (demo_site / "519901" / "forms" / unquote(href)).is_file()
     assert {s["id"] for s in page.select("section.form")} == set(FORMS)
+    board = page.select_one("section#board").get_text()
+    assert "gongshi forms data/519901 --out 表格 --form board --project" in board
+    assert "不导入" in page.select_one("section#application").get_text()
     blank = BeautifulSoup((demo_site / "forms" / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert len(blank.select("main a[download]")) == 2 * len(FORMS)
+    assert len(blank.select("main a[download]")) == 2 * len(printed)
     site_wide = load_workbook(demo_site / "forms" / "项目验收表.xlsx")
     assert {r[0].value: r[1].value for r in site_wide[META_SHEET].iter_rows()}["county"] in (None, "")
     # The project page sends a township clerk to the acceptance form.
@@ -427,12 +456,12 @@ def test_the_site_offers_each_countys_forms_and_the_blank_set(demo_site, package
     downloaded = demo_site / "519901" / "forms" / "项目验收表-519901.xlsx"
     form = fill(downloaded, tmp_path / "验收表.xlsx", "验收登记",
                 {"A5": f"{PROJECT} 金竹村通组道路硬化工程", "B5": "县级验收", "C5": dt.datetime(2025, 12, 10),
-                 "D5": "合格", "E5": "赵明、钱亮"})
+                 "D5": "合格", "G5": "赵明、钱亮"})
     result = import_form(form, package, Settings())
     assert not result.errors and result.added == [f"{PROJECT}、county、2025-12-10"]
 
 
-@pytest.mark.parametrize("form", sorted(FORMS))
+@pytest.mark.parametrize("form", sorted(f for f, s in FORMS.items() if s.layout != "board"))
 def test_each_form_prints_on_a4_with_its_sign_off_and_chinese_embedded(made, form):
     spec = FORMS[form]
     pdf = made[f"{form}:空白"].with_suffix(".pdf")
@@ -483,8 +512,8 @@ HOSTILE = [
      ("form-ignored-data", "验收登记 Copy", "A1")),
     ("a row typed below the sign-off block", lambda b: b["验收登记"].__setitem__("B20", "县级验收"),
      ("form-ignored-data", "验收登记", "B20")),
-    ("a value beside the table", lambda b: (valid_row(b["验收登记"]), b["验收登记"].__setitem__("H7", "补充")),
-     ("form-ignored-data", "验收登记", "H7")),
+    ("a value beside the table", lambda b: (valid_row(b["验收登记"]), b["验收登记"].__setitem__("I7", "补充")),
+     ("form-ignored-data", "验收登记", "I7")),
     ("one record twice", lambda b: (valid_row(b["验收登记"], 7), b["验收登记"].__setitem__("A8", PROJECT),
                                     valid_row(b["验收登记"], 8)),
      ("form-duplicate-row", "验收登记", "A8")),
@@ -510,11 +539,11 @@ def test_a_hostile_or_careless_workbook_is_refused_at_its_cell(made, package, tm
 def test_odd_numbers_are_refused_or_kept_as_typed_without_a_traceback(made, package, tmp_path):
     for value in ("inf", "NaN", float("inf")):
         form = fill(made["household:空白"], tmp_path / "h.xlsx", "补助明细",
-                    {"A5": PROJECT, "B5": "H900", "C5": "张*三", "D5": "519901101201", "G5": value})
+                    {"A5": PROJECT, "B5": "H900", "C5": "张*三", "E5": "519901101201", "H5": value})
         result = import_form(form, package, Settings())
-        assert any(p.cell == "G5" and p.is_error for p in result.problems) and not result.written, value
+        assert any(p.cell == "H5" and p.is_error for p in result.problems) and not result.written, value
     form = fill(made["household:空白"], tmp_path / "h.xlsx", "补助明细",
-                {"A5": PROJECT, "B5": "H900", "C5": "张*三", "D5": "519901101201", "G5": 1e300})
+                {"A5": PROJECT, "B5": "H900", "C5": "张*三", "E5": "519901101201", "H5": 1e300})
     import_form(form, package, Settings())  # more digits than cents can hold: kept as typed, no traceback
 
 
@@ -524,7 +553,7 @@ def test_a_table_the_descriptor_does_not_list_is_never_overwritten(made, package
     (package / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
     households = (package / "beneficiaries.csv").read_bytes()
     form = fill(made["household:空白"], tmp_path / "h.xlsx", "补助明细",
-                {"A5": PROJECT, "B5": "H900", "C5": "张*三", "D5": "519901101201", "G5": 500})
+                {"A5": PROJECT, "B5": "H900", "C5": "张*三", "E5": "519901101201", "H5": 500})
     result = import_form(form, package, Settings())
     assert "form-table-unrepaired" in {p.code for p in result.errors}
     assert (package / "beneficiaries.csv").read_bytes() == households

@@ -40,7 +40,7 @@ def test_a_wheel_installed_in_a_fresh_venv_validates_the_demo_and_makes_its_form
     assert result.returncode == 0 and "0 error(s)" in result.stdout, result.stdout + result.stderr
     new = subprocess.run([python, "-m", "gongshi", "new-county", "410503"], cwd=work, capture_output=True, text=True)
     assert new.returncode == 0 and (work / "data" / "410503" / "regions.csv").is_file(), new.stderr
-    assert "gongshi/form_specs/acceptance.yaml" in names
+    assert "gongshi/form_specs/08-acceptance.yaml" in names
     forms = subprocess.run([python, "-m", "gongshi", "forms", "data/519901", "--out", "forms", "--form", "acceptance"],
                            cwd=work, capture_output=True, text=True, timeout=300)
     assert forms.returncode == 0 and (work / "forms" / "项目验收表-519901-空白.xlsx").is_file(), forms.stderr

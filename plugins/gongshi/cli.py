@@ -473,19 +473,23 @@ def pdf(output: str, counties: tuple[str, ...], only: tuple[str, ...], workers: 
 @click.option("--project", help="Also the forms of this project, prefilled (its acceptance rows, households, entry).")
 @settings_option
 def forms(folder: str, out: str, forms: tuple[str, ...], project: str | None, settings_file: str | None) -> None:
-    """Write a county's standard forms as XLSX: each blank with the county's lists, and prefilled.
+    """Write a county's standard forms: each blank with the county's lists, and prefilled.
 
-    Fill one in Excel or WPS and bring it back with `gongshi import`.
+    Spreadsheets (XLSX) to fill in Excel or WPS and bring back with `gongshi import`, each with a PDF to print
+    and sign; letters (申请书, 监管责任书) as Word documents and PDFs; with --project, that project's forms
+    prefilled, its responsibility letter and its A3 board with the QR code of its page.
 
     \b
     Examples:
       gongshi forms data/519901 --out 表格
       gongshi forms data/519901 --out 表格 --form acceptance --project XM2025-005
+      gongshi forms data/519901 --out 表格 --form board --project XM2025-005
     """
     from .forms.make import make_forms
 
-    settings, _ = _settings(settings_file)
-    made = make_forms(_package(folder), Path(out), settings, forms, project, settings.today)
+    settings, pelican = _settings(settings_file)
+    site_url = str(pelican.get("PUBLIC_SITEURL") or pelican.get("SITEURL") or "")
+    made = make_forms(_package(folder), Path(out), settings, forms, project, settings.today, site_url)
     for item in made:
         click.echo(f"{item.path}（{item.records} 条记录 / records）")
     click.echo(f"共 {len(made)} 张表 / {len(made)} form(s) written")

@@ -8,6 +8,7 @@ forms/workbook.py makes the XLSX; forms/importer.py brings a filled one back int
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,8 @@ import yaml
 
 from ..schemas import SchemaSet, shipped_folder
 
-LAYOUTS = ("table", "record")
+LAYOUTS = ("table", "record", "letter", "board")
+SPREADSHEET_LAYOUTS = ("table", "record")
 
 
 class FormSpecError(ValueError):
@@ -39,13 +41,23 @@ class FormSpec:
     project_rows: int = 10  # blank rows, already naming the project, in one project's form
     prefill: str = "records"  # "records": every row of the table; "project": one form per project
     importable: bool = True
+    body: tuple[str, ...] = ()  # a letter's paragraphs, with {field} blanks; "## " starts a heading
+    opinion: bool = True  # each signing level writes its opinion (意见) above its signature
+    paper_size: str = "A4"
+
+    @property
+    def spreadsheet(self) -> bool:
+        """Filled in a spreadsheet (XLSX) and imported back; a letter or a board is printed only."""
+        return self.layout in SPREADSHEET_LAYOUTS
 
     def field_specs(self, schemas: SchemaSet) -> list[dict]:
         return [schemas.field(self.resource, name) for name in self.fields]
 
     def file_name(self, county: str | None = None, key: str | None = None) -> str:
-        """The workbook's file name: 项目验收表-519901-XM2025-005.xlsx; the blank form of all counties has neither."""
-        return "-".join(part for part in (self.title, county, key) if part) + ".xlsx"
+        """The file's name: 项目验收表-519901-XM2025-005.xlsx (a letter's .docx, a board's .pdf); the blank form of
+        all counties has neither county nor key."""
+        suffix = {"letter": ".docx", "board": ".pdf"}.get(self.layout, ".xlsx")
+        return "-".join(part for part in (self.title, county, key) if part) + suffix
 
 
 def default_forms_dir() -> Path:
@@ -59,8 +71,9 @@ def load_forms(schemas: SchemaSet, folder: Path | None = None) -> dict[str, Form
     for path in sorted((folder or default_forms_dir()).glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         paper = data.pop("paper", {}) or {}
-        spec = FormSpec(**{**data, "signoff": tuple(data.get("signoff", ())), "fields": tuple(data["fields"]),
-                           "orientation": paper.get("orientation", "portrait")})
+        spec = FormSpec(**{**data, "signoff": tuple(data.get("signoff", ())), "fields": tuple(data.get("fields", ())),
+                           "body": tuple(data.get("body", ())), "orientation": paper.get("orientation", "portrait"),
+                           "paper_size": paper.get("size", "A4")})
         _check(spec, schemas, path)
         found[spec.id] = spec
     return found
@@ -73,9 +86,16 @@ def _check(spec: FormSpec, schemas: SchemaSet, path: Path) -> None:
         raise FormSpecError(f"{path.name}: layout must be one of {LAYOUTS}")
     if len(spec.sheet) > 31:
         raise FormSpecError(f"{path.name}: Excel allows 31 characters in a sheet name")
-    unknown = [name for name in spec.fields if schemas.field(spec.resource, name) is None]
+    used = [*spec.fields, *(m for line in spec.body for m in re.findall(r"\{([a-z_]+)\}", line))]
+    unknown = [name for name in used if schemas.field(spec.resource, name) is None]
     if unknown:
         raise FormSpecError(f"{path.name}: not fields of {spec.resource}: {unknown}")
+    if spec.layout == "letter" and not spec.body:
+        raise FormSpecError(f"{path.name}: a letter needs its body")
+    if spec.importable and not spec.spreadsheet:
+        raise FormSpecError(f"{path.name}: only a table or a record form is imported; set importable: false")
+    if not spec.importable:
+        return  # printed only: it need not carry the table's key
     key = schemas.tables[spec.resource].get("primaryKey", [])
     required = [f["name"] for f in schemas.fields(spec.resource) if f.get("constraints", {}).get("required")]
     missing = [name for name in [*key, *required] if name not in spec.fields]

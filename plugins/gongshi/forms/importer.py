@@ -80,13 +80,22 @@ def identify(book: Workbook, forms: dict[str, FormSpec], schemas: SchemaSet) -> 
 
 def _header_row(sheet: Sheet, spec: FormSpec, schemas: SchemaSet) -> int | None:
     """The 1-based row of the form's headers: its field names, or its Chinese titles (with * for required)."""
-    names = set(spec.fields)
     titles = {schemas.field(spec.resource, n).get("title", n): n for n in spec.fields}
+    # An older version of the form may lack a column added since: its key and required fields are enough.
+    needed = set(_needed(spec, schemas))
     for number in range(1, 13):
         cells = {str(v).strip().lstrip("*") for v in sheet.row(number) if v is not None}
-        if spec.layout == "table" and (names <= cells or set(titles) <= cells):
+        named = {n for n in spec.fields if n in cells} | {titles[t] for t in cells if t in titles}
+        if spec.layout == "table" and needed <= named and (cells & set(spec.fields) or cells & set(titles)):
             return number
     return None
+
+
+def _needed(spec: FormSpec, schemas: SchemaSet) -> list[str]:
+    """The fields a filled form must carry: the table's key and its required fields."""
+    key = schemas.tables[spec.resource].get("primaryKey", [])
+    required = [f["name"] for f in schemas.fields(spec.resource) if f.get("constraints", {}).get("required")]
+    return [n for n in spec.fields if n in key or n in required]
 
 
 def _data_rows(book: Workbook, sheet: Sheet, spec: FormSpec, schemas: SchemaSet,
@@ -219,6 +228,14 @@ def import_form(path: Path, folder: Path, settings: Settings, update: bool = Fal
             "downloaded from the site or made by gongshi forms."))
         return result
     result.form, result.resource = spec.id, spec.resource
+    if not spec.importable:
+        result.problems.append(error(
+            "form-not-importable", display, None, None,
+            f"“{spec.title}”是由数据包生成、打印张贴用的表，不导入：要改项目的内容，请用“项目库入库申报表”或直接改数据包，"
+            "再重新生成这张表。",
+            f"{spec.title} is made from the package for printing and posting; it is not imported. Change the project "
+            "with the 项目库入库申报表 form or in the package, then make it again."))
+        return result
     before = check_county(folder, settings)
     package = before.package
     if package is None or before.tables is None:
@@ -264,6 +281,14 @@ def import_form(path: Path, folder: Path, settings: Settings, update: bool = Fal
             choices[name] = {str(r[key]) for r in before.tables.get(reference, [])}
     rows, outside = _data_rows(book, sheet, spec, schemas, choices, display)
     result.problems += outside + _other_sheets(book, sheet, display) + _formulas(book, display) + _privacy(book, display)
+    lacking = [n for n in spec.fields if rows and not any(n in r.cells for r in rows)]
+    if lacking:
+        titles = "、".join(f"“{schemas.title(spec.resource, n)}”" for n in lacking)
+        result.problems.append(warning(
+            "form-outdated", display, None, None,
+            f"这是旧版的{spec.title}，没有{titles}这几列：已有记录的这些内容不变。要填它们，请下载新版的表。",
+            f"This is an older version of the form, without the columns {', '.join(lacking)}: what the package "
+            "holds in them is kept. Download the form again to fill them in."))
     if result.errors:
         return result
     _merge(result, rows, spec, folder, package, before, settings, schemas, display, update)
@@ -336,6 +361,8 @@ def _merge(result: Imported, rows: list[_Row], spec: FormSpec, folder: Path, pac
                 result.problems.append(_at(error(
                     "type-error", display, None, name, f"“{text}”不是一个数，请填数字。",
                     f"{text!r} is not a number: type a number."), row.cells[name], display, schemas, resource))
+    # The fields the form carries: an older version may lack a column, whose values stay as they are.
+    carried = [f for f in spec.fields if any(f in r.cells for r in rows)]
     text = _csv(fields, [r.values for r in rows])
     fresh = normalize(Path(display), display, resource, schemas.fields(resource), settings.max_rows,
                       data=text.encode("utf-8"))
@@ -369,7 +396,7 @@ def _merge(result: Imported, rows: list[_Row], spec: FormSpec, folder: Path, pac
         seen[key] = form_row
         if key in where:
             current = merged[where[key]]
-            diffs = [(f, current.get(f, ""), values[f]) for f in spec.fields if current.get(f, "") != values[f]]
+            diffs = [(f, current.get(f, ""), values[f]) for f in carried if current.get(f, "") != values[f]]
             if not diffs:
                 result.unchanged.append(label)
                 continue
@@ -383,7 +410,7 @@ def _merge(result: Imported, rows: list[_Row], spec: FormSpec, folder: Path, pac
                         "with --update to change it, or put the old value back."),
                         form_row.cells[name], display, schemas, resource))
                 continue
-            current.update({f: values[f] for f in spec.fields})
+            current.update({f: values[f] for f in carried})
             origin[where[key]] = form_row
             result.changed.append((label, diffs))
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from ..county import CountyCheck, check_county
@@ -13,6 +14,7 @@ from ..schemas import SchemaSet, load_schemas
 from ..settings import Settings
 from ..site.spreadsheet import table_rows
 from . import CountyLists, FormSpec, load_forms
+from .letters import board_model, letter_model, write_board_pdf, write_letter_docx, write_letter_pdf
 from .pdf import write_form_pdf
 from .workbook import FormWriter, Made, package_digest
 
@@ -46,7 +48,8 @@ def writer_of(check: CountyCheck, schemas: SchemaSet, made_on: dt.date | None = 
 
 @dataclass(frozen=True)
 class FormDownload:
-    """A form as a page lists it: what it is for, who fills and signs it, and its workbook beside the page."""
+    """A form as a page lists it: what it is for, who fills and signs it, and its files beside the page (a
+    workbook or a Word document to fill, a PDF to print; a board has neither, being made for one project)."""
 
     id: str
     title: str
@@ -55,6 +58,7 @@ class FormDownload:
     signoff: tuple[str, ...]
     resource: str
     layout: str
+    importable: bool
     name: str
     size: int
     sha256: str
@@ -67,19 +71,34 @@ def write_blank_forms(target: Path, writer: FormWriter) -> list[FormDownload]:
     lists of them."""
     listed = []
     for spec in load_forms(writer.schemas).values():
-        made = writer.write(target / spec.file_name(writer.lists.county), spec)
-        data = made.path.read_bytes()
-        pdf = write_form_pdf(made.path.with_suffix(".pdf"), writer, spec)
+        if spec.layout == "board":  # one project's facts: made for a project, never blank
+            listed.append(FormDownload(spec.id, spec.title, spec.purpose, spec.filled_by, spec.signoff,
+                                       spec.resource, spec.layout, spec.importable, "", 0, "", "", 0))
+            continue
+        made, pdf = _blank(target, writer, spec, writer.lists.county)
+        data = made.read_bytes()
         listed.append(FormDownload(spec.id, spec.title, spec.purpose, spec.filled_by, spec.signoff, spec.resource,
-                                   spec.layout, made.path.name, len(data), hashlib.sha256(data).hexdigest(),
+                                   spec.layout, spec.importable, made.name, len(data), hashlib.sha256(data).hexdigest(),
                                    pdf.name, pdf.stat().st_size))
     return listed
 
 
+def _blank(out: Path, writer: FormWriter, spec: FormSpec, *key: str | None) -> tuple[Path, Path]:
+    """A form without records: the workbook (or the letter) and its PDF."""
+    path = out / spec.file_name(*key)
+    if spec.layout == "letter":
+        model = letter_model(writer, spec)
+        return write_letter_docx(path, model, writer.lists.name or "gongshi"), \
+            write_letter_pdf(path.with_suffix(".pdf"), model)
+    made = writer.write(path, spec, [], {}, "blank" if len(key) > 1 else None)
+    return made.path, write_form_pdf(made.path.with_suffix(".pdf"), writer, spec)
+
+
 def make_forms(folder: Path, out: Path, settings: Settings, forms: tuple[str, ...] = (),
-               project: str | None = None, made_on: dt.date | None = None) -> list[Made]:
+               project: str | None = None, made_on: dt.date | None = None, site_url: str = "") -> list[Made]:
     """Write the county's forms into out: each blank, each table form prefilled with every record of its table,
-    and with `project` the forms of that project (its acceptance rows, its households, its library entry)."""
+    and with `project` the forms of that project (its acceptance rows, its households, its library entry, its
+    responsibility letter and its board, whose QR code opens its page under site_url)."""
     folder, out = Path(folder), Path(out)
     writer, rows = county_writer(folder, settings, made_on)
     specs = _chosen(load_forms(writer.schemas), forms)
@@ -88,27 +107,68 @@ def make_forms(folder: Path, out: Path, settings: Settings, forms: tuple[str, ..
         raise FormsError(f"gongshi: 数据包里没有项目 {project} / no project {project} in the package")
     made = []
     for spec in specs:
-        made.append(writer.write(out / spec.file_name(county, "空白"), spec, [], {}, "blank"))
-        write_form_pdf(made[-1].path.with_suffix(".pdf"), writer, spec)
+        if spec.layout != "board":
+            path, _ = _blank(out, writer, spec, county, "空白")
+            made.append(Made(path, spec.id, 0))
         records = rows.get(spec.resource, [])
         if spec.layout == "table":
             made.append(writer.write(out / spec.file_name(county, "全部"), spec, records, {}, "all"))
         if project is not None and spec.prefill == "project":
-            made.append(project_form(writer, spec, rows, project, out))
+            made.append(project_form(writer, spec, rows, project, out, site_url))
     return made
 
 
-def project_form(writer: FormWriter, spec: FormSpec, rows: dict[str, list[dict]], project: str, out: Path) -> Made:
+def project_form(writer: FormWriter, spec: FormSpec, rows: dict[str, list[dict]], project: str, out: Path,
+                 site_url: str = "") -> Made:
     """The form of one project: its own records, and blank rows that already name it."""
     county = writer.lists.county
+    path = out / spec.file_name(county, project)
     if spec.resource == "projects":
         records, context = [r for r in rows["projects"] if r["project_id"] == project], {}
     else:
         records = [r for r in rows.get(spec.resource, []) if r.get("project_id") == project]
         context = {"project_id": project}
-    made = writer.write(out / spec.file_name(county, project), spec, records, context, project)
+    if spec.layout == "letter":
+        model = letter_model(writer, spec, records[0] if records else context)
+        write_letter_docx(path, model, writer.lists.name or "gongshi")
+        write_letter_pdf(path.with_suffix(".pdf"), model)
+        return Made(path, spec.id, len(records))
+    if spec.layout == "board":
+        record = records[0]
+        url = f"{site_url.rstrip('/')}/{county}/project/{project}/" if site_url else ""
+        write_board_pdf(path, board_model(writer, spec, record, _funds(writer, rows, project), url,
+                                          _hotline(rows, record)))
+        return Made(path, spec.id, 1)
+    made = writer.write(path, spec, records, context, project)
     write_form_pdf(made.path.with_suffix(".pdf"), writer, spec, records, context)
     return made
+
+
+def _funds(writer: FormWriter, rows: dict[str, list[dict]], project: str) -> list[tuple[str, str]]:
+    """The money of a project by the fund it comes from, as its board lists it."""
+    allocations = {a["allocation_id"]: a for a in rows.get("allocations", [])}
+    out = []
+    for fund in rows.get("project_funds", []):
+        if fund["project_id"] != project:
+            continue
+        allocation = allocations.get(fund["allocation_id"], {})
+        name = allocation.get("fund_name") or writer.schemas.label("allocations", "fund_source",
+                                                                     allocation.get("fund_source"))
+        document = allocation.get("document_no")
+        label = f"{name}（{document}）" if document else name
+        out.append((label, f"{Decimal(fund['amount']):,.2f} 元" if fund.get("amount") else "金额未载明"))
+    return out
+
+
+def _hotline(rows: dict[str, list[dict]], project: dict) -> str:
+    """The supervision phone of the project's place: its village's, else its township's, else the county's."""
+    regions = {r["code"]: r for r in rows.get("regions", [])}
+    code = (project.get("region_code") or "").split("、")[0]
+    while code in regions:
+        if regions[code].get("supervision_phone"):
+            return regions[code]["supervision_phone"]
+        code = regions[code].get("parent_code") or ""
+    return "12317"
 
 
 def _chosen(specs: dict[str, FormSpec], forms: tuple[str, ...]) -> list[FormSpec]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..site.typeset import compile_pdf
 from . import FormSpec, default_forms_dir
-from .workbook import FormWriter, instructions, label
+from .workbook import FormWriter, instructions, label, natural_width
 
 TEMPLATE = "form.typ"
 
@@ -45,7 +45,11 @@ def form_model(writer: FormWriter, spec: FormSpec, records: list[dict[str, str]]
         blank = spec.project_rows if context else max(8, spec.rows // 2)
         rows = [[shown(f, r.get(f["name"], "")) for f in fields] for r in records]
         rows += [[shown(f, (context or {}).get(f["name"], "")) for f in fields] for _ in range(blank)]
-        doc.update(columns=[label(f) for f in fields], widths=[writer.width(spec, f) for f in fields], rows=rows)
+        # An id shown with its name needs room only when the rows show one; every column keeps room for a
+        # heading of four characters, however many columns share the paper.
+        widths = [max(9, writer.width(spec, f) if any(row[i] for row in rows) else natural_width(f))
+                  for i, f in enumerate(fields)]
+        doc.update(columns=[label(f) for f in fields], widths=widths, rows=rows)
     return doc
 
 

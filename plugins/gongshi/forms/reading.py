@@ -68,6 +68,10 @@ def read_workbook(path: Path) -> Workbook:
     if suffix == ".et":
         raise FormReadError("这是 WPS 表格自己的 .et 格式，读不了：请在 WPS 里点“文件 → 另存为”，选“Excel 工作簿(*.xlsx)”，"
                             "再导入另存的文件。 / This is WPS's own .et format: save it as an Excel workbook (*.xlsx).")
+    if suffix in (".docx", ".doc", ".wps", ".pdf"):
+        raise FormReadError("这是打印用的文书（申请书、责任书或 PDF），不导入：申请书只在村委会存档，责任书签订后记入“项目监管责任台账”"
+                            "再导入台账。 / A letter or a PDF is printed, not imported: record a signed responsibility "
+                            "letter in the 项目监管责任台账 workbook and import that.")
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     if suffix == ".xls":
