@@ -249,6 +249,15 @@ def test_a_clerks_mistake_is_reported_at_its_cell_and_nothing_is_written(made, p
     assert "19491231" not in problem.message and "13812345678" not in problem.message
 
 
+def test_every_mistake_is_shown_at_once(made, package, tmp_path):
+    """A personal number in one cell does not hide a wrong date in another: the clerk fixes both in one round."""
+    form = fill(made[f"acceptance:{PROJECT}"], tmp_path / "filled.xlsx", "验收登记",
+                {"B7": "县级验收", "C7": "十二月初", "D7": "合格", "G7": "王五 11010519491231002X"})
+    result = import_form(form, package, Settings())
+    assert {("id-number-published", "验收登记", "G7"), ("type-error", "验收登记", "C7")} <= where(result)
+    assert len([p for p in result.problems if p.cell == "G7"]) == 1 and not result.written
+
+
 def test_repairs_are_said_at_their_cells_and_the_row_is_imported(made, package, tmp_path):
     form = fill(made[f"acceptance:{PROJECT}"], tmp_path / "filled.xlsx", "验收登记",
                 {"B7": "县级验收", "C7": "2025年12月3日", "D7": "合格", "G7": "赵明、钱亮"})

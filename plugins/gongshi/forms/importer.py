@@ -289,10 +289,22 @@ def import_form(path: Path, folder: Path, settings: Settings, update: bool = Fal
             f"这是旧版的{spec.title}，没有{titles}这几列：已有记录的这些内容不变。要填它们，请下载新版的表。",
             f"This is an older version of the form, without the columns {', '.join(lacking)}: what the package "
             "holds in them is kept. Download the form again to fill them in."))
-    if result.errors:
-        return result
+    # The rows are checked even when a cell elsewhere is wrong, so that the clerk sees every mistake at once;
+    # nothing is written while any error stands.
     _merge(result, rows, spec, folder, package, before, settings, schemas, display, update)
+    result.problems = _once(result.problems)
     return result
+
+
+def _once(problems: list[Problem]) -> list[Problem]:
+    """Each problem once: a cell's personal number is found by the scan of the workbook and of the merged table."""
+    seen, out = set(), []
+    for p in problems:
+        key = (p.code, p.sheet, p.cell) if p.cell else (p.code, p.path, p.row, p.field, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
 
 
 OURS = (META_SHEET, LIST_SHEET, "错误清单")  # the hidden sheets a form is made with; an annotated copy's list
@@ -353,6 +365,7 @@ def _merge(result: Imported, rows: list[_Row], spec: FormSpec, folder: Path, pac
     target = _target(result, package, resource, before, display)
     if target is None:
         return
+    prior = len(result.errors)  # found before the rows were read (a personal number, a cell outside the form)
     # 1. The form's rows alone, through the same repairs and refusals as a CSV file; and no amount that is not one
     # (inf, NaN), which a CSV's Table Schema would take as a number.
     for row in rows:
@@ -371,7 +384,7 @@ def _merge(result: Imported, rows: list[_Row], spec: FormSpec, folder: Path, pac
             result.problems.append(_at(problem, rows[problem.row - 2].cells[problem.field], display, schemas, resource))
         elif problem.is_error:
             result.problems.append(problem)
-    if fresh.text is None or result.errors:
+    if fresh.text is None or len(result.errors) > prior:
         return
     _, canonical = table_rows(fresh.text)
     new_rows = [dict(zip(fields, values, strict=False)) for values in canonical]
@@ -418,7 +431,7 @@ def _merge(result: Imported, rows: list[_Row], spec: FormSpec, folder: Path, pac
             origin[len(merged)] = form_row
             merged.append({f: values.get(f, "") for f in fields})
             result.added.append(label)
-    if result.errors or not (result.added or result.changed):
+    if len(result.errors) > prior or not (result.added or result.changed):
         return
     # 3. The whole package checked with the rows merged in, in a copy; problems of the form's rows at their cells.
     with tempfile.TemporaryDirectory(prefix="gongshi-import-") as tmp:
