@@ -282,7 +282,7 @@ def test_a_code_typed_as_a_number_keeps_its_digits_and_one_that_lost_them_is_ref
                "H5": 519901100201, "J5": 12345.5, "K5": dt.datetime(2026, 3, 1)})
     result = import_form(ok, package, Settings())
     assert not result.errors, [(p.code, p.cell, p.message) for p in result.errors]
-    assert "ZJ2026-900,2026,,special-fund,,,czj,519901100201,,12345.50,2026-03-01,,," in csv_rows(
+    assert "ZJ2026-900,2026,,special-fund,,,czj,519901100201,,12345.50,2026-03-01,,,,,," in csv_rows(
         package / "allocations.csv")
     lost = fill(made["allocation:空白"], tmp_path / "lost.xlsx", "资金分配",
                 {"A5": "ZJ2026-901", "B5": 2026, "D5": "专项扶贫资金", "G5": "czj", "H5": "5.19901E+11",

@@ -54,8 +54,14 @@ def found(folder: Path, code: str) -> list[tuple[str, int | None, str | None]]:
 
 
 def passed_on(folder: Path, project: str) -> dt.date:
-    return min(dt.date.fromisoformat(a["accepted_on"]) for a in table(folder, "acceptances")
-               if a["project_id"] == project and a["result"] == "passed")
+    """The day since which the project has stood accepted: its first pass after its last acceptance that did not."""
+    rows = sorted((a for a in table(folder, "acceptances") if a["project_id"] == project),
+                  key=lambda a: a["accepted_on"])
+    day = None
+    for a in rows:
+        day = (day or a["accepted_on"]) if a["result"] == "passed" else None
+    assert day is not None
+    return dt.date.fromisoformat(day)
 
 
 def test_the_demo_keeps_every_ledger_and_each_is_valid():
@@ -78,7 +84,7 @@ def test_a_county_without_ledgers_still_validates(package):
     doc["resources"] = [r for r in doc["resources"] if r["name"] not in OPTIONAL_RESOURCES]
     (package / "datapackage.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     for name in OPTIONAL_RESOURCES:
-        (package / f"{name}.csv").unlink()
+        (package / f"{name}.csv").unlink(missing_ok=True)
     assert not check_county(package, Settings(allow_unsigned=True)).errors
 
 
@@ -349,3 +355,88 @@ def test_real_target_tables_import_as_the_counties_wrote_them(made, package, tmp
     assert [r["level2"] for r in ours] == ["quantity", "quantity", "quality", "timeliness", "cost", "economic", "social",
                                            "ecological", "sustainability", "satisfaction", "cost"]
     assert [r["target"] for r in ours] == [t for *_, t in REAL_TARGETS]
+
+
+def test_a_claim_after_a_failed_higher_level_is_refused(package):
+    """A village pass does not make a project accepted when the township then asked for rectification; a later
+    pass does again, from its own day."""
+    rows = table(package, "disbursements")
+    i = next(i for i, r in enumerate(rows) if r["stage"] == "final")
+    project = rows[i]["project_id"]
+    accepted = table(package, "acceptances")
+    last = max((a for a in accepted if a["project_id"] == project), key=lambda a: a["accepted_on"])
+    later = (dt.date.fromisoformat(last["accepted_on"]) + dt.timedelta(days=1)).isoformat()
+    stage = {"village": "township", "township": "county", "county": "county"}[last["stage"]]
+    accepted.append({**last, "stage": stage, "accepted_on": later, "result": "rectify"})
+    write(package, "acceptances", accepted)
+    assert ("disbursements.csv", i + 2, "applied_on") in found(package, "claim-before-acceptance")
+
+
+def test_every_claim_past_the_funds_is_reported(made, package, tmp_path):
+    rows = table(package, "disbursements")
+    project = "XM2025-005"
+    funds = sum(Decimal(f["amount"]) for f in table(package, "project_funds") if f["project_id"] == project)
+    mine = [i for i, r in enumerate(rows) if r["project_id"] == project]
+    rows[mine[0]]["amount"] = f"{funds + 1:.2f}"
+    write(package, "disbursements", rows)
+    assert [r for _, r, _ in found(package, "claims-over-funds")] == [i + 2 for i in mine]
+    # A further claim on a project already over its funds is refused at its cell, not let through.
+    row = 5
+    accepted = passed_on(package, project)
+    form = fill(made["claim:空白"], tmp_path / "more.xlsx", "报账明细",
+                {f"A{row}": "BZ2099-002", f"B{row}": project, f"D{row}": "完工结算款", f"E{row}": "再报一笔",
+                 f"F{row}": dt.datetime.combine(accepted + dt.timedelta(days=2), dt.time()), f"G{row}": 900_000})
+    result = import_form(form, package, Settings(allow_unsigned=True))
+    assert ("claims-over-funds", "报账明细", f"G{row}") in where(result) and not result.written
+
+
+def test_forms_are_not_made_from_a_package_with_errors(package, tmp_path):
+    """A personal number validate refuses must not reach a board, a posted notice or a letter."""
+    from gongshi.forms.make import FormsError
+
+    rows = table(package, "projects")
+    rows[0]["responsible_person"] = "林志刚 13812345678"
+    write(package, "projects", rows)
+    with pytest.raises(FormsError, match="gongshi validate"):
+        make_forms(package, tmp_path / "out", Settings(allow_unsigned=True), ("board", "notice", "responsibility"),
+                   project=rows[0]["project_id"], site_url=SITE)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_board_without_its_project_is_refused(tmp_path):
+    from gongshi.forms.make import FormsError
+
+    with pytest.raises(FormsError, match="--project"):
+        make_forms(DEMO, tmp_path, Settings(), ("board",))
+
+
+def test_a_control_character_in_the_data_does_not_break_the_letter(package, tmp_path):
+    rows = table(package, "projects")
+    i = next(i for i, r in enumerate(rows) if r["project_id"] == "XM2025-005")
+    rows[i]["content"] = "硬化道路\x0b1.8公里"
+    write(package, "projects", rows)
+    made = make_forms(package, tmp_path, Settings(allow_unsigned=True), ("responsibility",), project="XM2025-005")
+    from docx import Document
+
+    letter = next(m.path for m in made if m.path.name.endswith("XM2025-005.docx"))
+    assert "硬化道路1.8公里" in "\n".join(p.text for p in Document(str(letter)).paragraphs)
+
+
+def test_a_table_without_the_new_columns_takes_an_import(made, package, tmp_path):
+    """A county that has not run gongshi repair since the ledger columns were added imports as before; the table is
+    written with them, empty."""
+    rows = table(package, "acceptances")
+    quiet = [f["name"] for f in SCHEMAS.fields("acceptances") if f.get("optionalColumn")]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[k for k in rows[0] if k not in quiet], extrasaction="ignore",
+                            lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (package / "acceptances.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    forms = make_forms(package, tmp_path / "f", Settings(allow_unsigned=True), ("acceptance",), project="XM2025-014")
+    form = next(m.path for m in forms if m.path.name.endswith("XM2025-014.xlsx"))
+    filled = fill(form, tmp_path / "a.xlsx", "验收登记",
+                  {"B6": "乡级复验", "C6": dt.datetime(2025, 12, 8), "D6": "合格", "G6": "王家富、林霞"})
+    result = import_form(filled, package, Settings(allow_unsigned=True))
+    assert not result.errors and result.added == ["XM2025-014、township、2025-12-08"], result.errors[:3]
+    assert table(package, "acceptances")[0].keys() >= set(quiet)

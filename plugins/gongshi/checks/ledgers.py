@@ -73,36 +73,49 @@ def claim_rules(tables: Tables, path) -> Iterator[Problem]:
     claims = tables.get("disbursements") or []
     if not claims:
         return
-    passed: dict[str, object] = {}
+    acceptances: dict[str, list[dict]] = defaultdict(list)
     for row in tables.get("acceptances") or []:
-        if row.get("result") == "passed" and row.get("accepted_on"):
-            day = row["accepted_on"]
-            passed[row["project_id"]] = min(passed.get(row["project_id"], day), day)
+        acceptances[row["project_id"]].append(row)
     ceilings = _ceilings(tables)
     claimed: dict[str, Decimal] = defaultdict(Decimal)
     for row in sorted(claims, key=lambda r: (str(r.get("applied_on") or ""), r[ROW])):
         project, stage, day = row["project_id"], row.get("stage"), row.get("applied_on")
         if stage in AFTER_ACCEPTANCE and day:
-            accepted = passed.get(project)
-            if accepted is None or day < accepted:
-                when = f"到 {accepted.isoformat()} 才验收合格" if accepted else "还没有验收合格的记录"
+            if accepted_as_of(acceptances.get(project, []), day) is None:
+                later = sorted(r["accepted_on"] for r in acceptances.get(project, [])
+                               if r.get("result") == "passed" and r.get("accepted_on") and r["accepted_on"] > day)
+                accepted = later[0] if later else None
+                when = f"到 {accepted.isoformat()} 才验收合格" if accepted else "在这一天还没有验收合格"
                 yield error("claim-before-acceptance", path("disbursements"), row[ROW], "applied_on",
                             f"报账 {row['disbursement_id']} 申请{AFTER_ACCEPTANCE[stage]}的日期是 {day.isoformat()}，"
                             f"但项目 {project} {when}。{AFTER_ACCEPTANCE[stage]}要在项目验收合格之后才能申请：请核对"
                             "申请日期，或先把验收记录导入（项目验收表）。",
                             f"Claim {row['disbursement_id']} asks for the {stage} payment on {day.isoformat()}, but "
                             f"project {project} " + (f"passed its acceptance only on {accepted.isoformat()}" if accepted
-                                                     else "has no passed acceptance") + ".")
+                                                     else "had not passed its acceptance by then") + ".")
         if row.get("amount") is None or project not in ceilings:
             continue
-        before = claimed[project]
         claimed[project] += row["amount"]
-        if claimed[project] > ceilings[project] >= before:
+        if claimed[project] > ceilings[project]:  # this claim and every later one: each must be looked at
             yield error("claims-over-funds", path("disbursements"), row[ROW], "amount",
-                        f"项目 {project} 的报账合计 {yuan(claimed[project])}，超过了安排给它的资金 "
-                        f"{yuan(ceilings[project])}（从报账 {row['disbursement_id']} 起）。请核对金额，或先调整项目资金。",
-                        f"Project {project}'s claims add up to {claimed[project]} yuan, above the "
-                        f"{ceilings[project]} yuan assigned to it (from claim {row['disbursement_id']} on).")
+                        f"项目 {project} 的报账加上报账 {row['disbursement_id']} 合计 {yuan(claimed[project])}，超过了安排给它的"
+                        f"资金 {yuan(ceilings[project])}。请核对金额，或先调整项目资金。",
+                        f"Project {project}'s claims up to {row['disbursement_id']} add up to {claimed[project]} "
+                        f"yuan, above the {ceilings[project]} yuan assigned to it.")
+
+
+def accepted_as_of(rows: list[dict], day) -> object | None:
+    """The day since which a project stood accepted on `day`, from its acceptances up to that day: its first pass,
+    counted again from the next pass after an acceptance that did not pass (a township 限期整改 after a village pass
+    undoes it until the re-check passes). Later acceptances do not change what a claim on `day` could rely on."""
+    since = None
+    for row in sorted((r for r in rows if r.get("accepted_on") and r["accepted_on"] <= day),
+                      key=lambda r: r["accepted_on"]):
+        if row.get("result") != "passed":
+            since = None
+        elif since is None:
+            since = row["accepted_on"]
+    return since
 
 
 def acceptance_order(rows: list[dict], path) -> Iterator[Problem]:

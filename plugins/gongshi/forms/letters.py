@@ -28,6 +28,7 @@ from .workbook import FormWriter
 
 REGION_PATTERN = "[0-9]{12}"
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 BLANK = "＿" * 10
 LETTER_TEMPLATE = "letter.typ"
 BOARD_TEMPLATE = "board.typ"
@@ -109,7 +110,7 @@ def write_letter_docx(target: Path, model: dict, author: str = "gongshi") -> Pat
     normal.paragraph_format.line_spacing = 1.5
 
     def run(paragraph, text: str, bold: bool = False, size: float | None = None, font: str | None = None):
-        r = paragraph.add_run(text)
+        r = paragraph.add_run(CONTROL.sub("", text))  # a control character is not allowed in the document's XML
         r.bold = bold
         if size:
             r.font.size = Pt(size)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..county import CountyCheck, check_county
+from ..package.records import parse_value
 from ..problems import GongshiError
 from ..schemas import SchemaSet, load_schemas
 from ..settings import Settings
@@ -26,10 +27,12 @@ class FormsError(GongshiError, ValueError):
 def county_writer(folder: Path, settings: Settings, made_on: dt.date | None = None):
     """The writer of a county's forms and the package's tables as canonical text rows (field -> value)."""
     check = check_county(folder, settings)
-    if check.package is None or check.tables is None:
-        errors = "; ".join(p.message for p in check.errors[:3])
-        raise FormsError(f"gongshi: 数据包读不出来，先运行 gongshi validate {folder}：{errors} / "
-                         f"the package cannot be read; run gongshi validate {folder} first")
+    if check.package is None or check.tables is None or check.errors:
+        # Forms carry the package's values onto paper, boards and letters: never those validate refuses (a
+        # personal number, a broken reference).
+        errors = "; ".join(f"{p.code} {p.path}:{p.row or ''}" for p in check.errors[:3])
+        raise FormsError(f"gongshi: 数据包有错误，先运行 gongshi validate {folder} 改好再生成表格（{errors}） / "
+                         f"the package has errors; fix what gongshi validate {folder} reports first ({errors})")
     rows = {}
     for table, text in check.texts.items():
         header, body = table_rows(text)
@@ -105,6 +108,11 @@ def make_forms(folder: Path, out: Path, settings: Settings, forms: tuple[str, ..
     county = writer.lists.county
     if project is not None and project not in {r["project_id"] for r in rows.get("projects", [])}:
         raise FormsError(f"gongshi: 数据包里没有项目 {project} / no project {project} in the package")
+    alone = [s.title for s in specs if s.layout == "board"]
+    if project is None and forms and alone:
+        raise FormsError(f"gongshi: {'、'.join(alone)}是为一个项目做的，请加 --project 项目编号 / "
+                         f"{', '.join(s.id for s in specs if s.layout == 'board')} is made for one project: add "
+                         "--project")
     made = []
     for spec in specs:
         if spec.layout != "board":
@@ -153,18 +161,20 @@ def _funds(writer: FormWriter, rows: dict[str, list[dict]], project: str) -> lis
             continue
         allocation = allocations.get(fund["allocation_id"], {})
         name = allocation.get("fund_name") or writer.schemas.label("allocations", "fund_source",
-                                                                     allocation.get("fund_source"))
+                                                                     allocation.get("fund_source")) or "资金来源未载明"
         document = allocation.get("document_no")
         label = f"{name}（{document}）" if document else name
-        out.append((label, f"{Decimal(fund['amount']):,.2f} 元" if fund.get("amount") else "金额未载明"))
+        amount = parse_value(fund.get("amount") or "", "number")
+        out.append((label, f"{Decimal(amount):,.2f} 元" if amount is not None else "金额未载明"))
     return out
 
 
 def _hotline(rows: dict[str, list[dict]], project: dict) -> str:
     """The supervision phone of the project's place: its village's, else its township's, else the county's."""
     regions = {r["code"]: r for r in rows.get("regions", [])}
-    code = (project.get("region_code") or "").split("、")[0]
-    while code in regions:
+    code, seen = (project.get("region_code") or "").split("、")[0], set()
+    while code in regions and code not in seen:
+        seen.add(code)
         if regions[code].get("supervision_phone"):
             return regions[code]["supervision_phone"]
         code = regions[code].get("parent_code") or ""

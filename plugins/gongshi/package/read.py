@@ -152,9 +152,8 @@ def _map_header(header: list[str], rows: list[list[str]], fields: list[dict], ou
         out.reported.add((1, name))
         if name in guessed:
             continue
-        if specs[name].get("optionalColumn"):  # a ledger's column a table may go without: read as empty
-            out.changed = True
-            continue
+        if specs[name].get("optionalColumn"):  # a ledger's column a table may go without: read as empty, and
+            continue  # not a repair to save (an import writes the table with it, empty)
         if specs[name].get("addedIn"):  # a column newer than the file: read as empty, as not stated
             out.changed = True
             out.problems.append(warning(
