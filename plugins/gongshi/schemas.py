@@ -12,8 +12,10 @@ from pathlib import Path
 RESOURCES = ("regions", "units", "allocations", "projects", "project_funds", "acceptances", "notices")
 # Tables a county adds when it has them: household lists of 到户 projects, and the ledgers the standard forms and
 # supervision keep (performance indicators, payment claims, problems and their rectification, supervision
-# responsibilities, assets). Each refers only to tables before it.
-OPTIONAL_RESOURCES = ("beneficiaries", "indicators", "disbursements", "problems", "supervisors", "assets")
+# responsibilities, assets), and those of supervision (inspections, accountability actions, evaluations). Each
+# refers only to tables before it.
+OPTIONAL_RESOURCES = ("beneficiaries", "indicators", "disbursements", "inspections", "problems",
+                      "accountability_actions", "supervisors", "assets", "evaluations")
 ALL_RESOURCES = RESOURCES + OPTIONAL_RESOURCES
 
 

@@ -452,7 +452,7 @@ class _County(SyntheticCounty):
             label = f"{place}{year}年度{p['name'].removeprefix(place)}"
             lead = (p["start_date"] - TODAY).days
             # A planned project's notice is open on TODAY; others go up 5-15 days before work starts.
-            back = rng.randint(lead + 1, min(15, lead + 5)) if p["status"] == "planned" else rng.randint(5, 15)
+            back = rng.randint(lead + 1, min(15, lead + 5)) if p["status"] == "planned" else rng.randint(16, 24)
             notice("before-start", f"{label}实施前公示", by, region, year,
                    p["start_date"] - timedelta(days=back), p["project_id"])
             if p["status"] in ("completed", "accepted"):
@@ -551,6 +551,13 @@ def _ledgers(county: _County, rng: random.Random) -> None:
     county.supervisors = _supervisors(county, projects, rng)
     county.assets = _assets(county, projects, passed, rng)
     county.problems = _problems(county, passed, rng)
+    county.inspections = _inspections(county, rng)
+    for problem in county.problems:  # each found by the inspection under way, where there was one
+        problem["inspection_id"] = next((i["inspection_id"] for i in county.inspections
+                                         if i["start_date"] <= problem["found_on"] <= i["end_date"]), None)
+    county.accountability_actions = _actions(county)
+    county.evaluations = _evaluations(county, passed, rng)
+    _upstream(county, rng)
     for a in county.acceptances:
         p = next(p for p in county.projects if p["project_id"] == a["project_id"])
         if a["result"] == "passed" and a["stage"] != "village" and len(p["content"]) <= 500:
@@ -746,6 +753,86 @@ def _problems(county: _County, passed: dict, rng: random.Random) -> list[dict]:
                      "closed_on": done + timedelta(days=rng.randint(3, 10)) if done else None,
                      "verified_by": county.unit_name(lead) if done else None})
     return rows
+
+
+def _inspections(county: _County, rng: random.Random) -> list[dict]:
+    """The county's routine inspections, one a quarter, except the second quarter of the earlier year (an honest
+    finding: 督查频次不足); and the inspections the problems ledger names."""
+    rows = []
+    towns = [r["code"] for r in county.regions if r["level"] == "township"]
+    for year in YEARS:
+        for quarter in (1, 2, 3, 4):
+            if (year, quarter) == (YEARS[0], 2):
+                continue
+            start = date(year, 3 * quarter - 1, rng.randint(8, 20))
+            if start > TODAY:
+                continue
+            rows.append({"kind": "routine", "organizer_unit_id": "xczx", "start_date": start,
+                         "end_date": start + timedelta(days=rng.randint(2, 4)), "region_code": COUNTY_CODE,
+                         "villages_checked": rng.randint(8, 16), "projects_checked": rng.randint(12, 30),
+                         "households_visited": rng.randint(30, 80), "problems_found": None,
+                         "document_no": None, "summary": "督查项目进度、资金拨付、公告公示和到户补助发放"})
+    for problem in county.problems:  # the inspections that found the ledger's problems
+        if problem["source"] == "inspection" and not any(
+                r["start_date"] <= problem["found_on"] <= r["end_date"] for r in rows):
+            rows.append({"kind": "spot", "organizer_unit_id": "xczx", "start_date": problem["found_on"],
+                         "end_date": problem["found_on"] + timedelta(days=1),
+                         "region_code": problem["region_code"][:9] + "000" if problem["region_code"] != COUNTY_CODE
+                         else rng.choice(towns), "villages_checked": rng.randint(2, 5),
+                         "projects_checked": rng.randint(3, 8), "households_visited": rng.randint(5, 20),
+                         "problems_found": None, "document_no": None, "summary": "专项抽查项目建设和公告公示"})
+    rows.sort(key=lambda r: r["start_date"])
+    for i, row in enumerate(rows, 1):
+        row["inspection_id"] = f"DC{row['start_date'].year}-{i:02d}"
+        row["problems_found"] = sum(1 for p in county.problems if p["source"] == "inspection"
+                                    and row["start_date"] <= p["found_on"] <= row["end_date"])
+        row["document_no"] = f"演乡振督〔{row['start_date'].year}〕{i}号"
+    return rows
+
+
+def _actions(county: _County) -> list[dict]:
+    """The overdue rectification was pressed twice: a written reminder, then a work interview."""
+    late = next(p for p in county.problems if p["status"] == "in-progress")
+    first = late["deadline"] + timedelta(days=14)
+    return [{"action_id": f"WZ{first.year}-001", "problem_id": late["problem_id"], "kind": "written-reminder",
+             "taken_on": first, "by_unit_id": "xczx", "target_unit_id": late["responsible_unit_id"],
+             "document_no": f"演乡振督函〔{first.year}〕7号", "notes": None},
+            {"action_id": f"WZ{first.year}-002", "problem_id": late["problem_id"], "kind": "work-interview",
+             "taken_on": first + timedelta(days=21), "by_unit_id": "xczx",
+             "target_unit_id": late["responsible_unit_id"], "document_no": None,
+             "notes": "约谈施工单位和村委会负责人，要求11月底前复工"}]
+
+
+def _evaluations(county: _County, passed: dict, rng: random.Random) -> list[dict]:
+    """Evaluations of the earlier year's accepted projects a year on, where one has been made."""
+    rows = []
+    for p in county.projects:
+        day = passed.get(p["project_id"])
+        if p["status"] != "accepted" or day is None or day.year != YEARS[0]:
+            continue
+        due = day + timedelta(days=365)
+        if due <= TODAY and rng.random() < 0.5:
+            rows.append({"project_id": p["project_id"], "evaluated_on": due + timedelta(days=rng.randint(0, 20)),
+                         "kind": "self", "score": Decimal(rng.randint(86, 98)), "grade": None,
+                         "operating": "normal", "summary": "项目运行正常，管护责任落实，群众满意"})
+    rows = [r for r in rows if r["evaluated_on"] <= TODAY]
+    for i, row in enumerate(rows, 1):
+        row["evaluation_id"] = f"PG{row['evaluated_on'].year}-{i:03d}"
+        row["grade"] = "excellent" if row["score"] >= 90 else "good"
+    return rows
+
+
+def _upstream(county: _County, rng: random.Random) -> None:
+    """Where the county's money came from upstream: the province's document and when it was issued, and when the
+    money reached the county. Recorded for the first three of the county finance bureau's allocations of the later
+    year (the ledger was started then); one arrived late (an honest finding: 拨付滞后)."""
+    theirs = [a for a in county.allocations if a["allocator_unit_id"] == "czj" and a["year"] == YEARS[-1]][:3]
+    for i, a in enumerate(theirs):
+        received = a["allocated_on"] - timedelta(days=rng.randint(5, 12))
+        gap = 45 if i == 0 else rng.randint(10, 20)
+        a["received_on"] = received
+        a["upstream_issued_on"] = received - timedelta(days=gap)
+        a["upstream_document_no"] = f"演省财农〔{a['year'] - 1 if i == 0 else a['year']}〕{rng.randint(80, 160)}号"
 
 
 def _village_totals(households: list[dict]) -> list[dict]:

@@ -145,7 +145,7 @@ class _County(SyntheticCounty):
                     allocation, year, f"财农〔{year}〕{allocation[-4:]}号", rng.choice(("central", "provincial", "county",
                                                                                    "integrated")), "", "",
                     "czj", township, f"zf{township[6:9]}", f"{drawn[allocation] + leftover:.2f}", day.isoformat(),
-                    "衔接推进乡村振兴项目", "按因素法分配", ""])
+                    "衔接推进乡村振兴项目", "按因素法分配", "", "", "", ""])
 
     def _acceptances_and_notices(self) -> None:
         rng, notices = self.rng, self.tables["notices"]
