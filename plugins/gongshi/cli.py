@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from . import problems as report
-from .county import check_counties, save_repairs
+from .county import check_counties, check_county, save_repairs
 from .package.descriptor import DESCRIPTOR, add_new_columns, refresh
 from .package.load import find_packages
 from .problems import GongshiError
@@ -121,6 +121,66 @@ def validate(paths: tuple[str, ...], fmt: str, settings_file: str | None, min_no
             click.echo(report.summary(check.problems))
     errors, _warnings = report.count(found)
     sys.exit(1 if errors else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--all", "show_all", is_flag=True, help="Also deadlines still ahead and cases that cannot be judged.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Judge as on this day (YYYY-MM-DD); default: the build day (today in China).")
+@format_option
+@settings_option
+def supervise(paths: tuple[str, ...], show_all: bool, today, fmt: str, settings_file: str | None) -> None:
+    """List what supervision finds in county packages: notices late or missing, funds idle, projects started
+    late, rectifications overdue (公示不及时、资金闲置、开工滞后、逾期未整改 …), in working days where the rules say so.
+
+    Findings never block publication: the exit status is 0 whatever is found (1 only when a package cannot be read).
+
+    \b
+    Examples:
+      gongshi supervise data/519901
+      gongshi supervise data --all --format json
+    """
+    from .ci import china_today
+    from .supervision.report import as_problems, county_supervision
+
+    settings, _ = _settings(settings_file)
+    day = today.date() if today else (settings.today or china_today())
+    folders = [f for path in paths for f in find_packages(path)]
+    if not folders:
+        raise click.UsageError(f"{' '.join(paths)} 里没有数据包 / holds no package (no {DESCRIPTOR})")
+    found, unreadable = [], 0
+    for folder in folders:
+        check = check_county(folder, settings)
+        if check.package is None or check.tables is None or check.errors:
+            unreadable += 1
+            found.extend(check.errors)
+            continue
+        supervision = county_supervision(check, settings, day)
+        problems = as_problems(supervision, check, show_all)
+        found.extend(problems)
+        if fmt == "text":
+            click.echo(f"== {folder}（截至 {day.isoformat()} / as of {day.isoformat()}）")
+            for line in supervision.refused:
+                click.echo(f"未采用的设置 / setting not applied: {line}")
+            if problems:
+                click.echo(report.as_text(problems))
+            counts = {}
+            for f in supervision.findings:
+                counts[f.status] = counts.get(f.status, 0) + 1
+            click.echo(f"违反 {counts.get('violation', 0)} 项、未到期 {counts.get('pending', 0)} 项、无法判断 "
+                       f"{counts.get('cannot-judge', 0)} 项。 / {counts.get('violation', 0)} violation(s), "
+                       f"{counts.get('pending', 0)} pending, {counts.get('cannot-judge', 0)} cannot be judged.")
+            if supervision.missing:
+                click.echo(f"本县没有这些台账，相关规则未检查：{'、'.join(supervision.missing)} / ledgers not kept, "
+                           "their rules not applied")
+    if fmt != "text":
+        _machine_output(found, fmt)
+    elif unreadable:
+        click.echo(report.as_text([p for p in found if p.is_error]))
+        click.echo(f"{unreadable} 个数据包有错误，先运行 gongshi validate 改好 / {unreadable} package(s) with errors: "
+                   "run gongshi validate first")
+    sys.exit(1 if unreadable else 0)
 
 
 @main.command()

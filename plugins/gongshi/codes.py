@@ -19,7 +19,7 @@ class Code:
     severity: str
     title: str
     title_en: str
-    stage: str  # where it is found: read, schema, package, rules, privacy, trust
+    stage: str  # where it is found: read, schema, package, rules, privacy, trust, form, supervision
 
 
 def _codes(stage: str, severity: str, rows: str) -> dict[str, Code]:
@@ -147,6 +147,22 @@ CODES: dict[str, Code] = {
         form-table-unrepaired | 数据表还有没保存的修复 | the table has repairs not yet saved
         form-not-importable | 这张表只打印，不导入 | a form for printing only
     """),
+    **_codes("supervision", WARNING, """
+        allocation-notice-late | 公告不及时 | allocation result announced late
+        before-start-notice-missing | 实施前未公示 | no before-start notice, or work started before it ended
+        after-completion-notice-missing | 完工后未公告 | no completion notice in time
+        upstream-transfer-late | 拨付滞后 | money reached the county late
+        project-start-late | 开工滞后 | project started late
+        funds-unassigned | 资金未落实到项目 | funds not assigned to projects
+        funds-idle | 资金闲置 | funds idle over a year
+        spot-check-below-minimum | 抽查比例不足 | county spot checks below the minimum
+        accepted-before-completion | 未完工先验收 | accepted before completion
+        supervisor-missing | 监管责任未落实 | no supervisor, or a letter signed after the start
+        inspection-frequency | 督查频次不足 | inspections less often than the rule
+        rectification-overdue | 逾期未整改 | rectification overdue
+        rectification-escalate | 多次督促仍不整改 | still open after repeated reminders
+        evaluation-missing | 绩效评估未开展 | evaluation missing
+    """),
     **_codes("form", WARNING, """
         form-outdated | 做表之后数据包改过 | package changed since the form was made
         form-unchecked | 认不出是哪个县的表 | the form's county cannot be checked
@@ -170,7 +186,8 @@ def declared(code: str) -> Code:
 
 STAGES = {"read": "reading a table", "schema": "the Table Schema", "package": "the package", "rules": "the rules",
           "privacy": "personal data", "trust": "signature and history",
-          "form": "a filled form (gongshi import)", "broadcast": "TV, LED and SMS"}
+          "form": "a filled form (gongshi import)", "broadcast": "TV, LED and SMS",
+          "supervision": "supervision (gongshi supervise; never blocks publication)"}
 BEGIN, END = "<!-- codes: made from plugins/gongshi/codes.py by `invoke codes` -->", "<!-- /codes -->"
 
 

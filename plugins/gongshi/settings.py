@@ -57,6 +57,10 @@ class Settings:
     paper: dict = field(default_factory=lambda: dict(DEFAULT_PAPER))
     # TV, crawl, LED, SMS and feeds (电视播、掌中看): see DEFAULT_BROADCAST.
     broadcast: dict = field(default_factory=lambda: dict(DEFAULT_BROADCAST))
+    # Supervision thresholds, only ever stricter than the rules' (gongshi.supervision.THRESHOLDS), and the
+    # working-day calendar of years the official one does not know yet: {"calendar": {"2027": {"holidays": [...],
+    # "workdays": [...]}}}.
+    supervision: dict = field(default_factory=dict)
 
     def current_date(self) -> dt.date:
         return self.today or dt.date.today()
@@ -125,6 +129,8 @@ def _others(raw: dict) -> dict:
         if not fingerprint.startswith("SHA256:"):
             raise SettingsError(f"gongshi: province_key_fingerprint must look like SHA256:..., got {fingerprint!r}")
         values["province_key_fingerprint"] = fingerprint
+    if raw.get("supervision") is not None:
+        values["supervision"] = _supervision(raw["supervision"])
     if "national_hotline" in raw:
         values["national_hotline"] = str(raw["national_hotline"])
     if raw.get("today") is not None:
@@ -172,3 +178,23 @@ def _broadcast(raw) -> dict:
         raise SettingsError(f"gongshi: broadcast sms_signature is the SMS platform's 签名, 2 to 12 characters "
                             f"without 【】, got {signature!r}")
     return values
+
+
+def _supervision(raw) -> dict:
+    """The supervision thresholds, each at most as lenient as the rule's, and the calendar's added years."""
+    from .supervision import thresholds
+
+    if not isinstance(raw, dict):
+        raise SettingsError(f"gongshi: supervision must be a dict of thresholds, got {raw!r}")
+    _, refused = thresholds(raw)
+    if refused:
+        raise SettingsError("gongshi: " + "; ".join(refused))
+    for year, days in (raw.get("calendar") or {}).items():
+        try:
+            int(year)
+            for day in [*days.get("holidays", ()), *days.get("workdays", ())]:
+                dt.date.fromisoformat(str(day))
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise SettingsError(f"gongshi: supervision calendar {year!r} must list holidays and workdays as dates "
+                                f"like 2027-01-01, got {days!r}") from exc
+    return dict(raw)

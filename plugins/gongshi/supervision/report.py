@@ -1,0 +1,165 @@
+"""Supervision findings for people and programs: in the one error shape (`gongshi supervise`), as an Excel-safe CSV,
+and summed up per rule, township and unit for the supervision page."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ..package.records import ROW
+from ..problems import Problem
+from ..site.spreadsheet import neutralise
+from . import CANNOT_JUDGE, PENDING, RULE_INFO, STATUS_NAMES, THRESHOLDS, VIOLATION, Finding, RuleInfo
+from . import supervise as run_rules
+from . import thresholds as merge_thresholds
+from .calendar import WorkCalendar
+
+TABLE_OF = {"allocation": ("allocations", "allocation_id"), "project": ("projects", "project_id"),
+            "problem": ("problems", "problem_id")}
+FIELD_OF = {"allocation-notice-late": "allocated_on", "upstream-transfer-late": "received_on",
+            "funds-unassigned": "amount", "funds-idle": "amount", "before-start-notice-missing": "start_date",
+            "project-start-late": "start_date", "after-completion-notice-missing": "status",
+            "accepted-before-completion": "completed_on", "supervisor-missing": "project_id",
+            "evaluation-missing": "project_id", "rectification-overdue": "deadline",
+            "rectification-escalate": "status"}
+SITE_WIDE = ("calendar",)
+
+
+@dataclass
+class Supervision:
+    """A county's findings and what they were judged by."""
+
+    findings: list[Finding]
+    values: dict
+    refused: list[str]
+    today: dt.date
+    kept: set[str]
+    missing: list[str] = field(default_factory=list)  # ledgers the county does not keep
+
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.status == VIOLATION]
+
+    def overdue(self) -> list[Finding]:
+        """Violations with a deadline, the longest overdue first."""
+        late = [f for f in self.violations() if f.due is not None]
+        return sorted(late, key=lambda f: (-(self.today - f.due).days, f.code, f.subject_id))
+
+
+def county_supervision(check, settings, today: dt.date) -> Supervision:
+    """Judge one checked county on `today` with the site's thresholds, tightened by the county's own."""
+    from . import LEDGERS
+
+    site = dict(getattr(settings, "supervision", None) or {})
+    county = (check.package.descriptor.get("gongshi") or {}).get("supervision") or {}
+    values, refused = merge_thresholds(site, county)
+    years = {**(site.get("calendar") or {})}
+    kept = {name for name in LEDGERS if name in (check.package.resources or {})}
+    findings = run_rules(check.model, check.tables, today, values, WorkCalendar(years), settings.history_path, kept)
+    missing = [name for name in LEDGERS if name not in kept]
+    return Supervision(findings, values, refused, today, kept, missing)
+
+
+def as_problems(supervision: Supervision, check, show_all: bool = False) -> list[Problem]:
+    """The findings in the one error shape: the table's file, the row and column a clerk or inspector opens."""
+    rows = {}
+    for subject, (table, key) in TABLE_OF.items():
+        for record in check.tables.get(table) or []:
+            rows[(subject, str(record.get(key)))] = record.get(ROW)
+    out = []
+    for f in supervision.findings:
+        if f.status != VIOLATION and not show_all:
+            continue
+        table = TABLE_OF.get(f.subject, ("datapackage", None))[0]
+        path = check.package.display_path(table) if f.subject in TABLE_OF else str(check.package.folder /
+                                                                                     "datapackage.json")
+        mark = "" if f.status == VIOLATION else f"[{STATUS_NAMES[f.status]}] "
+        mark_en = "" if f.status == VIOLATION else f"[{f.status}] "
+        out.append(Problem(f.code, "warning", path, rows.get((f.subject, f.subject_id)),
+                           FIELD_OF.get(f.code) if f.subject in TABLE_OF else None,
+                           f"{mark}{f.name}：{f.subject_id}（{f.title}）{f.message}",
+                           f"{mark_en}{RULE_INFO[f.code].name_en}: {f.subject_id}. {f.message_en}"))
+    return out
+
+
+COLUMNS = (("code", "规则代码"), ("name", "问题"), ("status", "状态"), ("subject", "对象"), ("subject_id", "编号"),
+           ("title", "名称"), ("township_code", "乡镇"), ("unit_id", "单位"), ("start", "起算日期"),
+           ("due", "截止日期"), ("actual", "实际日期"), ("working_days", "工作日"), ("days", "天数"),
+           ("amount", "金额（元）"), ("by_history", "按发布历史判断"), ("message", "说明"))
+
+
+def write_csv(target: Path, supervision: Supervision) -> Path:
+    """Every finding as a row, for Excel: a byte-order mark, Chinese headers over field names, every text cell
+    neutralised so that a spreadsheet shows it and never runs it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow([title for _, title in COLUMNS])
+        writer.writerow([name for name, _ in COLUMNS])
+        for f in supervision.findings:
+            values = {**f.as_dict(), "status": STATUS_NAMES[f.status], "by_history": "是" if f.by_history else "否"}
+            writer.writerow([neutralise(str(values.get(name, ""))) for name, _ in COLUMNS])
+    return target
+
+
+@dataclass
+class RuleSummary:
+    """One rule on the supervision page: its findings, their amount, a rate where the rule has a denominator, and
+    the findings by township."""
+
+    info: RuleInfo
+    violations: list[Finding]
+    pending: int
+    cannot_judge: int
+    amount: Decimal
+    rate: tuple[int, int] | None
+    threshold: object
+    unit: str
+    source: str
+    by_township: dict[str, int]
+    judged: bool  # False when the county does not keep the ledger the rule reads
+
+
+NEEDS = {"supervisor-missing": "supervisors", "inspection-frequency": "inspections",
+         "rectification-overdue": "problems", "rectification-escalate": "accountability_actions",
+         "evaluation-missing": "evaluations"}
+
+
+def summaries(supervision: Supervision, county) -> list[RuleSummary]:
+    """Per rule, in the order of the rules: what the page shows."""
+    denominators = _denominators(county)
+    out = []
+    for code, info in RULE_INFO.items():
+        mine = [f for f in supervision.findings if f.code == code]
+        bad = [f for f in mine if f.status == VIOLATION]
+        towns: dict[str, int] = defaultdict(int)
+        for f in bad:
+            towns[f.township_code or ""] += 1
+        amount = sum((f.amount for f in bad if f.amount is not None and f.subject != "project"), Decimal(0))
+        if code in ("funds-idle", "funds-unassigned"):
+            amount = sum((f.amount for f in bad if f.amount is not None), Decimal(0))
+        threshold = THRESHOLDS.get(info.setting) if info.setting else None
+        rate = None
+        if code in denominators:
+            rate = (len({f.subject_id for f in bad}), denominators[code])
+        out.append(RuleSummary(info, bad, sum(f.status == PENDING for f in mine),
+                               sum(f.status == CANNOT_JUDGE for f in mine), amount, rate,
+                               supervision.values.get(info.setting) if info.setting else None,
+                               threshold.unit if threshold else "", threshold.source if threshold else "",
+                               dict(towns), NEEDS.get(code) is None or NEEDS[code] in supervision.kept))
+    return out
+
+
+def _denominators(county) -> dict[str, int]:
+    """How many cases each rule looked at, for its rate: allocations, started projects, accepted projects."""
+    projects = [p for p in county.projects.values() if p.status != "cancelled"]
+    started = [p for p in projects if p.status != "planned"]
+    accepted = [p for p in projects if any(a.result == "passed" for a in p.acceptances)]
+    dated = [a for a in county.allocations.values() if a.allocated_on is not None]
+    return {"allocation-notice-late": len(dated), "before-start-notice-missing": len(started),
+            "after-completion-notice-missing": len(accepted), "project-start-late": len(started),
+            "supervisor-missing": len(started), "funds-unassigned": len(dated), "funds-idle": len(dated),
+            "accepted-before-completion": len(accepted)}

@@ -1,0 +1,236 @@
+"""Supervision: working days on the official calendar, each rule at its boundary, coverage judged from the signed
+release history, thresholds a county may only tighten, and the findings in the one error shape."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import io
+import json
+import shutil
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gongshi.county import check_county
+from gongshi.settings import Settings
+from gongshi.supervision import THRESHOLDS, VIOLATION, supervise, thresholds
+from gongshi.supervision.calendar import WorkCalendar
+from gongshi.supervision.rules import exact, notice_day
+
+from conftest import ROOT
+
+DEMO = ROOT / "data" / "519901"
+HISTORY = ROOT / "history"
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return demo_check()
+
+
+def judged(check, today=TODAY, history=HISTORY, **values):
+    return supervise(check.model, check.tables, today, {**thresholds()[0], **values}, WorkCalendar(), history)
+
+
+def of(findings, code, subject_id=None, status=None):
+    return [f for f in findings if f.code == code and (subject_id is None or f.subject_id == subject_id)
+            and (status is None or f.status == status)]
+
+
+# Working days.
+def test_fifteen_working_days_across_spring_festival_end_on_7_march_not_2_march():
+    calendar = WorkCalendar()
+    assert calendar.is_workday(dt.date(2018, 2, 11)) and calendar.is_workday(dt.date(2018, 2, 24))  # 调休
+    assert not calendar.is_workday(dt.date(2018, 2, 16))
+    assert calendar.add(dt.date(2018, 2, 9), 15) == dt.date(2018, 3, 7)
+    weekdays, day = 0, dt.date(2018, 2, 9)
+    while weekdays < 15:  # what counting Monday to Friday would say
+        day += dt.timedelta(days=1)
+        weekdays += day.weekday() < 5
+    assert day == dt.date(2018, 3, 2)
+    assert calendar.between(dt.date(2018, 2, 9), dt.date(2018, 3, 7)) == 15
+
+
+def test_fifteen_working_days_across_national_day_end_on_24_october():
+    assert WorkCalendar().add(dt.date(2018, 9, 28), 15) == dt.date(2018, 10, 24)
+
+
+def test_a_year_not_yet_announced_is_never_guessed_unless_the_settings_declare_it():
+    assert WorkCalendar().add(dt.date(2026, 12, 20), 15) is None
+    assert not WorkCalendar().known(2027)
+    declared = WorkCalendar({"2027": {"holidays": ["2027-01-01"], "workdays": []}})
+    assert declared.known(2027)
+    assert declared.add(dt.date(2026, 12, 30), 2) == dt.date(2027, 1, 4)  # 31 Dec, then 4 Jan after the holiday
+
+
+# Thresholds.
+def test_a_county_may_tighten_a_threshold_but_never_relax_it():
+    values, refused = thresholds(county={"allocation_notice_within": 10, "county_spot_check_min": 0.2})
+    assert values["allocation_notice_within"] == 10 and values["county_spot_check_min"] == 0.2 and not refused
+    values, refused = thresholds(county={"allocation_notice_within": 30, "county_spot_check_min": 0.05,
+                                         "no_such_rule": 1})
+    assert values["allocation_notice_within"] == 15 and values["county_spot_check_min"] == 0.10
+    assert len(refused) == 3
+    for threshold in THRESHOLDS.values():
+        assert threshold.source and threshold.stricter in ("lower", "higher")
+
+
+# The rules at their boundaries, on the demo county.
+def test_an_allocation_notice_on_its_last_day_passes_and_one_day_more_fails(demo):
+    calendar = WorkCalendar()
+    a = next(a for a in demo.model.allocations.values() if a.notices and exact(a.allocated_on)
+             and any(notice_day(n) for n in a.notices))
+    day = min(notice_day(n) for n in a.notices if notice_day(n))
+    n = calendar.between(a.allocated_on, day)
+    in_time = [f.status for f in of(judged(demo, allocation_notice_within=n), "allocation-notice-late",
+                                    a.allocation_id)]
+    assert in_time == []
+    late = of(judged(demo, allocation_notice_within=n - 1), "allocation-notice-late", a.allocation_id)
+    assert [f.status for f in late] == [VIOLATION] and late[0].actual == day
+
+
+def test_a_deadline_on_a_holiday_runs_to_the_next_working_day():
+    """2025-01-15 + 9 working days is 27 January; the Spring Festival holiday starts on the 28th, so a notice up on
+    the 30th has used no tenth working day: it is in time."""
+    calendar = WorkCalendar()
+    assert calendar.add(dt.date(2025, 1, 15), 9) == dt.date(2025, 1, 27)
+    assert calendar.between(dt.date(2025, 1, 15), dt.date(2025, 1, 30)) == 9
+    assert calendar.between(dt.date(2025, 1, 15), dt.date(2025, 2, 5)) == 10
+
+
+def test_an_allocation_without_a_date_cannot_be_judged(demo):
+    a = next(iter(demo.model.allocations.values()))
+    saved = a.allocated_on
+    try:
+        a.allocated_on = None
+        statuses = [f.status for f in of(judged(demo), "allocation-notice-late", a.allocation_id)]
+        assert statuses == ["cannot-judge"]
+    finally:
+        a.allocated_on = saved
+
+
+def test_a_deadline_in_a_year_not_announced_cannot_be_judged(demo):
+    statuses = {f.status for f in judged(demo, today=dt.date(2027, 3, 1))}
+    assert "cannot-judge" in statuses
+
+
+def test_a_rectification_is_overdue_the_day_after_its_deadline(demo):
+    problem = next(r for r in demo.tables["problems"] if r["status"] == "open")
+    deadline = problem["deadline"]
+    before = [f.status for f in of(judged(demo, today=deadline), "rectification-overdue", problem["problem_id"])]
+    assert before == ["pending"]
+    after = of(judged(demo, today=deadline + dt.timedelta(days=1)), "rectification-overdue", problem["problem_id"])
+    assert [f.status for f in after] == [VIOLATION] and after[0].days == 1
+
+
+def test_the_spot_check_rate_at_the_minimum_passes(demo):
+    accepted = [p for p in demo.model.projects.values() if p.status == "accepted" and p.year == 2025]
+    checked = [p for p in accepted if any(a.stage == "county" for a in p.acceptances)]
+    rate = len(checked) / len(accepted)
+    at = len(of(judged(demo, county_spot_check_min=rate), "spot-check-below-minimum", "2025"))
+    above = len(of(judged(demo, county_spot_check_min=rate + 0.001), "spot-check-below-minimum", "2025"))
+    assert (at, above) == (0, 1)
+
+
+def test_the_demo_has_a_few_honest_findings(demo):
+    found = [f for f in judged(demo) if f.status == VIOLATION]
+    codes = {f.code for f in found}
+    assert {"allocation-notice-late", "funds-idle", "rectification-overdue", "rectification-escalate",
+            "inspection-frequency", "upstream-transfer-late", "supervisor-missing"} <= codes
+    assert not of(found, "before-start-notice-missing") and not of(found, "after-completion-notice-missing")
+    overdue = of(found, "rectification-overdue")
+    assert [f.subject_id for f in overdue] == ["WT2026-004"] and overdue[0].days == 57
+
+
+# Coverage from the signed release history.
+def test_a_project_added_to_the_data_after_its_notice_is_not_covered_by_it(demo, tmp_path):
+    project = next(p for p in demo.model.projects.values() if p.status == "planned"
+                   and any(n.kind == "before-start" for n in p.notices))
+    notice = next(n for n in project.notices if n.kind == "before-start")
+    after = exact(project.start_date) + dt.timedelta(days=1)
+    covered = [f.status for f in of(judged(demo, today=after), "before-start-notice-missing", project.project_id)]
+    assert covered == []
+    history = tmp_path / "history"
+    shutil.copytree(HISTORY, history)
+    for version in (history / "519901").iterdir():  # the project was not in any release before the notice
+        path = version / "projects.csv"
+        if path.is_file():
+            rows = path.read_text(encoding="utf-8").splitlines()
+            path.write_text("\n".join(r for r in rows if not r.startswith(project.project_id + ",")) + "\n",
+                            encoding="utf-8")
+    found = of(judged(demo, today=after, history=history), "before-start-notice-missing", project.project_id)
+    assert [f.status for f in found] == [VIOLATION], notice.notice_id
+    assert found[0].by_history
+
+
+# A stricter threshold never finds less; nothing crashes.
+STRICTER = {key: (st.tuples(st.integers(0, t.default[0]), st.integers(0, t.default[1])).map(sorted).map(tuple)
+                  if isinstance(t.default, tuple) else
+                  st.floats(t.default, 1.0) if isinstance(t.default, float) else
+                  st.integers(0, t.default) if t.stricter == "lower" else st.integers(t.default, 20))
+            for key, t in THRESHOLDS.items()}
+
+
+@functools.cache
+def demo_check():
+    """The demo county, checked once; not a fixture, so that Hypothesis never prints the whole model."""
+    return check_county(DEMO, Settings())
+
+
+@settings(max_examples=40, deadline=None)
+@given(values=st.fixed_dictionaries({}, optional=STRICTER),
+       today=st.dates(dt.date(2025, 1, 1), dt.date(2026, 12, 31)))
+def test_a_stricter_threshold_never_yields_fewer_findings(values, today):
+    merged, refused = thresholds(county=values)
+    assert not refused
+    check = demo_check()
+    base = len([f for f in judged(check, today=today) if f.status == VIOLATION])
+    strict = len([f for f in supervise(check.model, check.tables, today, merged, WorkCalendar(), HISTORY)
+                  if f.status == VIOLATION])
+    assert strict >= base
+
+
+# Findings in the one error shape and as a CSV.
+def test_gongshi_supervise_prints_the_findings_and_never_fails(tmp_path):
+    from click.testing import CliRunner
+
+    from gongshi.cli import main
+
+    result = CliRunner().invoke(main, ["supervise", str(DEMO), "--today", "2026-11-21"])
+    assert result.exit_code == 0, result.output
+    assert "逾期未整改" in result.output and "rectification-overdue" in result.output
+    assert "problems.csv" in result.output
+    found = json.loads(CliRunner().invoke(main, ["supervise", str(DEMO), "--today", "2026-11-21", "--format",
+                                                 "json"]).output)
+    assert {p["code"] for p in found} >= {"rectification-overdue", "funds-idle"}
+    overdue = next(p for p in found if p["code"] == "rectification-overdue")
+    assert overdue["field"] == "deadline" and overdue["row"] > 1
+    every = json.loads(CliRunner().invoke(main, ["supervise", str(DEMO), "--today", "2026-11-21", "--all",
+                                                 "--format", "json"]).output)
+    assert len(every) > len(found)
+
+
+def test_the_findings_csv_is_safe_to_open_in_excel(demo, tmp_path):
+    from gongshi.supervision.report import county_supervision, write_csv
+
+    supervision = county_supervision(demo, Settings(), TODAY)
+    path = write_csv(tmp_path / "findings.csv", supervision)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert rows[0][0] == "规则代码" and rows[1][0] == "code" and len(rows) == len(supervision.findings) + 2
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+
+
+def test_the_readme_explains_each_rule_with_its_threshold_and_source():
+    from gongshi.supervision import RULE_INFO
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Supervision:", 1)[1].split("\n### ", 1)[0]
+    for code, info in RULE_INFO.items():
+        assert f"`{code}` {info.name}" in section
+        if info.setting:
+            assert f"`{info.setting}` =" in section and THRESHOLDS[info.setting].source in section
