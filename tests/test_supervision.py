@@ -234,3 +234,112 @@ def test_the_readme_explains_each_rule_with_its_threshold_and_source():
         assert f"`{code}` {info.name}" in section
         if info.setting:
             assert f"`{info.setting}` =" in section and THRESHOLDS[info.setting].source in section
+
+
+# The pages: what an inspector opens on the demo site (built as on 2026-11-21).
+
+
+def page(site, url):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def test_the_supervision_page_shows_each_rule_the_overdue_list_and_a_csv_that_agrees(demo_site, demo):
+    county = page(demo_site, "519901")
+    assert county.select_one('a[href$="519901/supervision/"]') is not None
+    html = page(demo_site, "519901/supervision")
+    assert "截至 2026-11-21" in html.select_one("p.lead").text
+    rows = {tr["id"]: tr for tr in html.select("tr[id]")}
+    expected = judged(demo)
+    for code in ("allocation-notice-late", "funds-idle", "rectification-overdue", "project-start-late"):
+        count = int(rows[code].select_one('td[data-label="违反"]').text)
+        assert count == len(of(expected, code, status=VIOLATION)) > 0, code
+    idle = rows["funds-idle"].select_one('td[data-label="比例"]').text
+    assert idle.startswith(f"{len(of(expected, 'funds-idle', status=VIOLATION))} / 59")
+    # The overdue list, the longest overdue first, links each case to its page.
+    overdue = html.find("h2", string="逾期事项（按逾期天数排列）").find_next("table").select("tbody tr")
+    days = [int(tr.select_one('td[data-label="逾期天数"]').text) for tr in overdue]
+    assert days == sorted(days, reverse=True) and days[0] == (TODAY - dt.date(2019, 4, 28)).days
+    wt = next(tr for tr in overdue if "WT2026-004" in tr.text)
+    assert wt.select_one('td[data-label="逾期天数"]').text == "57"
+    assert wt.select_one("a")["href"].endswith("519901/problem/WT2026-004/")
+    # The CSV holds every finding, the same violations as the page, and opens in Excel as text.
+    with open(demo_site / "519901/supervision/findings.csv", encoding="utf-8-sig", newline="") as fh:
+        lines = list(csv.reader(fh))
+    assert lines[0][:3] == ["规则代码", "问题", "状态"] and lines[1][:3] == ["code", "name", "status"]
+    violations = [line for line in lines[2:] if line[2] == "违反"]
+    assert len(lines) - 2 == len(expected)
+    assert len(violations) == len([f for f in expected if f.status == VIOLATION])
+    assert sum(int(tr.select_one('td[data-label="违反"]').text) for tr in rows.values()) == len(violations)
+
+
+def test_a_problem_has_its_page_with_the_steps_taken_and_how_long_it_is_overdue(demo_site):
+    html = page(demo_site, "519901/problem/WT2026-004")
+    steps = [li.text.split() for li in html.select("ol.timeline li")]
+    assert [s[0] for s in steps] == ["2026年8月26日", "2026年10月9日", "2026年10月30日", "截至"]
+    assert "书面督促" in html.select("ol.timeline li")[1].text and "约谈" in html.select("ol.timeline li")[2].text
+    assert "已超过整改时限 57 天" in html.select("ol.timeline li")[3].text
+    findings = [li.strong.text for li in html.select("section.findings li")]
+    assert findings == ["逾期未整改", "多次督促仍不整改"]
+    assert html.select_one('a[href$="519901/project/XM2026-004/"]') is not None
+    closed = page(demo_site, "519901/problem/WT2025-002")
+    assert "核查销号" in closed.select("ol.timeline li")[-1].text and not closed.select("section.findings")
+
+
+def test_a_project_page_shows_its_supervisors_indicators_problems_and_evaluations(demo_site, demo):
+    html = page(demo_site, "519901/project/XM2026-004")
+    headings = [h.text for h in html.select("h2")]
+    for title in ("监督发现", "绩效目标和完成情况", "监管责任", "发现的问题和整改"):
+        assert title in headings, (title, headings)
+    letter = [tr.text for tr in html.find("h2", string="监管责任").find_next("table").select("tbody tr")]
+    assert any("2026年8月22日" in row for row in letter)  # signed after the start: the finding says so
+    assert "监管责任未落实" in html.select_one("section.findings").text
+    problem = html.find("h2", string="发现的问题和整改").find_next("table").select_one("tbody a")
+    assert problem.text == "WT2026-004"
+    indicators = html.find("h2", string="绩效目标和完成情况").find_next("table").select("tbody tr")
+    assert len(indicators) == len([r for r in demo.tables["indicators"] if r["project_id"] == "XM2026-004"]) > 0
+    evaluated = next(r["project_id"] for r in demo.tables["evaluations"])
+    done = page(demo_site, f"519901/project/{evaluated}")
+    assert "绩效评估" in [h.text for h in done.select("h2")]
+
+
+def test_the_province_page_compares_counties_on_the_county_pages_rates(demo_site):
+    html = page(demo_site, "supervision")
+    row = next(tr for tr in html.select("tbody tr") if "演示县" in tr.text)
+    county = page(demo_site, "519901/supervision")
+    for code, name in (("funds-idle", "资金闲置"), ("project-start-late", "开工滞后")):
+        mine = county.select_one(f'tr[id="{code}"] td[data-label="比例"]').text.split("（")[0]
+        assert row.select_one(f'td[data-label="{name}"]').text.startswith(mine)
+    assert row.select_one("a")["href"].endswith("519901/supervision/")
+
+
+def test_script_and_formula_payloads_in_a_problem_come_out_escaped(tmp_path):
+    from conftest import build_site
+
+    data = tmp_path / "data"
+    folder = shutil.copytree(DEMO, data / "519901")
+    script = "<script>alert(1)</script><img src=x onerror=alert(1)>"
+    for name, key, fields in (("problems", "WT2026-004", ("description", "measures")),
+                              ("accountability_actions", "WZ2026-001", ("notes",))):
+        path = folder / f"{name}.csv"
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        for row in rows:
+            if key in row.values():
+                for field in fields:
+                    row[field] = ("=HYPERLINK(\"http://x\")" if field == "description" else "") + script
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\r\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    result = build_site(data, tmp_path / "out", search=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = tmp_path / "out" / "519901"
+    for url in ("problem/WT2026-004", "supervision", "project/XM2026-004"):
+        html = (out / url / "index.html").read_text(encoding="utf-8")
+        assert "<script" not in html and "<img" not in html, url
+        assert "&lt;script&gt;" in html, url
+    with open(out / "supervision/findings.csv", encoding="utf-8-sig", newline="") as fh:
+        titles = [row[5] for row in csv.reader(fh) if row[4] == "WT2026-004"]
+    assert titles and all(t.startswith("'=HYPERLINK") for t in titles)

@@ -9,24 +9,39 @@ from .model import (
     PROJECT_NOTICE_STATUS,
     ZERO,
     Acceptance,
+    Action,
     Allocation,
     Beneficiary,
     County,
+    Evaluation,
     HouseholdSum,
+    Indicator,
+    Inspection,
     Notice,
     PlaceSubsidy,
     Project,
     ProjectFund,
+    Rectification,
     Region,
+    Supervisor,
     Unit,
     day_key,
     notice_day,
 )
 from .package.records import ROW, list_items
 
+INDICATOR_FIELDS = ("indicator_id", "level1", "level2", "name", "target", "unit", "actual", "weight", "score",
+                    "deviation_reason")
+EVALUATION_FIELDS = ("evaluation_id", "evaluated_on", "kind", "score", "grade", "operating", "summary")
+
 
 def _fields(record: dict, names: tuple[str, ...]) -> dict:
     return {n: record[n] for n in names}
+
+
+def _picked(record: dict, names: tuple[str, ...]) -> dict:
+    """The named fields of a ledger record; a column the table does not have (an optional one) is empty."""
+    return {n: record.get(n) for n in names}
 
 
 def build_county(code: str, title: str, demo: bool, tables: dict[str, list[dict]],
@@ -38,9 +53,11 @@ def build_county(code: str, title: str, demo: bool, tables: dict[str, list[dict]
     allocations = _allocations(code, tables["allocations"], regions, units)
     projects = _projects(code, tables, regions, units, allocations)
     notices = _notices(code, tables["notices"], regions, units, allocations, projects, counting)
+    inspections, rectifications = _ledgers(code, tables, regions, units, allocations, projects)
     _sort_lists(regions.values(), units.values(), projects.values())
     _add_up(regions.values(), projects.values())
-    return County(code, title, demo, regions[code + "000000"], regions, units, allocations, projects, notices)
+    return County(code, title, demo, regions[code + "000000"], regions, units, allocations, projects, notices,
+                  inspections=inspections, rectifications=rectifications)
 
 
 def _regions(code: str, rows: list[dict]) -> dict[str, Region]:
@@ -78,7 +95,8 @@ def _allocations(code: str, rows: list[dict], regions: dict[str, Region],
             allocator=units[a["allocator_unit_id"]], recipient_region=regions[a["recipient_region_code"]],
             recipient_unit=units.get(a["recipient_unit_id"]) if a["recipient_unit_id"] else None, county=code,
             fund_level=a.get("fund_level") or None, fund_name=a.get("fund_name") or None,
-            budget_subject=a.get("budget_subject") or None)
+            budget_subject=a.get("budget_subject") or None,
+            **{n: a.get(n) or None for n in ("upstream_document_no", "upstream_issued_on", "received_on")})
         allocations[allocation.allocation_id] = allocation
         allocation.allocator.allocated.append(allocation)
         allocation.recipient_region.allocations.append(allocation)
@@ -119,6 +137,54 @@ def _projects(code: str, tables: dict[str, list[dict]], regions: dict[str, Regio
     for project in projects.values():
         _place_subsidies(project)
     return projects
+
+
+def _ledgers(code: str, tables: dict[str, list[dict]], regions: dict[str, Region], units: dict[str, Unit],
+             allocations: dict[str, Allocation], projects: dict[str, Project]) -> tuple[list, dict]:
+    """The supervision ledgers a county keeps, linked to its projects: who supervises each, its indicators and
+    evaluations; the inspections, and the problems with the steps taken over them. Each table is optional."""
+
+    def rows(name: str) -> list[dict]:
+        return sorted(tables.get(name) or [], key=lambda r: r[ROW])
+
+    def unit(unit_id: str | None) -> Unit | None:
+        return units.get(unit_id) if unit_id else None
+
+    for s in rows("supervisors"):
+        projects[s["project_id"]].supervisors.append(Supervisor(
+            units[s["unit_id"]], **_picked(s, ("role", "person", "letter_kind", "letter_no", "signed_on",
+                                               "accountability", "notes"))))
+    for i in rows("indicators"):
+        projects[i["project_id"]].indicators.append(Indicator(**_picked(i, INDICATOR_FIELDS)))
+    for e in sorted(rows("evaluations"), key=lambda e: e["evaluated_on"]):
+        projects[e["project_id"]].evaluations.append(Evaluation(**_picked(e, EVALUATION_FIELDS)))
+    inspections = [Inspection(
+        i["inspection_id"], i["kind"], units[i["organizer_unit_id"]], i["start_date"], i.get("end_date"),
+        regions.get(i.get("region_code") or ""), **_picked(i, ("villages_checked", "projects_checked",
+                                                              "households_visited", "problems_found",
+                                                              "document_no", "summary")))
+        for i in sorted(rows("inspections"), key=lambda i: (i["start_date"], i["inspection_id"]))]
+    by_id = {i.inspection_id: i for i in inspections}
+    cases: dict[str, Rectification] = {}
+    for p in sorted(rows("problems"), key=lambda p: (p["found_on"], p["problem_id"])):
+        case = Rectification(
+            **_picked(p, ("problem_id", "source", "found_on", "category", "description", "amount_involved",
+                          "responsible_person", "measures", "deadline", "status", "rectified_on", "closed_on",
+                          "verified_by")),
+            county=code, project=projects.get(p.get("project_id") or ""),
+            allocation=allocations.get(p.get("allocation_id") or ""), region=regions.get(p.get("region_code") or ""),
+            lead_unit=unit(p.get("lead_unit_id")), responsible_unit=unit(p.get("responsible_unit_id")),
+            inspection=by_id.get(p.get("inspection_id") or ""))
+        cases[case.problem_id] = case
+        if case.project:
+            case.project.problems.append(case)
+        if case.inspection:
+            case.inspection.problems.append(case)
+    for a in sorted(rows("accountability_actions"), key=lambda a: (a["taken_on"], a["action_id"])):
+        cases[a["problem_id"]].actions.append(Action(
+            a["action_id"], a["kind"], a["taken_on"], unit(a.get("by_unit_id")), unit(a.get("target_unit_id")),
+            a.get("document_no"), a.get("notes")))
+    return inspections, cases
 
 
 def _place_subsidies(project: Project) -> None:

@@ -123,11 +123,20 @@ def validate(paths: tuple[str, ...], fmt: str, settings_file: str | None, min_no
     sys.exit(1 if errors else 0)
 
 
+def _demo_day(check):
+    """The day a demo package states its data is true on (as the site shows it), else None."""
+    meta = check.package.descriptor.get("gongshi") or {}
+    try:
+        return dt.date.fromisoformat(meta["as_of"]) if meta.get("demo") is True else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--all", "show_all", is_flag=True, help="Also deadlines still ahead and cases that cannot be judged.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Judge as on this day (YYYY-MM-DD); default: the build day (today in China).")
+              help="Judge as on this day (YYYY-MM-DD); default: the build day (today in China), or a demo package's own day.")
 @format_option
 @settings_option
 def supervise(paths: tuple[str, ...], show_all: bool, today, fmt: str, settings_file: str | None) -> None:
@@ -156,11 +165,13 @@ def supervise(paths: tuple[str, ...], show_all: bool, today, fmt: str, settings_
             unreadable += 1
             found.extend(check.errors)
             continue
-        supervision = county_supervision(check, settings, day)
+        supervision = county_supervision(check, settings, day if today or settings.today else
+                                         _demo_day(check) or day)
+        day_shown = supervision.today
         problems = as_problems(supervision, check, show_all)
         found.extend(problems)
         if fmt == "text":
-            click.echo(f"== {folder}（截至 {day.isoformat()} / as of {day.isoformat()}）")
+            click.echo(f"== {folder}（截至 {day_shown.isoformat()} / as of {day_shown.isoformat()}）")
             for line in supervision.refused:
                 click.echo(f"未采用的设置 / setting not applied: {line}")
             if problems:

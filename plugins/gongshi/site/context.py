@@ -107,6 +107,33 @@ class FormsPage(Page):
 
 
 @dataclass(frozen=True)
+class SupervisionPage(Page):
+    template = "supervision"
+    county: Any
+    supervision: Any  # supervision.report.Supervision
+    rules: list  # RuleSummary, in the rules' order
+    overdue: list  # Finding, the longest overdue first
+    ledger_titles: dict  # ledger table name: its Chinese title
+    township_names: dict  # township code: name
+    unit_names: dict  # unit id: name
+
+
+@dataclass(frozen=True)
+class ProblemPage(Page):
+    template = "problem"
+    county: Any
+    problem: Any  # model.Rectification
+
+
+@dataclass(frozen=True)
+class ProvinceSupervisionPage(Page):
+    template = "province_supervision"
+    counties: list  # CountySummary, by code
+    rules: list  # RuleInfo, in the rules' order
+    today: dt.date
+
+
+@dataclass(frozen=True)
 class VersionsPage(Page):
     template = "versions"
     county: Any
@@ -199,6 +226,6 @@ class PrintPage(Page):
 
 
 PAGES: tuple[type[Page], ...] = (HomePage, DictionaryPage, CountyPage, RegionPage, UnitPage, AllocationPage,
-                                 ProjectPage, NoticePage, DataPage, FormsPage, VersionsPage, ReportPage, VersionPage, KeysPage,
-                                 PrintPage, NowPage, TvPage, CrawlPage, ItvPage,
-                                 WechatPage)
+                                 ProjectPage, NoticePage, DataPage, FormsPage, SupervisionPage, ProblemPage,
+                                 ProvinceSupervisionPage, VersionsPage, ReportPage, VersionPage, KeysPage, PrintPage,
+                                 NowPage, TvPage, CrawlPage, ItvPage, WechatPage)

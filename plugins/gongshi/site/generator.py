@@ -20,8 +20,9 @@ from ..parallel import parallel_map
 from ..problems import as_line
 from ..schemas import ALL_RESOURCES, load_schemas
 from ..settings import Settings, from_dict
+from ..supervision import RULE_INFO
 from ..trust.verify import ALLOWED_SIGNERS, load_trust
-from .context import DictionaryPage, FormsPage, HomePage, KeysPage, Page, SiteContext
+from .context import DictionaryPage, FormsPage, HomePage, KeysPage, Page, ProvinceSupervisionPage, SiteContext
 from .downloads import write_trust_downloads
 from .job import STAGING, CountySite, CountySummary
 from .pdf import PrintError, render_pdfs
@@ -102,7 +103,7 @@ class GongshiGenerator(Generator):
         for stage in ("check", "pages", "pages_written", "print", "print_pages", "downloads", "search"):
             self.timings[stage] = sum(c.timings.get(stage, 0.0) for c in built)
         self.timings["pages_built"] = sum(c.pages for c in built)
-        self.timings["pages_total"] = sum(c.pages for c in counties) + 3
+        self.timings["pages_total"] = sum(c.pages for c in counties) + 5  # home, dictionary, forms, supervision, keys
         if self.gongshi.pdf:
             self._pdfs(output, [c.code for c in counties])
         return counties
@@ -150,6 +151,7 @@ class GongshiGenerator(Generator):
         output = Path(self.output_path)
         # The blank forms of the whole site, without any county's lists.
         self._write(writer, "forms/", FormsPage(None, write_blank_forms(output / "forms", FormWriter(schemas))))
+        self._write(writer, "supervision/", ProvinceSupervisionPage(counties, list(RULE_INFO.values()), today))
         self._write(writer, "keys/", KeysPage(write_trust_downloads(
             output / "keys", self.gongshi.keys_path, self.gongshi.province_key_fingerprint)))
         if self.gongshi.search:

@@ -32,10 +32,12 @@ from ..package.descriptor import DESCRIPTOR
 from ..package.load import PackageFiles
 from ..schemas import load_schemas
 from ..settings import Settings
+from ..supervision.report import attach, county_supervision, rates, summaries, write_csv
 from ..trust.history import LOG, county_history, read_log
 from .channels import query_code, write_channels
-from .context import DataPage, FormsPage, PrintPage
+from .context import DataPage, FormsPage, PrintPage, ProblemPage, SupervisionPage
 from .downloads import write_county_downloads, write_spreadsheets
+from .kept import read_kept
 from .pages import PageWriter, verified_versions, write_county_pages, write_versions
 from .search import SearchIndexError, index_county
 from .sheetdoc import blocks, sheet_doc
@@ -44,6 +46,7 @@ from .sheets import package_fingerprint, print_key, sheets, write_manifest, writ
 logger = logging.getLogger(__name__)
 
 STAMP = ".gongshi-build.json"
+RELEASES = ".gongshi-releases.json"  # the ids each signed release held, by archive stamp (supervision reads them)
 STAGING = ".gongshi-staging"
 CODE = Path(__file__).resolve().parents[1]  # the gongshi package
 
@@ -84,15 +87,18 @@ class CountySummary:
     township_count: int
     notices: tuple[NoticeSummary, ...] = ()
     pages: int = 0
+    # Per supervision rule: violations, the denominator of its rate (or None), the amount, whether judged.
+    supervision: dict = field(default_factory=dict)
     # Seconds spent per stage when the county was built (empty when reused).
     timings: dict = field(default_factory=dict, compare=False)
 
     @classmethod
-    def of(cls, county: County, pages: int, timings: dict) -> CountySummary:
+    def of(cls, county: County, pages: int, timings: dict, supervision: dict | None = None) -> CountySummary:
         notices = tuple(NoticeSummary(n.notice_id, n.title, n.url, n.start_date, n.end_date,
                                       UnitName(n.discloser_names)) for n in county.notices.values())
         return cls(county.code, county.name, county.url, county.demo, county.root.allocated_total,
-                   county.root.budget_total, county.root.project_count, len(county.townships), notices, pages, timings)
+                   county.root.budget_total, county.root.project_count, len(county.townships), notices, pages,
+                   supervision or {}, timings)
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -112,7 +118,7 @@ class CountySummary:
                                       UnitName(n["discloser"]["name"])) for n in data["notices"])
         return cls(data["code"], data["name"], data["url"], data["demo"], Decimal(data["allocated_total"]),
                    Decimal(data["budget_total"]), data["project_count"], data["township_count"], notices,
-                   data["pages"], {})
+                   data["pages"], data.get("supervision") or {}, {})
 
 
 def _hash_tree(digest, root: Path, label: str) -> None:
@@ -139,8 +145,8 @@ def code_hash() -> str:
 
 
 # The page templates a county's job renders (the province pages are Pelican's writer's).
-COUNTY_TEMPLATES = ("county", "region", "unit", "allocation", "project", "notice", "data", "forms", "versions",
-                    "report", "version", "print", "now", "tv", "crawl", "itv", "wechat")
+COUNTY_TEMPLATES = ("county", "region", "unit", "allocation", "project", "notice", "data", "forms", "supervision",
+                    "problem", "versions", "report", "version", "print", "now", "tv", "crawl", "itv", "wechat")
 
 
 class CountySite:
@@ -231,8 +237,8 @@ class CountySite:
         shutil.rmtree(staging, ignore_errors=True)
         self.writer.count = 0
         built = staging / county.code
-        manifest = self._write(staging, county, check, problems, timings)
-        summary = CountySummary.of(county, self.writer.count, timings)
+        manifest, supervision = self._write(staging, county, check, problems, timings)
+        summary = CountySummary.of(county, self.writer.count, timings, supervision)
         write_manifest(built, manifest)
         (built / STAMP).write_text(json.dumps({"key": key, "summary": summary.to_json()}, ensure_ascii=False),
                                    encoding="utf-8")
@@ -273,13 +279,23 @@ class CountySite:
         problems = [self._public(p) for p in check.problems]
         return good, Rejection(submitted_on(folder), errors, entry.seq, entry.date), problems
 
-    def _write(self, staging: Path, county: County, check: CountyCheck, problems: list, timings: dict) -> dict:
+    def _write(self, staging: Path, county: County, check: CountyCheck, problems: list,
+               timings: dict) -> tuple[dict, dict]:
         """Write the county's pages, print pages, downloads and search index into staging; return its PDF
-        manifest."""
+        manifest and the rates its supervision page shows, for the province's."""
         started = time.perf_counter()
         for notice in county.notices.values():
             notice.query_code = query_code(county.code, notice.notice_id, county.fingerprint)
+        # What the previous build read of the county's releases, so that their archives are not read again.
+        kept = read_kept(self.output / county.code / RELEASES)
+        supervision = county_supervision(check, self.gongshi, self.gongshi.current_date(), kept)
+        built = staging / county.code
+        built.mkdir(parents=True, exist_ok=True)
+        (built / RELEASES).write_text(json.dumps(supervision.releases.kept), encoding="utf-8")
+        attach(county, supervision)
+        timings["supervision"] = time.perf_counter() - started
         write_county_pages(self.writer, staging, county, problems)
+        rules = self._write_supervision(staging, county, supervision)
         for problem in write_channels(self.writer, staging, county, self.gongshi, self.public_url):
             logger.warning("gongshi: %s", report.as_line(problem))
         _write_attachments(staging, county, check.package.files)
@@ -310,7 +326,19 @@ class CountySite:
             except SearchIndexError as error:  # the county is still published, without search
                 logger.error("%s", error)
             timings["search"] = time.perf_counter() - started
-        return manifest
+        return manifest, rates(rules)
+
+    def _write_supervision(self, staging: Path, county: County, supervision) -> list:
+        """The county's supervision page with its findings as CSV, and a page per problem of its ledger."""
+        rules = summaries(supervision, county)
+        write_csv(staging / county.code / "supervision" / "findings.csv", supervision)
+        titles = {name: self.schemas.tables[name].get("title", name) for name in supervision.missing}
+        self.writer.write(staging, f"{county.code}/supervision/", SupervisionPage(
+            county, supervision, rules, supervision.overdue(), titles,
+            {r.code: r.name for r in county.townships}, {u.unit_id: u.name for u in county.units.values()}))
+        for case in county.rectifications.values():
+            self.writer.write(staging, case.url, ProblemPage(county, case))
+        return rules
 
     def _public(self, problem: report.Problem) -> report.Problem:
         """The problem as the public report shows it: file names and the site's own folders, never where the build

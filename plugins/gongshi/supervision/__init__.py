@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -68,13 +67,16 @@ class RuleInfo:
     name_en: str
     test: str
     setting: str | None
+    basis: str = ""  # the source of a rule without a threshold (one with a threshold cites the threshold's)
 
 
 RULE_INFO = {r.code: r for r in (
     RuleInfo("allocation-notice-late", "公告不及时", "allocation result announced late",
              "资金分配后，分配结果公告在期限内发出", "allocation_notice_within"),
     RuleInfo("before-start-notice-missing", "实施前未公示", "no before-start notice",
-             "项目开工前，实施前公示期已满", None),
+             "项目开工前，实施前公示期已满", None,
+             "《关于完善扶贫资金项目公告公示制度的指导意见》（国务院扶贫办、财政部，2017）：项目实施前公示、竣工后公告，"
+             "公示期不少于 10 天"),
     RuleInfo("after-completion-notice-missing", "完工后未公告", "no completion notice",
              "项目验收合格后，竣工公告在期限内发出", "after_completion_notice_within"),
     RuleInfo("upstream-transfer-late", "拨付滞后", "upstream transfer late",
@@ -88,13 +90,15 @@ RULE_INFO = {r.code: r for r in (
     RuleInfo("spot-check-below-minimum", "抽查比例不足", "county spot checks below the minimum",
              "每年县级验收抽查不少于已验收项目的规定比例", "county_spot_check_min"),
     RuleInfo("accepted-before-completion", "未完工先验收", "accepted before completion",
-             "验收日期不早于竣工日期", None),
+             "验收日期不早于竣工日期", None, "三级验收：项目竣工后由村级初验、乡级复验、县级抽查"),
     RuleInfo("supervisor-missing", "监管责任未落实", "no supervisor, or a letter signed after the start",
-             "项目开工前落实监管单位、责任人并签订责任书", None),
+             "项目开工前落实监管单位、责任人并签订责任书", None,
+             "四本台账之项目监管责任台账：每个项目明确监管单位和责任人，签订监管责任书，终身追责"),
     RuleInfo("inspection-frequency", "督查频次不足", "inspections less often than the rule",
              "县级每季度至少开展规定次数的监督检查", "inspections_per_quarter"),
     RuleInfo("rectification-overdue", "逾期未整改", "rectification overdue",
-             "问题在整改时限内整改完成", None),
+             "问题在整改时限内整改完成", None,
+             "四本台账之问题整改台账：发现的问题明确整改措施、时限和责任人，按期整改、核查销号"),
     RuleInfo("rectification-escalate", "多次督促仍不整改", "still open after repeated reminders",
              "督促达到规定次数仍未整改的，升级问责", "rectification_escalate_after"),
     RuleInfo("evaluation-missing", "绩效评估未开展", "evaluation missing",
@@ -184,22 +188,29 @@ class Releases:
 
     dates: list[dt.date] = field(default_factory=list)
     ids: list[dict[str, set[str]]] = field(default_factory=list)
+    # By archive stamp, the ids read from each release: a later build reads only releases it has not seen.
+    kept: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @classmethod
-    def read(cls, history: Path | None, county: str) -> Releases:
+    def read(cls, history: Path | None, county: str, kept: dict | None = None) -> Releases:
+        """The county's releases, reading each archived version's projects and allocations once: an archive whose
+        stamp (its files' names, sizes and times) is in `kept` is taken from there."""
+        from ..trust.history import LOG, archive_stamp, read_log
+
         out = cls()
         folder = Path(history) / county if history else None
-        log = folder / "log.jsonl" if folder else None
-        if log is None or not log.is_file():
+        if folder is None or not (folder / LOG).is_file():
             return out
-        for line in log.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            entry = json.loads(line)
-            version = folder / str(entry["seq"])
-            out.dates.append(dt.date.fromisoformat(str(entry["date"])[:10]))
-            out.ids.append({name: _ids(version / f"{name}.csv", key)
-                            for name, key in (("projects", "project_id"), ("allocations", "allocation_id"))})
+        for entry in read_log(folder / LOG):
+            stamp = archive_stamp(folder, entry)
+            was = (kept or {}).get(stamp)
+            if isinstance(was, dict) and all(isinstance(was.get(name), list) for name, _ in RELEASE_IDS):
+                ids = {name: set(was[name]) for name, _ in RELEASE_IDS}
+            else:
+                ids = {name: _ids(folder / str(entry.seq) / f"{name}.csv", key) for name, key in RELEASE_IDS}
+            out.dates.append(dt.date.fromisoformat(str(entry.date)[:10]))
+            out.ids.append(ids)
+            out.kept[stamp] = {name: sorted(values) for name, values in ids.items()}
         return out
 
     def reaches(self, day: dt.date) -> bool:
@@ -208,6 +219,9 @@ class Releases:
 
     def held_before(self, table: str, key: str, day: dt.date) -> bool:
         return any(d < day and key in ids.get(table, set()) for d, ids in zip(self.dates, self.ids, strict=True))
+
+
+RELEASE_IDS = (("projects", "project_id"), ("allocations", "allocation_id"))
 
 
 def _ids(path: Path, key: str) -> set[str]:
@@ -272,7 +286,7 @@ class Context:
         return Finding(code, status, subject, subject_id, title, message, message_en,
                        region.code if region is not None else None, township,
                        unit, start, due, actual, counted, days, amount, url,
-                       f"{subject}s:{subject_id}" not in self.unverified, rate)
+                       code not in NOTICE_RULES or f"{subject}s:{subject_id}" not in self.unverified, rate)
 
     def allocation(self, a, code, status, message, message_en, start=None, due=None, actual=None, amount=None,
                    days=None) -> Finding:
@@ -290,13 +304,16 @@ class Context:
         text = row.get("description") or ""
         title = text[:40] + ("…" if len(text) > 40 else "")
         return self._finding(code, status, "problem", row["problem_id"], title, message, message_en, region,
-                             row.get("responsible_unit_id"), None, None, due, actual, row.get("amount_involved"),
-                             days)
+                             row.get("responsible_unit_id"), f"{self.county.code}/problem/{row['problem_id']}/", None,
+                             due, actual, row.get("amount_involved"), days)
 
     def whole(self, code, status, message, message_en, subject_id: str, rate=None) -> Finding:
         return self._finding(code, status, "county", subject_id, self.county.name, message, message_en, None,
                              None, None, rate=rate)
 
+
+# The rules that ask whether a notice announced something, which the release history answers.
+NOTICE_RULES = ("allocation-notice-late", "before-start-notice-missing", "after-completion-notice-missing")
 
 LEDGERS = ("supervisors", "inspections", "problems", "accountability_actions", "evaluations", "indicators",
            "disbursements")
@@ -304,13 +321,14 @@ LEDGERS = ("supervisors", "inspections", "problems", "accountability_actions", "
 
 def supervise(county, tables: dict[str, list[dict]], today: dt.date, values: dict | None = None,
               calendar: WorkCalendar | None = None, history: Path | None = None,
-              kept: set[str] | None = None) -> list[Finding]:
-    """Every finding of every rule about one county, in the rules' order."""
+              kept: set[str] | None = None, releases: Releases | None = None) -> list[Finding]:
+    """Every finding of every rule about one county, in the rules' order. `releases` are the county's signed
+    releases when already read (else they are read from `history`)."""
     from .rules import RULES
 
     ctx = Context(county, tables, values or thresholds()[0], today, calendar or WorkCalendar(),
-                  Releases.read(history, county.code), kept if kept is not None else
-                  {name for name in LEDGERS if tables.get(name)})
+                  releases if releases is not None else Releases.read(history, county.code),
+                  kept if kept is not None else {name for name in LEDGERS if tables.get(name)})
     found = []
     for rule in RULES:
         found.extend(rule(ctx))

@@ -39,6 +39,7 @@ class Supervision:
     today: dt.date
     kept: set[str]
     missing: list[str] = field(default_factory=list)  # ledgers the county does not keep
+    releases: object = None  # the county's signed releases (Releases), as read for this judgement
 
     def violations(self) -> list[Finding]:
         return [f for f in self.findings if f.status == VIOLATION]
@@ -49,18 +50,21 @@ class Supervision:
         return sorted(late, key=lambda f: (-(self.today - f.due).days, f.code, f.subject_id))
 
 
-def county_supervision(check, settings, today: dt.date) -> Supervision:
-    """Judge one checked county on `today` with the site's thresholds, tightened by the county's own."""
-    from . import LEDGERS
+def county_supervision(check, settings, today: dt.date, kept_releases: dict | None = None) -> Supervision:
+    """Judge one checked county on `today` with the site's thresholds, tightened by the county's own.
+    `kept_releases` is what an earlier build read of the county's releases (`Supervision.releases.kept`)."""
+    from . import LEDGERS, Releases
 
     site = dict(getattr(settings, "supervision", None) or {})
     county = (check.package.descriptor.get("gongshi") or {}).get("supervision") or {}
     values, refused = merge_thresholds(site, county)
     years = {**(site.get("calendar") or {})}
     kept = {name for name in LEDGERS if name in (check.package.resources or {})}
-    findings = run_rules(check.model, check.tables, today, values, WorkCalendar(years), settings.history_path, kept)
+    releases = Releases.read(settings.history_path, check.model.code, kept_releases)
+    findings = run_rules(check.model, check.tables, today, values, WorkCalendar(years), settings.history_path, kept,
+                         releases)
     missing = [name for name in LEDGERS if name not in kept]
-    return Supervision(findings, values, refused, today, kept, missing)
+    return Supervision(findings, values, refused, today, kept, missing, releases)
 
 
 def as_problems(supervision: Supervision, check, show_all: bool = False) -> list[Problem]:
@@ -120,7 +124,20 @@ class RuleSummary:
     unit: str
     source: str
     by_township: dict[str, int]
+    by_unit: dict[str, int]
     judged: bool  # False when the county does not keep the ledger the rule reads
+
+    @property
+    def threshold_text(self) -> str:
+        """The threshold as the page states it: 15 个工作日, 10%, 365、730 天."""
+        value = self.threshold
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return f"{value:.0%}"
+        if isinstance(value, tuple):
+            return "、".join(str(v) for v in value) + " " + self.unit
+        return f"{value} {self.unit}".strip()
 
 
 NEEDS = {"supervisor-missing": "supervisors", "inspection-frequency": "inspections",
@@ -136,8 +153,11 @@ def summaries(supervision: Supervision, county) -> list[RuleSummary]:
         mine = [f for f in supervision.findings if f.code == code]
         bad = [f for f in mine if f.status == VIOLATION]
         towns: dict[str, int] = defaultdict(int)
+        units: dict[str, int] = defaultdict(int)
         for f in bad:
             towns[f.township_code or ""] += 1
+            if f.unit_id:
+                units[f.unit_id] += 1
         amount = sum((f.amount for f in bad if f.amount is not None and f.subject != "project"), Decimal(0))
         if code in ("funds-idle", "funds-unassigned"):
             amount = sum((f.amount for f in bad if f.amount is not None), Decimal(0))
@@ -148,8 +168,8 @@ def summaries(supervision: Supervision, county) -> list[RuleSummary]:
         out.append(RuleSummary(info, bad, sum(f.status == PENDING for f in mine),
                                sum(f.status == CANNOT_JUDGE for f in mine), amount, rate,
                                supervision.values.get(info.setting) if info.setting else None,
-                               threshold.unit if threshold else "", threshold.source if threshold else "",
-                               dict(towns), NEEDS.get(code) is None or NEEDS[code] in supervision.kept))
+                               threshold.unit if threshold else "", threshold.source if threshold else info.basis,
+                               dict(towns), dict(units), NEEDS.get(code) is None or NEEDS[code] in supervision.kept))
     return out
 
 
@@ -163,3 +183,21 @@ def _denominators(county) -> dict[str, int]:
             "after-completion-notice-missing": len(accepted), "project-start-late": len(started),
             "supervisor-missing": len(started), "funds-unassigned": len(dated), "funds-idle": len(dated),
             "accepted-before-completion": len(accepted)}
+
+
+def attach(county, supervision: Supervision) -> None:
+    """Give each allocation, project and problem of the model the findings about it, for its page."""
+    for item in (*county.allocations.values(), *county.projects.values(), *county.rectifications.values()):
+        item.findings = []
+    owners = {"allocation": county.allocations, "project": county.projects, "problem": county.rectifications}
+    for f in supervision.findings:
+        owner = owners.get(f.subject, {}).get(f.subject_id)
+        if owner is not None and f.status == VIOLATION:
+            owner.findings.append(f)
+
+
+def rates(rules: list[RuleSummary]) -> dict[str, list]:
+    """What the province page compares of a county, per rule: violations, the denominator of its rate (or None),
+    the amount involved, and whether the county keeps the ledger the rule reads."""
+    return {r.info.code: [len(r.violations), r.rate[1] if r.rate else None, f"{r.amount:.2f}", r.judged]
+            for r in rules}
