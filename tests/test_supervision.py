@@ -9,6 +9,7 @@ import functools
 import io
 import json
 import shutil
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -192,6 +193,22 @@ def test_a_stricter_threshold_never_yields_fewer_findings(values, today):
     strict = len([f for f in supervise(check.model, check.tables, today, merged, WorkCalendar(), HISTORY)
                   if f.status == VIOLATION])
     assert strict >= base
+
+
+def test_money_not_paid_out_after_acceptance_is_pending_until_its_deadline_and_late_after(demo):
+    project = demo.model.projects["XM2026-001"]
+    done = max(a.accepted_on for a in project.acceptances if a.result == "passed")
+    n = WorkCalendar().between(done, TODAY)
+    pending = of(judged(demo, disbursement_after_acceptance_within=n), "funds-undisbursed", "XM2026-001")
+    late = of(judged(demo, disbursement_after_acceptance_within=n - 1), "funds-undisbursed", "XM2026-001")
+    assert [f.status for f in pending] == ["pending"] and [f.status for f in late] == [VIOLATION]
+    assert late[0].amount == (project.funded * Decimal("0.9")).quantize(Decimal("0.01"))
+    # Paid out but for the retention: nothing to find.
+    paid = {"disbursement_id": "BZ-T", "project_id": "XM2026-001", "amount": late[0].amount, "paid_on": done}
+    tables = {**demo.tables, "disbursements": [*demo.tables["disbursements"], paid]}
+    found = supervise(demo.model, tables, TODAY, {**thresholds()[0], "disbursement_after_acceptance_within": n - 1},
+                      WorkCalendar(), HISTORY)
+    assert of(found, "funds-undisbursed", "XM2026-001") == []
 
 
 # Findings in the one error shape and as a CSV.

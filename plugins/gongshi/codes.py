@@ -155,6 +155,7 @@ CODES: dict[str, Code] = {
         project-start-late | 开工滞后 | project started late
         funds-unassigned | 资金未落实到项目 | funds not assigned to projects
         funds-idle | 资金闲置 | funds idle over a year
+        funds-undisbursed | 报账拨付滞后 | funds not paid out after acceptance
         spot-check-below-minimum | 抽查比例不足 | county spot checks below the minimum
         accepted-before-completion | 未完工先验收 | accepted before completion
         supervisor-missing | 监管责任未落实 | no supervisor, or a letter signed after the start

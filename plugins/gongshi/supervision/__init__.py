@@ -24,6 +24,7 @@ from pathlib import Path
 from .calendar import WorkCalendar
 
 VIOLATION, PENDING, CANNOT_JUDGE = "violation", "pending", "cannot-judge"
+RETENTION = Decimal("0.10")  # the quality retention (质量保证金) a project may hold back a year after acceptance
 STATUS_NAMES = {VIOLATION: "违反", PENDING: "未到期", CANNOT_JUDGE: "无法判断"}
 
 
@@ -50,6 +51,10 @@ THRESHOLDS = {
         30, "lower", "个工作日", "资金到县后 30 个工作日内落实到项目（青海省做法，2017）"),
     "funds_idle_days": Threshold(
         (365, 730), "lower", "天", "审计署扶贫审计结果公告（2017、2018）：资金闲置一年以上、两年以上"),
+    "disbursement_after_acceptance_within": Threshold(
+        30, "lower", "个工作日",
+        "县级财政报账制：项目完工验收后报账拨付，质量保证金不超过财政补助的 10%、一年后拨付（重庆市县级财政扶贫资金"
+        "“4:5:1”报账做法）；30 个工作日是本站的默认期限，各县可按本地规定收紧"),
     "county_spot_check_min": Threshold(
         0.10, "higher", "", "三级验收：县级按不低于已验收项目 10% 的比例抽查（村级初验、乡级复验、县级抽查）"),
     "inspections_per_quarter": Threshold(1, "higher", "次", "县（区）每季度至少开展一次监督检查"),
@@ -87,6 +92,8 @@ RULE_INFO = {r.code: r for r in (
              "资金分配后，在期限内全部安排到项目", "funds_unassigned_after"),
     RuleInfo("funds-idle", "资金闲置", "funds idle",
              "资金没有安排到项目超过一年（两年）", "funds_idle_days"),
+    RuleInfo("funds-undisbursed", "报账拨付滞后", "funds not paid out after acceptance",
+             "项目验收合格后，除质量保证金外的资金在期限内报账拨付", "disbursement_after_acceptance_within"),
     RuleInfo("spot-check-below-minimum", "抽查比例不足", "county spot checks below the minimum",
              "每年县级验收抽查不少于已验收项目的规定比例", "county_spot_check_min"),
     RuleInfo("accepted-before-completion", "未完工先验收", "accepted before completion",
@@ -295,9 +302,11 @@ class Context:
                              a.recipient_region, a.allocator.unit_id, a.url, start, due, actual,
                              amount if amount is not None else a.amount, days)
 
-    def project(self, p, code, status, message, message_en, start=None, due=None, actual=None, days=None) -> Finding:
+    def project(self, p, code, status, message, message_en, start=None, due=None, actual=None, days=None,
+                amount=None) -> Finding:
         return self._finding(code, status, "project", p.project_id, p.name, message, message_en, p.region,
-                             p.implementing_unit.unit_id, p.url, start, due, actual, p.budget, days)
+                             p.implementing_unit.unit_id, p.url, start, due, actual,
+                             amount if amount is not None else p.budget, days)
 
     def problem(self, row, code, status, message, message_en, due=None, actual=None, days=None) -> Finding:
         region = self.county.regions.get(row.get("region_code") or "")

@@ -24,7 +24,7 @@ FIELD_OF = {"allocation-notice-late": "allocated_on", "upstream-transfer-late": 
             "funds-unassigned": "amount", "funds-idle": "amount", "before-start-notice-missing": "start_date",
             "project-start-late": "start_date", "after-completion-notice-missing": "status",
             "accepted-before-completion": "completed_on", "supervisor-missing": "project_id",
-            "evaluation-missing": "project_id", "rectification-overdue": "deadline",
+            "evaluation-missing": "project_id", "funds-undisbursed": "project_id", "rectification-overdue": "deadline",
             "rectification-escalate": "status"}
 SITE_WIDE = ("calendar",)
 
@@ -142,7 +142,7 @@ class RuleSummary:
 
 NEEDS = {"supervisor-missing": "supervisors", "inspection-frequency": "inspections",
          "rectification-overdue": "problems", "rectification-escalate": "accountability_actions",
-         "evaluation-missing": "evaluations"}
+         "evaluation-missing": "evaluations", "funds-undisbursed": "disbursements"}
 
 
 def summaries(supervision: Supervision, county) -> list[RuleSummary]:
@@ -159,7 +159,7 @@ def summaries(supervision: Supervision, county) -> list[RuleSummary]:
             if f.unit_id:
                 units[f.unit_id] += 1
         amount = sum((f.amount for f in bad if f.amount is not None and f.subject != "project"), Decimal(0))
-        if code in ("funds-idle", "funds-unassigned"):
+        if code in ("funds-idle", "funds-unassigned", "funds-undisbursed"):
             amount = sum((f.amount for f in bad if f.amount is not None), Decimal(0))
         threshold = THRESHOLDS.get(info.setting) if info.setting else None
         rate = None
@@ -182,7 +182,7 @@ def _denominators(county) -> dict[str, int]:
     return {"allocation-notice-late": len(dated), "before-start-notice-missing": len(started),
             "after-completion-notice-missing": len(accepted), "project-start-late": len(started),
             "supervisor-missing": len(started), "funds-unassigned": len(dated), "funds-idle": len(dated),
-            "accepted-before-completion": len(accepted)}
+            "accepted-before-completion": len(accepted), "funds-undisbursed": len(accepted)}
 
 
 def attach(county, supervision: Supervision) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ..dates import PartialDate
-from . import CANNOT_JUDGE, PENDING, VIOLATION, Context, Finding
+from . import CANNOT_JUDGE, PENDING, RETENTION, VIOLATION, Context, Finding
 
 ALLOCATION_NOTICES = ("allocation-result", "allocation-and-projects")
 OPEN = ("open", "in-progress")
@@ -232,6 +232,46 @@ def funds_idle(ctx: Context) -> Iterator[Finding]:
                                  amount=left)
 
 
+def funds_undisbursed(ctx: Context) -> Iterator[Finding]:
+    """After a project passes its acceptance, what it was given is paid out within the deadline, all but the quality
+    retention (质量保证金, at most RETENTION of it, paid a year later)."""
+    if not ctx.keeps("disbursements"):
+        return
+    within = ctx.value("disbursement_after_acceptance_within")
+    paid: dict[str, Decimal] = defaultdict(Decimal)
+    for d in ctx.table("disbursements"):
+        day = d.get("paid_on")
+        if day is not None and day <= ctx.today and d.get("amount") is not None:
+            paid[d["project_id"]] += d["amount"]
+    for p in ctx.projects():
+        done = _last_passed(p)
+        if done is None or done > ctx.today or not p.split_stated or p.funded <= 0:
+            continue
+        owed = (p.funded * (1 - RETENTION)).quantize(Decimal("0.01"))
+        unpaid = owed - paid[p.project_id]
+        if unpaid <= 0:
+            continue
+        due = ctx.calendar.add(done, within)
+        late = ctx.late(done, ctx.today, within)
+        said = (f"项目 {done.isoformat()} 验收合格，安排资金 {p.funded:,.2f} 元，已拨付 {paid[p.project_id]:,.2f} 元，"
+                f"除 {RETENTION:.0%} 质量保证金外还有 {unpaid:,.2f} 元没有拨付")
+        said_en = (f"Accepted on {done}; {paid[p.project_id]:,.2f} of {p.funded:,.2f} yuan paid, {unpaid:,.2f} yuan "
+                   f"unpaid besides the {RETENTION:.0%} retention")
+        if due is None:
+            yield ctx.project(p, "funds-undisbursed", CANNOT_JUDGE, "截止日所在年份的节假日安排尚未公布。",
+                              "The deadline falls in a year whose official calendar is not known yet.", start=done,
+                              amount=unpaid)
+        elif late:
+            yield ctx.project(p, "funds-undisbursed", VIOLATION, f"{said}，超过 {within} 个工作日（应在 {due.isoformat()} 前拨付）。",
+                              f"{said_en}, after {within} working days (due {due}).", start=done, due=due,
+                              amount=unpaid)
+        elif late is None:
+            yield ctx.project(p, "funds-undisbursed", CANNOT_JUDGE, *UNCOUNTED, start=done, due=due, amount=unpaid)
+        else:
+            yield ctx.project(p, "funds-undisbursed", PENDING, f"{said}，应在 {due.isoformat()} 前拨付。",
+                              f"{said_en}; due by {due}.", start=done, due=due, amount=unpaid)
+
+
 def spot_check(ctx: Context) -> Iterator[Finding]:
     minimum = ctx.value("county_spot_check_min")
     by_year: dict[int, list] = defaultdict(list)
@@ -384,5 +424,5 @@ def _years_after(day: dt.date, years: int) -> dt.date:
 
 
 RULES = (allocation_notice_late, before_start_notice_missing, after_completion_notice_missing, upstream_transfer_late,
-         project_start_late, funds_idle, spot_check, accepted_before_completion, supervisor_missing,
+         project_start_late, funds_idle, funds_undisbursed, spot_check, accepted_before_completion, supervisor_missing,
          inspection_frequency, rectification_overdue, rectification_escalate, evaluation_missing)
