@@ -114,9 +114,15 @@ def test_an_allocation_without_a_date_cannot_be_judged(demo):
         a.allocated_on = saved
 
 
-def test_a_deadline_in_a_year_not_announced_cannot_be_judged(demo):
-    statuses = {f.status for f in judged(demo, today=dt.date(2027, 3, 1))}
-    assert "cannot-judge" in statuses
+def test_a_deadline_in_a_year_not_announced_cannot_be_judged_but_one_long_past_still_can(demo):
+    """On 4 January 2027, a year the calendar does not know yet: a deadline that falls in 2027 cannot be judged,
+    one that ran out in 2019 is still missed (the new year must not wipe the page)."""
+    day = dt.date(2027, 1, 4)
+    found = judged(demo, today=day, disbursement_after_acceptance_within=60)  # XM2026-001's deadline: in 2027
+    assert [f.status for f in of(found, "funds-undisbursed", "XM2026-001")] == ["cannot-judge"]
+    assert [f.status for f in of(found, "allocation-notice-late", "ZJ2019-001")] == [VIOLATION]
+    before = len([f for f in judged(demo, today=dt.date(2026, 12, 31)) if f.status == VIOLATION])
+    assert len([f for f in judged(demo, today=day) if f.status == VIOLATION]) >= before
 
 
 def test_a_rectification_is_overdue_the_day_after_its_deadline(demo):
@@ -209,6 +215,43 @@ def test_money_not_paid_out_after_acceptance_is_pending_until_its_deadline_and_l
     found = supervise(demo.model, tables, TODAY, {**thresholds()[0], "disbursement_after_acceptance_within": n - 1},
                       WorkCalendar(), HISTORY)
     assert of(found, "funds-undisbursed", "XM2026-001") == []
+    # Paid in full, but only after the deadline: still late, to the day it was paid.
+    tables["disbursements"][-1] = {**paid, "paid_on": TODAY}
+    found = supervise(demo.model, tables, TODAY, {**thresholds()[0], "disbursement_after_acceptance_within": n - 1},
+                      WorkCalendar(), HISTORY)
+    assert [(f.status, f.actual) for f in of(found, "funds-undisbursed", "XM2026-001")] == [(VIOLATION, TODAY)]
+
+
+def test_a_rate_counts_the_cases_its_rule_judged(demo):
+    from gongshi.supervision.report import county_supervision, summaries
+
+    supervision = county_supervision(demo, Settings(history_path=HISTORY), TODAY)
+    rules = {r.info.code: r for r in summaries(supervision, demo.model)}
+    received = {r["allocation_id"] for r in demo.tables["allocations"] if r.get("received_on")}
+    funded = [p for p in demo.model.projects.values() if p.status != "cancelled"
+              and any(f.allocation.allocation_id in received for f in p.funds)]
+    assert rules["project-start-late"].rate == (len(rules["project-start-late"].violations), len(funded))
+    assert rules["spot-check-below-minimum"].rate is None  # judged year by year, not case by case
+    good = check_county(ROOT / "tests" / "fixtures" / "good", Settings())
+    bare = {r.info.code: r for r in summaries(county_supervision(good, Settings(), TODAY), good.model)}
+    assert not bare["funds-undisbursed"].judged and bare["funds-undisbursed"].rate is None
+    assert bare["project-start-late"].rate == (0, 0)  # no arrival dates recorded: nothing judged, no 0 %
+
+
+def test_a_refused_setting_never_says_back_what_was_typed():
+    _, refused = thresholds(county={"联系人 13912345678": 1, "allocation_notice_within": "13912345678x"})
+    assert len(refused) == 2 and not any("139" in line for line in refused)
+
+
+def test_actions_without_a_problem_ledger_are_an_error_not_a_crash(tmp_path):
+    folder = shutil.copytree(DEMO, tmp_path / "519901")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "problems"]
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    (folder / "problems.csv").unlink()
+    check = check_county(folder, Settings(allow_unsigned=True))
+    found = [(p.code, p.path.rsplit("/", 1)[-1], p.row, p.field) for p in check.problems if p.is_error]
+    assert ("reference-table-missing", "accountability_actions.csv", 2, "problem_id") in found
 
 
 # Findings in the one error shape and as a CSV.
@@ -275,9 +318,17 @@ def test_the_supervision_page_shows_each_rule_the_overdue_list_and_a_csv_that_ag
     idle = rows["funds-idle"].select_one('td[data-label="比例"]').text
     assert idle.startswith(f"{len(of(expected, 'funds-idle', status=VIOLATION))} / 59")
     # The overdue list, the longest overdue first, links each case to its page.
+    # Still not done first, the longest overdue first; then the cases done late, counted to the day they were done.
     overdue = html.find("h2", string="逾期事项（按逾期天数排列）").find_next("table").select("tbody tr")
-    days = [int(tr.select_one('td[data-label="逾期天数"]').text) for tr in overdue]
-    assert days == sorted(days, reverse=True) and days[0] == (TODAY - dt.date(2019, 4, 28)).days
+    still = [int(tr.select_one('td[data-label="逾期天数"]').text) for tr in overdue if "open" in tr.get("class", [])]
+    late = [int(tr.select_one('td[data-label="逾期天数"]').text) for tr in overdue if "open" not in tr.get("class", [])]
+    assert overdue[:len(still)] == [tr for tr in overdue if "open" in tr.get("class", [])] and still and late
+    assert still == sorted(still, reverse=True) and late == sorted(late, reverse=True)
+    assert still[0] == (TODAY - dt.date(2019, 4, 28)).days
+    transfer = next(f for f in expected if f.code == "upstream-transfer-late" and f.status == VIOLATION)
+    row = next(tr for tr in overdue if transfer.subject_id in tr.text and "上级资金到县滞后" in tr.text)
+    assert int(row.select_one('td[data-label="逾期天数"]').text) == (transfer.actual - transfer.due).days < 30
+    assert row.select_one('td[data-label="办理日期"]').text == transfer.actual.isoformat()
     wt = next(tr for tr in overdue if "WT2026-004" in tr.text)
     assert wt.select_one('td[data-label="逾期天数"]').text == "57"
     assert wt.select_one("a")["href"].endswith("519901/problem/WT2026-004/")

@@ -181,6 +181,8 @@ def _ledgers(code: str, tables: dict[str, list[dict]], regions: dict[str, Region
         if case.inspection:
             case.inspection.problems.append(case)
     for a in sorted(rows("accountability_actions"), key=lambda a: (a["taken_on"], a["action_id"])):
+        if a["problem_id"] not in cases:
+            continue  # no problem ledger to hang it on: validate says so (reference-table-missing)
         cases[a["problem_id"]].actions.append(Action(
             a["action_id"], a["kind"], a["taken_on"], unit(a.get("by_unit_id")), unit(a.get("target_unit_id")),
             a.get("document_no"), a.get("notes")))

@@ -82,6 +82,7 @@ CODES: dict[str, Code] = {
         schema-outdated | 表结构是旧的 | embedded schema out of date
     """),
     **_codes("rules", ERROR, """
+        reference-table-missing | 引用的表不在数据包里 | a referenced table is missing
         allocation-overspent | 资金超支 | allocation overspent
         notice-period-too-short | 公示期太短 | notice period too short
         date-order | 日期先后不对 | dates out of order
@@ -151,7 +152,7 @@ CODES: dict[str, Code] = {
         allocation-notice-late | 公告不及时 | allocation result announced late
         before-start-notice-missing | 实施前未公示 | no before-start notice, or work started before it ended
         after-completion-notice-missing | 完工后未公告 | no completion notice in time
-        upstream-transfer-late | 拨付滞后 | money reached the county late
+        upstream-transfer-late | 上级资金到县滞后 | money reached the county late
         project-start-late | 开工滞后 | project started late
         funds-unassigned | 资金未落实到项目 | funds not assigned to projects
         funds-idle | 资金闲置 | funds idle over a year

@@ -11,7 +11,7 @@ from pathlib import Path
 from .assemble import build_county
 from .checks.attachments import attachment_problems
 from .checks.ledgers import ledger_rules
-from .checks.lists import list_reference_problems
+from .checks.lists import list_reference_problems, missing_table_problems
 from .checks.phones import phone_problems
 from .checks.privacy import frame_privacy_problems, privacy_problems
 from .checks.rules import (
@@ -198,6 +198,7 @@ def _rules(package: CountyPackage, readable: dict[str, Normalized], schemas, set
     found += date_rules(records, path, settings.min_notice_days, package.notice_days)
     found += phone_problems(readable, path, schemas)  # the publicContact columns, as read
     found += list_reference_problems(readable, path, schemas)
+    found += missing_table_problems(readable, path, schemas, set(package.resources or {}))
     found += attachment_problems(records["notices"], package.files, path, schemas)
     return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -61,9 +62,15 @@ class Settings:
     # working-day calendar of years the official one does not know yet: {"calendar": {"2027": {"holidays": [...],
     # "workdays": [...]}}}.
     supervision: dict = field(default_factory=dict)
+    # Open data: the OC4IDS prefix the Open Contracting Partnership assigns (oc4ids- and six letters or digits; the
+    # default is a placeholder), and the address of the licence the data is published under (None: not stated).
+    oc4ids_prefix: str = "oc4ids-gongsh"
+    data_license: str | None = None
 
     def current_date(self) -> dt.date:
-        return self.today or dt.date.today()
+        """The day the site is built for: `today`, else the day it is in China (a build on a UTC machine before
+        08:00 Beijing time is of the Chinese day, as `gongshi supervise` judges it)."""
+        return self.today or dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
 
 
 def from_dict(raw: dict | None, base: Path | None = None) -> Settings:
@@ -133,6 +140,17 @@ def _others(raw: dict) -> dict:
         values["supervision"] = _supervision(raw["supervision"])
     if "national_hotline" in raw:
         values["national_hotline"] = str(raw["national_hotline"])
+    if raw.get("oc4ids_prefix") is not None:
+        prefix = str(raw["oc4ids_prefix"])
+        if not re.fullmatch(r"oc4ids-[a-z0-9]{6}", prefix):
+            raise SettingsError(f"gongshi: oc4ids_prefix must be oc4ids- and six lowercase letters or digits, as the "
+                                f"Open Contracting Partnership assigns it, got {prefix!r}")
+        values["oc4ids_prefix"] = prefix
+    if raw.get("data_license") is not None:
+        license_url = str(raw["data_license"])
+        if not re.fullmatch(r"https?://\S+", license_url):
+            raise SettingsError(f"gongshi: data_license must be the licence's web address, got {license_url!r}")
+        values["data_license"] = license_url
     if raw.get("today") is not None:
         today = raw["today"]
         if isinstance(today, str):

@@ -10,7 +10,7 @@ import polars as pl
 from ..package.read import Normalized
 from ..personal import mask_numbers
 from ..problems import Problem, error
-from ..schemas import SchemaSet
+from ..schemas import OPTIONAL_RESOURCES, SchemaSet
 
 
 def list_reference_problems(tables: Mapping[str, Normalized], path, schemas: SchemaSet) -> Iterator[Problem]:
@@ -38,3 +38,32 @@ def list_reference_problems(tables: Mapping[str, Normalized], path, schemas: Sch
                             f"找不到。请先在 {target['resource']}.csv 中添加，或改成已有的编号/代码。",
                             f"{spec['name']}: {shown!r} is not found in {target['resource']}.csv; add it there or "
                             "use an existing one.")
+
+
+def missing_table_problems(tables: Mapping[str, Normalized], path, schemas: SchemaSet,
+                           present: set[str]) -> Iterator[Problem]:
+    """An error where a row refers to a table the package does not have (an accountability action naming a problem
+    when there is no problem ledger): the reference cannot be checked, and the page would have nothing to show."""
+    for name, table in tables.items():
+        if table.frame is None:
+            continue
+        for fk in schemas.tables[name].get("foreignKeys", []):
+            target = fk["reference"]["resource"]
+            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+            # Only an optional table can be left out; a missing required one is reported already.
+            if target not in OPTIONAL_RESOURCES or target in present or any(f not in table.frame.columns
+                                                                              for f in fields):
+                continue
+            column = table.frame[fields[0]]
+            used = table.frame.with_row_index("_i").filter(column != "")
+            if used.height == 0:
+                continue
+            i = used["_i"][0]
+            row = table.rows[i] if table.rows else i + 2
+            title = next((f.get("title", f["name"]) for f in schemas.fields(name) if f["name"] == fields[0]), fields[0])
+            target_title = schemas.tables[target].get("title", target)
+            yield error("reference-table-missing", path(name), row, fields[0],
+                        f"「{title}」（{fields[0]}）有 {used.height} 行填了编号，但数据包里没有 {target}.csv"
+                        f"（{target_title}），无法核对。请把 {target}.csv 加进数据包，或清空这一列。",
+                        f"{fields[0]} is filled in {used.height} row(s), but the package has no {target}.csv to "
+                        "check it against: add that table, or clear the column.")

@@ -26,6 +26,12 @@ class Download:
     title: str
 
 
+def download_of(path: Path, title: str) -> Download:
+    """What a page says of a file already written."""
+    data = path.read_bytes()
+    return Download(path.name, len(data), hashlib.sha256(data).hexdigest(), title)
+
+
 def _download(path: Path, title: str) -> Download:
     return _written(path, path.read_bytes(), title)
 

@@ -28,6 +28,8 @@ from .. import problems as report
 from ..county import CountyCheck, check_county
 from ..forms.make import write_blank_forms, writer_of
 from ..model import County, Rejection
+from ..opendata.oc4ids import Oc4idsError, Publication
+from ..opendata.oc4ids import write as write_oc4ids
 from ..package.descriptor import DESCRIPTOR
 from ..package.load import PackageFiles
 from ..schemas import load_schemas
@@ -36,7 +38,7 @@ from ..supervision.report import attach, county_supervision, rates, summaries, w
 from ..trust.history import LOG, county_history, read_log
 from .channels import query_code, write_channels
 from .context import DataPage, FormsPage, PrintPage, ProblemPage, SupervisionPage
-from .downloads import write_county_downloads, write_spreadsheets
+from .downloads import Download, download_of, write_county_downloads, write_spreadsheets
 from .kept import read_kept
 from .pages import PageWriter, verified_versions, write_county_pages, write_versions
 from .search import SearchIndexError, index_county
@@ -288,10 +290,13 @@ class CountySite:
             notice.query_code = query_code(county.code, notice.notice_id, county.fingerprint)
         # What the previous build read of the county's releases, so that their archives are not read again.
         kept = read_kept(self.output / county.code / RELEASES)
-        supervision = county_supervision(check, self.gongshi, self.gongshi.current_date(), kept)
+        kept = kept.get("releases") if kept.get("format") == self.history_format else None
+        supervision = county_supervision(check, self.gongshi, self.gongshi.current_date(),
+                                         kept if isinstance(kept, dict) else None)
         built = staging / county.code
         built.mkdir(parents=True, exist_ok=True)
-        (built / RELEASES).write_text(json.dumps(supervision.releases.kept), encoding="utf-8")
+        (built / RELEASES).write_text(json.dumps({"format": self.history_format, "releases": supervision.releases.kept}),
+                                      encoding="utf-8")
         attach(county, supervision)
         timings["supervision"] = time.perf_counter() - started
         write_county_pages(self.writer, staging, county, problems)
@@ -312,6 +317,7 @@ class CountySite:
         data = staging / county.code / "data"
         downloads = write_county_downloads(data, county.code, check.package.files, self.gongshi.keys_path)
         downloads += write_spreadsheets(data, county.code, check.texts, self.schemas)
+        downloads += self._write_oc4ids(data, county, check)
         self.writer.write(staging, f"{county.code}/data/", DataPage(county, downloads))
         # The standard forms, blank with the county's own lists (gongshi forms makes prefilled ones).
         forms = write_blank_forms(staging / county.code / "forms", writer_of(check, self.schemas))
@@ -327,6 +333,29 @@ class CountySite:
                 logger.error("%s", error)
             timings["search"] = time.perf_counter() - started
         return manifest, rates(rules)
+
+    def _write_oc4ids(self, data: Path, county: County, check: CountyCheck) -> list[Download]:
+        """The county's projects in OC4IDS, validated against the official schema; nothing when they do not
+        validate (a fault of gongshi's, logged), so that no invalid file is ever published."""
+        name = f"oc4ids-{county.code}.json"
+        uri = f"{self.public_url}/{county.code}/data/{name}" if self.public_url else f"tag:gongshi,2026:{county.code}/oc4ids"
+        released = self._release_date(county.code) or self.gongshi.current_date()
+        publication = Publication(uri, self.public_url, released, county.version, county.fingerprint,
+                                  self.gongshi.oc4ids_prefix, self.gongshi.data_license)
+        try:
+            path = write_oc4ids(data / name, county, check.tables, publication, self.schemas.label)
+        except Oc4idsError as error:
+            logger.error("gongshi: %s", error)
+            return []
+        return [download_of(path, "项目数据（OC4IDS 0.9.5 开放合同基础设施数据标准，JSON）")]
+
+    def _release_date(self, county: str) -> dt.date | None:
+        """The day the county's newest version was released (its release log's date)."""
+        try:
+            entries = read_log(county_history(self.gongshi.history_path, county) / LOG)
+        except (OSError, ValueError):
+            return None
+        return dt.date.fromisoformat(str(entries[-1].date)[:10]) if entries else None
 
     def _write_supervision(self, staging: Path, county: County, supervision) -> list:
         """The county's supervision page with its findings as CSV, and a page per problem of its ledger."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -84,7 +85,7 @@ RULE_INFO = {r.code: r for r in (
              "公示期不少于 10 天"),
     RuleInfo("after-completion-notice-missing", "完工后未公告", "no completion notice",
              "项目验收合格后，竣工公告在期限内发出", "after_completion_notice_within"),
-    RuleInfo("upstream-transfer-late", "拨付滞后", "upstream transfer late",
+    RuleInfo("upstream-transfer-late", "上级资金到县滞后", "upstream transfer late",
              "上级下达资金后，在期限内到县", "upstream_transfer_within"),
     RuleInfo("project-start-late", "开工滞后", "project started late",
              "资金到位后，项目在期限内开工", "project_start_within"),
@@ -126,17 +127,20 @@ def thresholds(site: dict | None = None, county: dict | None = None) -> tuple[di
         for key, value in given.items():
             if key == "calendar":
                 continue
+            # What is refused is shown on the supervision page: a name is said back only when it could be a
+            # setting's, a value never (a phone number typed here must not reach the page).
+            name = key if isinstance(key, str) and re.fullmatch(r"[a-z0-9_]{1,40}", key) else "（无法识别的名称）"
             if key not in THRESHOLDS:
-                refused.append(f"{origin}: 没有“{key}”这一项 / no threshold {key!r}")
+                refused.append(f"{origin}: 没有“{name}”这一项 / no threshold {name}")
                 continue
             current = values[key]
             try:
                 new = tuple(value) if isinstance(current, tuple) else type(current)(value)
             except (TypeError, ValueError):
-                refused.append(f"{origin}: {key} = {value!r} 不是数 / not a number")
+                refused.append(f"{origin}: {key} 不是数 / not a number")
                 continue
             if not _tighter_or_equal(new, current, THRESHOLDS[key].stricter):
-                refused.append(f"{origin}: {key} = {value!r} 比 {current!r} 宽松，只能收紧 / would relax {current!r}")
+                refused.append(f"{origin}: {key} 比默认的 {current!r} 宽松，只能收紧 / would relax {current!r}")
                 continue
             values[key] = new
     return values, refused
@@ -231,10 +235,16 @@ class Releases:
 RELEASE_IDS = (("projects", "project_id"), ("allocations", "allocation_id"))
 
 
+ID_TITLES = {"project_id": "项目编号", "allocation_id": "资金编号"}
+
+
 def _ids(path: Path, key: str) -> set[str]:
+    """The ids an archived table held, under its field name or its Chinese title."""
     if not path.is_file():
         return set()
-    return {row.get(key, "") for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))}
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+    column = key if key in (reader.fieldnames or []) else ID_TITLES.get(key, key)
+    return {row.get(column) or "" for row in reader} - {""}
 
 
 @dataclass
@@ -249,17 +259,26 @@ class Context:
     calendar: WorkCalendar
     releases: Releases
     kept: set[str]  # the optional ledgers the county keeps
-    unverified: set[str] = field(default_factory=set)
+    unverified: set[str] = field(default_factory=set)  # rule:table:id judged on today's data, not the history
+    looked: dict[str, set[str]] = field(default_factory=dict)  # by rule, the cases it judged: a rate's denominator
 
     def value(self, key: str):
         return self.values[key]
 
     def late(self, start: dt.date, day: dt.date, within: int) -> bool | None:
-        """Whether day is past a deadline of `within` working days from start; None when a day between is of a year
-        the calendar does not know. A deadline that falls on a holiday runs on to the next working day (Civil Code
-        Art. 203), so a day is late only when more than `within` working days have passed by it."""
+        """Whether day is past a deadline of `within` working days from start. A deadline that falls on a holiday
+        runs on to the next working day (Civil Code Art. 203), so a day is late only when more than `within` working
+        days have passed by it. When a day between is of a year the calendar does not know, a day after a deadline
+        the calendar does know is still late; otherwise None (cannot judge)."""
         counted = self.calendar.between(start, day)
-        return None if counted is None else counted > within
+        if counted is not None:
+            return counted > within
+        due = self.calendar.add(start, within)
+        return True if due is not None and day > due else None
+
+    def look(self, code: str, subject_id: str) -> None:
+        """Count a case the rule judges (in time, late, pending or not judgeable), for its rate."""
+        self.looked.setdefault(code, set()).add(subject_id)
 
     def keeps(self, table: str) -> bool:
         return table in self.kept
@@ -271,14 +290,14 @@ class Context:
         """The projects the rules judge: a cancelled project is not carried out."""
         return [p for p in self.county.projects.values() if p.status != "cancelled"]
 
-    def announced(self, table: str, key: str, notice) -> bool:
+    def announced(self, table: str, key: str, notice, code: str) -> bool:
         """Whether the notice announced this project or allocation: a release before it went up held it. When the
         history does not reach back that far, today's data answers, and the finding says so."""
         from .rules import notice_day
 
         day = notice_day(notice)
         if day is None or not self.releases.reaches(day):
-            self.unverified.add(f"{table}:{key}")
+            self.unverified.add(f"{code}:{table}:{key}")
             return True
         return self.releases.held_before(table, key, day)
 
@@ -293,13 +312,16 @@ class Context:
         return Finding(code, status, subject, subject_id, title, message, message_en,
                        region.code if region is not None else None, township,
                        unit, start, due, actual, counted, days, amount, url,
-                       code not in NOTICE_RULES or f"{subject}s:{subject_id}" not in self.unverified, rate)
+                       f"{code}:{subject}s:{subject_id}" not in self.unverified, rate)
 
     def allocation(self, a, code, status, message, message_en, start=None, due=None, actual=None, amount=None,
-                   days=None) -> Finding:
+                   days=None, upstream=False) -> Finding:
+        """A finding about an allocation, counted against the unit that made it and the place it went to; one about
+        money reaching the county late (`upstream`) against the county as a whole."""
         title = " ".join(x for x in (a.document_no, a.purpose) if x) or a.allocation_id
         return self._finding(code, status, "allocation", a.allocation_id, title, message, message_en,
-                             a.recipient_region, a.allocator.unit_id, a.url, start, due, actual,
+                             self.county.root if upstream else a.recipient_region,
+                             None if upstream else a.allocator.unit_id, a.url, start, due, actual,
                              amount if amount is not None else a.amount, days)
 
     def project(self, p, code, status, message, message_en, start=None, due=None, actual=None, days=None,
@@ -310,6 +332,9 @@ class Context:
 
     def problem(self, row, code, status, message, message_en, due=None, actual=None, days=None) -> Finding:
         region = self.county.regions.get(row.get("region_code") or "")
+        project = self.county.projects.get(row.get("project_id") or "")
+        if region is None and project is not None:
+            region = project.region  # where its project is
         text = row.get("description") or ""
         title = text[:40] + ("…" if len(text) > 40 else "")
         return self._finding(code, status, "problem", row["problem_id"], title, message, message_en, region,
@@ -317,12 +342,9 @@ class Context:
                              due, actual, row.get("amount_involved"), days)
 
     def whole(self, code, status, message, message_en, subject_id: str, rate=None) -> Finding:
-        return self._finding(code, status, "county", subject_id, self.county.name, message, message_en, None,
-                             None, None, rate=rate)
+        return self._finding(code, status, "county", subject_id, self.county.name, message, message_en,
+                             self.county.root, None, None, rate=rate)
 
-
-# The rules that ask whether a notice announced something, which the release history answers.
-NOTICE_RULES = ("allocation-notice-late", "before-start-notice-missing", "after-completion-notice-missing")
 
 LEDGERS = ("supervisors", "inspections", "problems", "accountability_actions", "evaluations", "indicators",
            "disbursements")
@@ -330,9 +352,11 @@ LEDGERS = ("supervisors", "inspections", "problems", "accountability_actions", "
 
 def supervise(county, tables: dict[str, list[dict]], today: dt.date, values: dict | None = None,
               calendar: WorkCalendar | None = None, history: Path | None = None,
-              kept: set[str] | None = None, releases: Releases | None = None) -> list[Finding]:
+              kept: set[str] | None = None, releases: Releases | None = None,
+              looked: dict[str, set[str]] | None = None) -> list[Finding]:
     """Every finding of every rule about one county, in the rules' order. `releases` are the county's signed
-    releases when already read (else they are read from `history`)."""
+    releases when already read (else they are read from `history`); `looked`, when given, receives by rule the cases
+    each rule judged."""
     from .rules import RULES
 
     ctx = Context(county, tables, values or thresholds()[0], today, calendar or WorkCalendar(),
@@ -341,4 +365,6 @@ def supervise(county, tables: dict[str, list[dict]], today: dt.date, values: dic
     found = []
     for rule in RULES:
         found.extend(rule(ctx))
+    if looked is not None:
+        looked.update(ctx.looked)
     return found

@@ -40,14 +40,29 @@ class Supervision:
     kept: set[str]
     missing: list[str] = field(default_factory=list)  # ledgers the county does not keep
     releases: object = None  # the county's signed releases (Releases), as read for this judgement
+    looked: dict[str, set[str]] = field(default_factory=dict)  # by rule, the cases it judged
 
     def violations(self) -> list[Finding]:
         return [f for f in self.findings if f.status == VIOLATION]
 
-    def overdue(self) -> list[Finding]:
-        """Violations with a deadline, the longest overdue first."""
-        late = [f for f in self.violations() if f.due is not None]
-        return sorted(late, key=lambda f: (-(self.today - f.due).days, f.code, f.subject_id))
+    def overdue(self) -> list[Overdue]:
+        """Violations past a deadline: those still not done, the longest overdue first, then those done late."""
+        late = [Overdue(f, ((f.actual or self.today) - f.due).days, f.actual is None)
+                for f in self.violations() if f.due is not None and f.code not in NOT_DEADLINES]
+        return sorted(late, key=lambda o: (not o.open, -o.days, o.finding.code, o.finding.subject_id))
+
+
+# Rules whose `due` is a day to compare with, not a deadline that runs out (completion before acceptance).
+NOT_DEADLINES = ("accepted-before-completion",)
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """A violation past its deadline: still not done today (`open`), or done late; by how many days."""
+
+    finding: Finding
+    days: int
+    open: bool
 
 
 def county_supervision(check, settings, today: dt.date, kept_releases: dict | None = None) -> Supervision:
@@ -61,10 +76,11 @@ def county_supervision(check, settings, today: dt.date, kept_releases: dict | No
     years = {**(site.get("calendar") or {})}
     kept = {name for name in LEDGERS if name in (check.package.resources or {})}
     releases = Releases.read(settings.history_path, check.model.code, kept_releases)
+    looked: dict[str, set[str]] = {}
     findings = run_rules(check.model, check.tables, today, values, WorkCalendar(years), settings.history_path, kept,
-                         releases)
+                         releases, looked)
     missing = [name for name in LEDGERS if name not in kept]
-    return Supervision(findings, values, refused, today, kept, missing, releases)
+    return Supervision(findings, values, refused, today, kept, missing, releases, looked)
 
 
 def as_problems(supervision: Supervision, check, show_all: bool = False) -> list[Problem]:
@@ -146,8 +162,8 @@ NEEDS = {"supervisor-missing": "supervisors", "inspection-frequency": "inspectio
 
 
 def summaries(supervision: Supervision, county) -> list[RuleSummary]:
-    """Per rule, in the order of the rules: what the page shows."""
-    denominators = _denominators(county)
+    """Per rule, in the order of the rules: what the page shows. A rule's rate is its cases in violation over the
+    cases it judged; a rule not applied (its ledger is not kept) has none."""
     out = []
     for code, info in RULE_INFO.items():
         mine = [f for f in supervision.findings if f.code == code]
@@ -155,35 +171,32 @@ def summaries(supervision: Supervision, county) -> list[RuleSummary]:
         towns: dict[str, int] = defaultdict(int)
         units: dict[str, int] = defaultdict(int)
         for f in bad:
-            towns[f.township_code or ""] += 1
+            # "" is the county as a whole; "?" a case whose place is not stated.
+            towns[f.township_code or ("" if f.region_code else "?")] += 1
             if f.unit_id:
                 units[f.unit_id] += 1
         amount = sum((f.amount for f in bad if f.amount is not None and f.subject != "project"), Decimal(0))
         if code in ("funds-idle", "funds-unassigned", "funds-undisbursed"):
             amount = sum((f.amount for f in bad if f.amount is not None), Decimal(0))
         threshold = THRESHOLDS.get(info.setting) if info.setting else None
+        judged = NEEDS.get(code) is None or NEEDS[code] in supervision.kept
         rate = None
-        if code in denominators:
-            rate = (len({f.subject_id for f in bad}), denominators[code])
+        if judged and code in RATED:
+            rate = (len({f.subject_id for f in bad}), len(supervision.looked.get(code, ())))
         out.append(RuleSummary(info, bad, sum(f.status == PENDING for f in mine),
                                sum(f.status == CANNOT_JUDGE for f in mine), amount, rate,
                                supervision.values.get(info.setting) if info.setting else None,
                                threshold.unit if threshold else "", threshold.source if threshold else info.basis,
-                               dict(towns), dict(units), NEEDS.get(code) is None or NEEDS[code] in supervision.kept))
+                               dict(towns), dict(units), judged))
     return out
 
 
-def _denominators(county) -> dict[str, int]:
-    """How many cases each rule looked at, for its rate: allocations, started projects, accepted projects."""
-    projects = [p for p in county.projects.values() if p.status != "cancelled"]
-    started = [p for p in projects if p.status != "planned"]
-    accepted = [p for p in projects if any(a.result == "passed" for a in p.acceptances)]
-    dated = [a for a in county.allocations.values() if a.allocated_on is not None]
-    return {"allocation-notice-late": len(dated), "before-start-notice-missing": len(started),
-            "after-completion-notice-missing": len(accepted), "project-start-late": len(started),
-            "supervisor-missing": len(started), "funds-unassigned": len(dated), "funds-idle": len(dated),
-            "accepted-before-completion": len(accepted), "funds-undisbursed": len(accepted)}
-
+# The rules judged case by case (an allocation, a project, a problem), which therefore have a rate; the others judge
+# the county as a whole (a year's spot checks, a quarter's inspections).
+RATED = ("allocation-notice-late", "before-start-notice-missing", "after-completion-notice-missing",
+         "upstream-transfer-late", "project-start-late", "funds-unassigned", "funds-idle", "funds-undisbursed",
+         "accepted-before-completion", "supervisor-missing", "rectification-overdue", "rectification-escalate",
+         "evaluation-missing")
 
 def attach(county, supervision: Supervision) -> None:
     """Give each allocation, project and problem of the model the findings about it, for its page."""
@@ -197,7 +210,8 @@ def attach(county, supervision: Supervision) -> None:
 
 
 def rates(rules: list[RuleSummary]) -> dict[str, list]:
-    """What the province page compares of a county, per rule: violations, the denominator of its rate (or None),
-    the amount involved, and whether the county keeps the ledger the rule reads."""
-    return {r.info.code: [len(r.violations), r.rate[1] if r.rate else None, f"{r.amount:.2f}", r.judged]
-            for r in rules}
+    """What the province page compares of a county, per rule: violations, the denominator of its rate (None for a
+    rule without one), the amount involved, whether the county keeps the ledger the rule reads, and the cases that
+    cannot be judged."""
+    return {r.info.code: [len(r.violations), r.rate[1] if r.rate else None, f"{r.amount:.2f}", r.judged,
+                          r.cannot_judge] for r in rules}

@@ -40,12 +40,14 @@ def allocation_notice_late(ctx: Context) -> Iterator[Finding]:
     within = ctx.value("allocation_notice_within")
     for a in ctx.county.allocations.values():
         start = exact(a.allocated_on)
+        ctx.look("allocation-notice-late", a.allocation_id)
         if start is None:
             yield ctx.allocation(a, "allocation-notice-late", CANNOT_JUDGE, "资金的分配日期未载明，无法判断公告是否及时。",
                                  "The allocation's date is not stated: timeliness cannot be judged.")
             continue
         due = ctx.calendar.add(start, within)
-        notices = [n for n in a.notices if n.kind in ALLOCATION_NOTICES and ctx.announced("allocations", a.allocation_id, n)]
+        notices = [n for n in a.notices if n.kind in ALLOCATION_NOTICES
+                   and ctx.announced("allocations", a.allocation_id, n, "allocation-notice-late")]
         days = sorted(d for d in (notice_day(n) for n in notices) if d)
         if due is None:
             yield ctx.allocation(a, "allocation-notice-late", CANNOT_JUDGE, "截止日所在年份的节假日安排尚未公布，无法计算工作日。",
@@ -76,7 +78,10 @@ def allocation_notice_late(ctx: Context) -> Iterator[Finding]:
 def before_start_notice_missing(ctx: Context) -> Iterator[Finding]:
     for p in ctx.projects():
         start = exact(p.start_date)
-        notices = [n for n in p.notices if n.kind == "before-start" and ctx.announced("projects", p.project_id, n)]
+        if p.status != "planned" or (start is not None and start <= ctx.today):
+            ctx.look("before-start-notice-missing", p.project_id)
+        notices = [n for n in p.notices if n.kind == "before-start"
+                   and ctx.announced("projects", p.project_id, n, "before-start-notice-missing")]
         if start is None:
             if p.status not in ("planned",):
                 yield ctx.project(p, "before-start-notice-missing", CANNOT_JUDGE,
@@ -112,7 +117,9 @@ def after_completion_notice_missing(ctx: Context) -> Iterator[Finding]:
         if accepted is None:
             continue
         due = ctx.calendar.add(accepted, within)
-        notices = [n for n in p.notices if n.kind == "after-completion" and ctx.announced("projects", p.project_id, n)]
+        ctx.look("after-completion-notice-missing", p.project_id)
+        notices = [n for n in p.notices if n.kind == "after-completion"
+                   and ctx.announced("projects", p.project_id, n, "after-completion-notice-missing")]
         days = sorted(d for d in (notice_day(n) for n in notices) if d)
         if due is None:
             yield ctx.project(p, "after-completion-notice-missing", CANNOT_JUDGE, "截止日所在年份的节假日安排尚未公布。",
@@ -145,17 +152,19 @@ def upstream_transfer_late(ctx: Context) -> Iterator[Finding]:
         a = ctx.county.allocations.get(row["allocation_id"])
         if a is None:
             continue
+        ctx.look("upstream-transfer-late", a.allocation_id)
         due = ctx.calendar.add(issued, within)
         if due is None:
             yield ctx.allocation(a, "upstream-transfer-late", CANNOT_JUDGE, "截止日所在年份的节假日安排尚未公布。",
-                                 "The deadline falls in a year whose official calendar is not known yet.", start=issued)
+                                 "The deadline falls in a year whose official calendar is not known yet.", start=issued,
+                                 upstream=True)
         elif ctx.late(issued, received, within):
             yield ctx.allocation(a, "upstream-transfer-late", VIOLATION,
                                  f"上级 {issued.isoformat()} 下达（{row.get('upstream_document_no') or '文号未载明'}），"
                                  f"{received.isoformat()} 才到县，"
                                  f"超过 {within} 个工作日。",
                                  f"Issued upstream on {issued}, received only on {received}.", start=issued, due=due,
-                                 actual=received)
+                                 actual=received, upstream=True)
 
 
 def project_start_late(ctx: Context) -> Iterator[Finding]:
@@ -166,6 +175,7 @@ def project_start_late(ctx: Context) -> Iterator[Finding]:
         days = [d for d in (received.get(f.allocation.allocation_id) for f in p.funds) if d]
         if not days:
             continue
+        ctx.look("project-start-late", p.project_id)
         funded = min(days)
         due = ctx.calendar.add(funded, within)
         start = exact(p.start_date)
@@ -199,6 +209,8 @@ def funds_idle(ctx: Context) -> Iterator[Finding]:
         amounts = [f.amount for f in a.funds]
         if any(x is None for x in amounts):
             continue  # the split by project is not published: what is left cannot be told
+        ctx.look("funds-unassigned", a.allocation_id)
+        ctx.look("funds-idle", a.allocation_id)
         left = a.amount - sum(amounts, Decimal(0))
         if left <= 0:
             continue
@@ -234,38 +246,47 @@ def funds_idle(ctx: Context) -> Iterator[Finding]:
 
 def funds_undisbursed(ctx: Context) -> Iterator[Finding]:
     """After a project passes its acceptance, what it was given is paid out within the deadline, all but the quality
-    retention (质量保证金, at most RETENTION of it, paid a year later)."""
+    retention (质量保证金, at most RETENTION of it, paid a year later): late when it is still unpaid after the
+    deadline, or was paid in full only after it."""
     if not ctx.keeps("disbursements"):
         return
     within = ctx.value("disbursement_after_acceptance_within")
-    paid: dict[str, Decimal] = defaultdict(Decimal)
+    payments: dict[str, list[tuple[dt.date, Decimal]]] = defaultdict(list)
     for d in ctx.table("disbursements"):
         day = d.get("paid_on")
         if day is not None and day <= ctx.today and d.get("amount") is not None:
-            paid[d["project_id"]] += d["amount"]
+            payments[d["project_id"]].append((day, d["amount"]))
     for p in ctx.projects():
         done = _last_passed(p)
         if done is None or done > ctx.today or not p.split_stated or p.funded <= 0:
             continue
+        ctx.look("funds-undisbursed", p.project_id)
         owed = (p.funded * (1 - RETENTION)).quantize(Decimal("0.01"))
-        unpaid = owed - paid[p.project_id]
-        if unpaid <= 0:
-            continue
+        paid, reached = Decimal(0), None
+        for day, amount in sorted(payments[p.project_id]):
+            paid += amount
+            if reached is None and paid >= owed:
+                reached = day
         due = ctx.calendar.add(done, within)
-        late = ctx.late(done, ctx.today, within)
-        said = (f"项目 {done.isoformat()} 验收合格，安排资金 {p.funded:,.2f} 元，已拨付 {paid[p.project_id]:,.2f} 元，"
+        if reached is not None:
+            if ctx.late(done, reached, within):
+                yield ctx.project(p, "funds-undisbursed", VIOLATION,
+                                  f"项目 {done.isoformat()} 验收合格，{reached.isoformat()} 才拨付到位（除 {RETENTION:.0%} "
+                                  f"质量保证金外），超过 {within} 个工作日" + (f"（应在 {due.isoformat()} 前）。" if due else "。"),
+                                  f"Accepted on {done}; paid out (besides the retention) only on {reached}, after "
+                                  f"{within} working days.", start=done, due=due, actual=reached, amount=owed)
+            continue
+        unpaid = owed - paid
+        said = (f"项目 {done.isoformat()} 验收合格，安排资金 {p.funded:,.2f} 元，已拨付 {paid:,.2f} 元，"
                 f"除 {RETENTION:.0%} 质量保证金外还有 {unpaid:,.2f} 元没有拨付")
-        said_en = (f"Accepted on {done}; {paid[p.project_id]:,.2f} of {p.funded:,.2f} yuan paid, {unpaid:,.2f} yuan "
+        said_en = (f"Accepted on {done}; {paid:,.2f} of {p.funded:,.2f} yuan paid, {unpaid:,.2f} yuan "
                    f"unpaid besides the {RETENTION:.0%} retention")
-        if due is None:
-            yield ctx.project(p, "funds-undisbursed", CANNOT_JUDGE, "截止日所在年份的节假日安排尚未公布。",
-                              "The deadline falls in a year whose official calendar is not known yet.", start=done,
-                              amount=unpaid)
-        elif late:
-            yield ctx.project(p, "funds-undisbursed", VIOLATION, f"{said}，超过 {within} 个工作日（应在 {due.isoformat()} 前拨付）。",
-                              f"{said_en}, after {within} working days (due {due}).", start=done, due=due,
-                              amount=unpaid)
-        elif late is None:
+        late = ctx.late(done, ctx.today, within)
+        if late:
+            yield ctx.project(p, "funds-undisbursed", VIOLATION,
+                              f"{said}，超过 {within} 个工作日" + (f"（应在 {due.isoformat()} 前拨付）。" if due else "。"),
+                              f"{said_en}, after {within} working days.", start=done, due=due, amount=unpaid)
+        elif late is None or due is None:
             yield ctx.project(p, "funds-undisbursed", CANNOT_JUDGE, *UNCOUNTED, start=done, due=due, amount=unpaid)
         else:
             yield ctx.project(p, "funds-undisbursed", PENDING, f"{said}，应在 {due.isoformat()} 前拨付。",
@@ -293,6 +314,7 @@ def accepted_before_completion(ctx: Context) -> Iterator[Finding]:
         done = exact(p.completed_on)
         if done is None:
             continue
+        ctx.look("accepted-before-completion", p.project_id)
         early = [a for a in p.acceptances if a.accepted_on < done]
         if early:
             first = min(a.accepted_on for a in early)
@@ -312,6 +334,7 @@ def supervisor_missing(ctx: Context) -> Iterator[Finding]:
         if p.status in ("planned", "cancelled") and (start is None or start > ctx.today):
             continue
         ours = letters.get(p.project_id, [])
+        ctx.look("supervisor-missing", p.project_id)
         if not ours:
             yield ctx.project(p, "supervisor-missing", VIOLATION, "项目已开工，没有监管责任记录（监管单位、责任人和责任书）。",
                               "Work has started and no supervision responsibility is recorded.", due=start)
@@ -353,6 +376,7 @@ def rectification_overdue(ctx: Context) -> Iterator[Finding]:
         return
     for row in ctx.table("problems"):
         deadline, status, done = row.get("deadline"), row.get("status"), row.get("rectified_on")
+        ctx.look("rectification-overdue", row["problem_id"])
         if deadline is None:
             if status in OPEN:
                 yield ctx.problem(row, "rectification-overdue", CANNOT_JUDGE, "整改时限未载明，无法判断是否逾期。",
@@ -384,6 +408,8 @@ def rectification_escalate(ctx: Context) -> Iterator[Finding]:
         actions[row["problem_id"]].append(row)
     for row in ctx.table("problems"):
         taken = actions.get(row["problem_id"], [])
+        if row.get("status") in OPEN:
+            ctx.look("rectification-escalate", row["problem_id"])
         if row.get("status") in OPEN and len(taken) >= after:
             yield ctx.problem(row, "rectification-escalate", VIOLATION,
                               f"已督促 {len(taken)} 次（最近一次 {max(a['taken_on'] for a in taken).isoformat()}），"
@@ -403,6 +429,7 @@ def evaluation_missing(ctx: Context) -> Iterator[Finding]:
         accepted = _last_passed(p)
         if accepted is None or p.status != "accepted":
             continue
+        ctx.look("evaluation-missing", p.project_id)
         opens, closes = _years_after(accepted, low), _years_after(accepted, high)
         if any(opens <= d <= closes for d in done.get(p.project_id, [])):
             continue

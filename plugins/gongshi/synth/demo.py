@@ -825,7 +825,7 @@ def _evaluations(county: _County, passed: dict, rng: random.Random) -> list[dict
 def _upstream(county: _County, rng: random.Random) -> None:
     """Where the county's money came from upstream: the province's document and when it was issued, and when the
     money reached the county. Recorded for the first three of the county finance bureau's allocations of the later
-    year (the ledger was started then); one arrived late (an honest finding: 拨付滞后)."""
+    year (the ledger was started then); one arrived late (an honest finding: 上级资金到县滞后)."""
     theirs = [a for a in county.allocations if a["allocator_unit_id"] == "czj" and a["year"] == YEARS[-1]][:3]
     for i, a in enumerate(theirs):
         received = a["allocated_on"] - timedelta(days=rng.randint(5, 12))
