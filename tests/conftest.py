@@ -35,10 +35,14 @@ def package_with_defect(defect: str, folder: Path) -> Path:
 GOLDEN = Path(__file__).parent / "golden"
 
 
+GOLDEN_FILES = ("*.html", "*/data/oc4ids-*.json")
+
+
 def golden_pages(output: Path) -> dict[str, str]:
-    """Return the generated data pages of a build (not theme files or prose pages), by relative path."""
-    return {str(p.relative_to(output)): p.read_text(encoding="utf-8") for p in sorted(output.rglob("*.html"))
-            if p.relative_to(output).parts[0] not in ("theme", "pages")}
+    """Return the generated data pages of a build (not theme files or prose pages) and its OC4IDS packages, by
+    relative path."""
+    return {str(p.relative_to(output)): p.read_text(encoding="utf-8") for pattern in GOLDEN_FILES
+            for p in sorted(output.rglob(pattern)) if p.relative_to(output).parts[0] not in ("theme", "pages")}
 
 
 def project_settings() -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import shutil
 
-from conftest import GOLDEN, GOOD, build_site, golden_pages
+from conftest import GOLDEN, GOLDEN_FILES, GOOD, build_site, golden_pages
 
 
 def test_generated_pages_match_the_golden_site(tmp_path):
@@ -14,7 +14,8 @@ def test_generated_pages_match_the_golden_site(tmp_path):
     result = build_site(data, tmp_path / "out")
     assert result.returncode == 0, result.stderr
     built = golden_pages(tmp_path / "out")
-    expected = {str(p.relative_to(GOLDEN)): p.read_text(encoding="utf-8") for p in sorted(GOLDEN.rglob("*.html"))}
+    expected = {str(p.relative_to(GOLDEN)): p.read_text(encoding="utf-8") for pattern in GOLDEN_FILES
+                for p in sorted(GOLDEN.rglob(pattern))}
     assert sorted(built) == sorted(expected), "pages added or removed: run `invoke golden` and review the diff"
     for name, html in built.items():
         if html != expected[name]:

@@ -337,6 +337,8 @@ class CountySite:
     def _write_oc4ids(self, data: Path, county: County, check: CountyCheck) -> list[Download]:
         """The county's projects in OC4IDS, validated against the official schema; nothing when they do not
         validate (a fault of gongshi's, logged), so that no invalid file is ever published."""
+        if not county.projects:
+            return []  # an OC4IDS package holds at least one project
         name = f"oc4ids-{county.code}.json"
         uri = f"{self.public_url}/{county.code}/data/{name}" if self.public_url else f"tag:gongshi,2026:{county.code}/oc4ids"
         released = self._release_date(county.code) or self.gongshi.current_date()
