@@ -125,6 +125,47 @@ def test_a_deadline_in_a_year_not_announced_cannot_be_judged_but_one_long_past_s
     assert len([f for f in judged(demo, today=day) if f.status == VIOLATION]) >= before
 
 
+
+WORKING_DAY_RULES = [("allocation-notice-late", "allocation_notice_within"),
+                     ("after-completion-notice-missing", "after_completion_notice_within"),
+                     ("upstream-transfer-late", "upstream_transfer_within"),
+                     ("project-start-late", "project_start_within"),
+                     ("funds-unassigned", "funds_unassigned_after"),
+                     ("funds-undisbursed", "disbursement_after_acceptance_within")]
+
+
+@pytest.mark.parametrize("code,setting", WORKING_DAY_RULES)
+def test_each_working_day_rule_passes_at_n_and_fails_at_n_plus_one(demo, code, setting):
+    """For a case of the demo, N working days from its event to what was done (or to today) is in time at a
+    threshold of N and late at N - 1: the day after the deadline is the first day late."""
+    calendar = WorkCalendar()
+    strict = [f for f in of(judged(demo, **{setting: 0}), code, status=VIOLATION) if f.start]
+    assert strict, code
+    case = strict[0]
+    n = calendar.between(case.start, case.actual or TODAY)
+    at_n = [f.status for f in of(judged(demo, **{setting: n}), code, case.subject_id)]
+    one_less = [f.status for f in of(judged(demo, **{setting: n - 1}), code, case.subject_id)]
+    assert VIOLATION not in at_n and (at_n == [] or at_n == ["pending"]), (case, at_n)
+    assert one_less == [VIOLATION], (case, one_less)
+
+
+def test_funds_idle_a_year_to_the_day_is_not_yet_idle(demo):
+    case = of(judged(demo), "funds-idle", status=VIOLATION)[0]
+    assert [f.code for f in judged(demo, funds_idle_days=(case.days, 730)) if f.subject_id == case.subject_id
+            and f.status == VIOLATION and f.code == "funds-idle"] == []
+    assert of(judged(demo, funds_idle_days=(case.days - 1, 730)), "funds-idle", case.subject_id)
+
+
+def test_inspections_escalation_and_supervisors_at_their_boundaries(demo):
+    assert of(judged(demo), "inspection-frequency", "2025Q2", status=VIOLATION)
+    assert not of(judged(demo, inspections_per_quarter=0), "inspection-frequency", status=VIOLATION)
+    pressed = of(judged(demo), "rectification-escalate", status=VIOLATION)[0]
+    assert of(judged(demo, rectification_escalate_after=pressed.days), "rectification-escalate", pressed.subject_id)
+    assert not of(judged(demo, rectification_escalate_after=pressed.days + 1), "rectification-escalate",
+                  pressed.subject_id)
+    late_letter = next(f for f in of(judged(demo), "supervisor-missing", status=VIOLATION) if f.actual)
+    assert late_letter.actual > late_letter.due  # signed the day after work started or later
+
 def test_a_rectification_is_overdue_the_day_after_its_deadline(demo):
     problem = next(r for r in demo.tables["problems"] if r["status"] == "open")
     deadline = problem["deadline"]
