@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 import subprocess
 import time
 import traceback
@@ -30,6 +31,7 @@ from ..forms.make import write_blank_forms, writer_of
 from ..model import County, Rejection
 from ..opendata.oc4ids import Oc4idsError, Publication
 from ..opendata.oc4ids import write as write_oc4ids
+from ..opendata.sqlite import write as write_database
 from ..package.descriptor import DESCRIPTOR
 from ..package.load import PackageFiles
 from ..schemas import load_schemas
@@ -318,6 +320,7 @@ class CountySite:
         downloads = write_county_downloads(data, county.code, check.package.files, self.gongshi.keys_path)
         downloads += write_spreadsheets(data, county.code, check.texts, self.schemas)
         downloads += self._write_oc4ids(data, county, check)
+        downloads += self._write_database(data, county, check)
         self.writer.write(staging, f"{county.code}/data/", DataPage(county, downloads))
         # The standard forms, blank with the county's own lists (gongshi forms makes prefilled ones).
         forms = write_blank_forms(staging / county.code / "forms", writer_of(check, self.schemas))
@@ -350,6 +353,17 @@ class CountySite:
             logger.error("gongshi: %s", error)
             return []
         return [download_of(path, "项目数据（OC4IDS 0.9.5 开放合同基础设施数据标准，JSON）")]
+
+    def _write_database(self, data: Path, county: County, check: CountyCheck) -> list[Download]:
+        """The county's tables as a SQLite database with its Datasette metadata; nothing when it cannot be made
+        (a fault of gongshi's, logged)."""
+        try:
+            path, meta = write_database(data, self.schemas, county, check.texts, self.public_url)
+        except (sqlite3.Error, ValueError) as error:
+            logger.error("gongshi: %s：SQLite 数据库未生成 / database not made: %s", county.code, error)
+            return []
+        return [download_of(path, "SQLite 数据库：全部数据表，带外键和全文检索（可用 Datasette 或任何 SQLite 工具打开）"),
+                download_of(meta, "数据库说明（Datasette metadata.json：表和字段的中文名称和说明）")]
 
     def _release_date(self, county: str) -> dt.date | None:
         """The day the county's newest version was released (its release log's date)."""
