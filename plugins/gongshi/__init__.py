@@ -12,6 +12,13 @@ def get_generators(pelican):
     return GongshiGenerator
 
 
+def write_sitemaps(pelican) -> None:
+    """Once every page is written (the prose pages too): the site's sitemap index and robots.txt."""
+    from .site.generator import finish_site
+
+    finish_site(pelican)
+
+
 def register() -> None:
     from pelican import signals
 
@@ -20,4 +27,5 @@ def register() -> None:
 
     install()
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(write_sitemaps)
     signals.generator_init.connect(prepare_environment)

@@ -38,6 +38,20 @@ def _build_in_worker(folder: Path) -> CountySummary | None:
     return _SITE.build(folder)
 
 
+# The counties the running build published, for the sitemap written once every page is (finish_site).
+_BUILT: list[str] = []
+
+
+def finish_site(pelican) -> None:
+    """Write the sitemap index and robots.txt over everything the build wrote."""
+    from ..opendata.sitemap import write_site
+
+    site = str(pelican.settings.get("PUBLIC_SITEURL") or pelican.settings.get("SITEURL") or "").rstrip("/")
+    gongshi = demo_day(from_dict(pelican.settings.get("GONGSHI"),
+                                 base=Path(pelican.settings["PATH"]).resolve().parent))
+    write_site(Path(pelican.output_path), site, list(_BUILT), gongshi.current_date())
+
+
 def demo_day(settings: Settings) -> Settings:
     """A site made of demo counties alone, each stating the day its data is true on (`as_of` in datapackage.json), is
     shown as on the latest of those days, unless `today` is set: the demo's notices are then in their period, on TV and
@@ -96,6 +110,7 @@ class GongshiGenerator(Generator):
         started = time.perf_counter()
         # Each job decides itself whether its county changed (reading its files once), so every county is sent.
         counties = sorted((s for s in self._run(folders) if s is not None), key=lambda c: c.code)
+        _BUILT[:] = [c.code for c in counties]
         shutil.rmtree(output / STAGING, ignore_errors=True)
         self.timings["counties"] = time.perf_counter() - started
         built = [c for c in counties if c.timings]

@@ -31,6 +31,7 @@ from ..forms.make import write_blank_forms, writer_of
 from ..model import County, Rejection
 from ..opendata.oc4ids import Oc4idsError, Publication
 from ..opendata.oc4ids import write as write_oc4ids
+from ..opendata.sitemap import write_county as write_sitemap
 from ..opendata.sqlite import write as write_database
 from ..package.descriptor import DESCRIPTOR
 from ..package.load import PackageFiles
@@ -328,6 +329,7 @@ class CountySite:
         write_versions(self.writer, staging, county, self.gongshi.history_path, self.gongshi.keys_path, self.schemas,
                        self.output / county.code, check.clean_archives, self.history_format)
         timings["downloads"] = time.perf_counter() - started
+        write_sitemap(staging, county.code, self.public_url, self._release_date(county.code))
         if self.gongshi.search:
             started = time.perf_counter()
             try:
