@@ -15,6 +15,7 @@ from pelican.generators import Generator
 
 from ..forms.make import write_blank_forms
 from ..forms.workbook import FormWriter
+from ..opendata.feeds import write_site as write_site_feed
 from ..package.load import DESCRIPTOR, find_packages
 from ..parallel import parallel_map
 from ..problems import as_line
@@ -169,6 +170,8 @@ class GongshiGenerator(Generator):
         self._write(writer, "supervision/", ProvinceSupervisionPage(counties, list(RULE_INFO.values()), today))
         self._write(writer, "keys/", KeysPage(write_trust_downloads(
             output / "keys", self.gongshi.keys_path, self.gongshi.province_key_fingerprint)))
+        write_site_feed(output, str(self.settings.get("PUBLIC_SITEURL") or self.settings.get("SITEURL") or "")
+                        .rstrip("/"), counties)
         if self.gongshi.search:
             write_search_manifest(output, {c.code: c.name for c in counties})
 

@@ -29,6 +29,7 @@ from .. import problems as report
 from ..county import CountyCheck, check_county
 from ..forms.make import write_blank_forms, writer_of
 from ..model import County, Rejection
+from ..opendata.feeds import write_county as write_feeds
 from ..opendata.oc4ids import Oc4idsError, Publication
 from ..opendata.oc4ids import write as write_oc4ids
 from ..opendata.sitemap import write_county as write_sitemap
@@ -326,8 +327,9 @@ class CountySite:
         # The standard forms, blank with the county's own lists (gongshi forms makes prefilled ones).
         forms = write_blank_forms(staging / county.code / "forms", writer_of(check, self.schemas))
         self.writer.write(staging, f"{county.code}/forms/", FormsPage(county, forms))
-        write_versions(self.writer, staging, county, self.gongshi.history_path, self.gongshi.keys_path, self.schemas,
-                       self.output / county.code, check.clean_archives, self.history_format)
+        versions = write_versions(self.writer, staging, county, self.gongshi.history_path, self.gongshi.keys_path,
+                                  self.schemas, self.output / county.code, check.clean_archives, self.history_format)
+        write_feeds(staging, county, self.public_url, versions)
         timings["downloads"] = time.perf_counter() - started
         write_sitemap(staging, county.code, self.public_url, self._release_date(county.code))
         if self.gongshi.search:

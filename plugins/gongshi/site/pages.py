@@ -106,12 +106,13 @@ def verified_versions(folder: Path, fmt: str) -> set[str]:
 
 
 def write_versions(writer: PageWriter, root: Path, county: County, history_root: Path, keys: Path, schemas,
-                   previous: Path, clean: set[str], fmt: str) -> None:
+                   previous: Path, clean: set[str], fmt: str) -> list:
     """Write the county's version list and a page per published version with what changed and its bundle.
 
     A version that this build found clean (`clean`, its archive stamps), whose predecessor and trust files are what
     the previous build (`previous`, the county's live folder) saw, is not diffed or bundled again: its diff is read
-    from there and its files are linked. `fmt` names the code and schemas the kept diffs were made with."""
+    from there and its files are linked. `fmt` names the code and schemas the kept diffs were made with. Returns each
+    release log entry with its diffs, oldest first."""
     output = root / county.code / "versions"
     history = county_history(history_root, county.code)
     entries = read_log(history / LOG)
@@ -139,6 +140,7 @@ def write_versions(writer: PageWriter, root: Path, county: County, history_root:
                                                                 write_log_downloads(output, history / LOG)))
     (root / county.code / VERSIONS).write_text(json.dumps({"format": fmt, "versions": keep}, ensure_ascii=False),
                                                encoding="utf-8")
+    return versions
 
 
 def _kept_version(was, stamp: str, before: str, trust: str, clean: set[str], old: Path,
