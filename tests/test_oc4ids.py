@@ -41,9 +41,11 @@ def test_a_broken_record_fails_with_the_path_to_what_is_wrong(package, offline):
     broken = copy.deepcopy(package)
     broken["projects"][3]["period"]["startDate"] = "2025-07-04"  # a date, not a date-time
     broken["projects"][5]["status"] = "finished"
+    broken["projects"][6]["documents"][0]["url"] = "公告页面"
     found = errors(broken)
     assert any(e.startswith("projects/3/period/startDate:") for e in found), found
     assert any(e.startswith("projects/5/status:") for e in found), found
+    assert any(e.startswith("projects/6/documents/0/url:") for e in found), found
 
 
 def test_the_projects_carry_the_figures_the_pages_show(package, demo_site):
