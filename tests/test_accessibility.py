@@ -18,7 +18,7 @@ PAGES = ["/", f"/{COUNTY}/", f"/{COUNTY}/place/519901101000/", f"/{COUNTY}/place
          f"/{COUNTY}/wechat/GS2026-133/", f"/{COUNTY}/tv/", f"/{COUNTY}/tv/crawl/", f"/{COUNTY}/itv/",
          f"/{COUNTY}/itv/sd/", "/search/", "/dictionary/",
          "/pages/clerk-guide/", f"/{COUNTY}/supervision/", f"/{COUNTY}/problem/WT2026-004/", "/supervision/",
-         f"/{COUNTY}/project/XM2026-004/", f"/{COUNTY}/forms/"]
+         f"/{COUNTY}/project/XM2026-004/", f"/{COUNTY}/forms/", "/data/"]
 
 
 @pytest.fixture(scope="module")

@@ -134,6 +134,13 @@ class ProvinceSupervisionPage(Page):
 
 
 @dataclass(frozen=True)
+class SiteDataPage(Page):
+    template = "site_data"
+    manifest: dict | None  # opendata/bulk.py: counties, files, keys
+    titles: dict  # table name: its Chinese title
+
+
+@dataclass(frozen=True)
 class VersionsPage(Page):
     template = "versions"
     county: Any
@@ -227,5 +234,5 @@ class PrintPage(Page):
 
 PAGES: tuple[type[Page], ...] = (HomePage, DictionaryPage, CountyPage, RegionPage, UnitPage, AllocationPage,
                                  ProjectPage, NoticePage, DataPage, FormsPage, SupervisionPage, ProblemPage,
-                                 ProvinceSupervisionPage, VersionsPage, ReportPage, VersionPage, KeysPage, PrintPage,
+                                 ProvinceSupervisionPage, SiteDataPage, VersionsPage, ReportPage, VersionPage, KeysPage, PrintPage,
                                  NowPage, TvPage, CrawlPage, ItvPage, WechatPage)

@@ -15,6 +15,7 @@ from pelican.generators import Generator
 
 from ..forms.make import write_blank_forms
 from ..forms.workbook import FormWriter
+from ..opendata.bulk import write as write_bulk
 from ..opendata.feeds import write_site as write_site_feed
 from ..package.load import DESCRIPTOR, find_packages
 from ..parallel import parallel_map
@@ -23,7 +24,16 @@ from ..schemas import ALL_RESOURCES, load_schemas
 from ..settings import Settings, from_dict
 from ..supervision import RULE_INFO
 from ..trust.verify import ALLOWED_SIGNERS, load_trust
-from .context import DictionaryPage, FormsPage, HomePage, KeysPage, Page, ProvinceSupervisionPage, SiteContext
+from .context import (
+    DictionaryPage,
+    FormsPage,
+    HomePage,
+    KeysPage,
+    Page,
+    ProvinceSupervisionPage,
+    SiteContext,
+    SiteDataPage,
+)
 from .downloads import write_trust_downloads
 from .job import STAGING, CountySite, CountySummary
 from .pdf import PrintError, render_pdfs
@@ -168,6 +178,10 @@ class GongshiGenerator(Generator):
         # The blank forms of the whole site, without any county's lists.
         self._write(writer, "forms/", FormsPage(None, write_blank_forms(output / "forms", FormWriter(schemas))))
         self._write(writer, "supervision/", ProvinceSupervisionPage(counties, list(RULE_INFO.values()), today))
+        started = time.perf_counter()
+        manifest = write_bulk(output, schemas, counties)
+        self.timings["bulk"] = time.perf_counter() - started
+        self._write(writer, "data/", SiteDataPage(manifest, {n: t.get("title", n) for n, t in schemas.tables.items()}))
         self._write(writer, "keys/", KeysPage(write_trust_downloads(
             output / "keys", self.gongshi.keys_path, self.gongshi.province_key_fingerprint)))
         write_site_feed(output, str(self.settings.get("PUBLIC_SITEURL") or self.settings.get("SITEURL") or "")

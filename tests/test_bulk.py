@@ -1,0 +1,63 @@
+"""Bulk files for the whole site: every county's tables concatenated as CSV and Parquet, one SQLite database, and a
+manifest of counties, versions and hashes; made again only when a county changed."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import sqlite3
+from decimal import Decimal
+from types import SimpleNamespace
+
+import polars as pl
+
+from conftest import ROOT
+
+DEMO = ROOT / "data" / "519901"
+
+
+def package_rows(table):
+    with open(DEMO / f"{table}.csv", encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_parquet_and_csv_hold_every_county_row_as_the_package_has_it(demo_site):
+    folder = demo_site / "data"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [c["code"] for c in manifest["counties"]] == ["519901"] and manifest["counties"][0]["version"] >= 1
+    for f in manifest["files"]:
+        assert hashlib.sha256((folder / f["name"]).read_bytes()).hexdigest() == f["sha256"], f["name"]
+    for table in ("projects", "allocations", "project_funds", "beneficiaries", "notices", "problems"):
+        expected = package_rows(table)
+        frame = pl.read_parquet(folder / f"{table}.parquet")
+        assert frame.height == len(expected) and set(frame["county"].to_list()) == {"519901"}
+        for got, want in zip(frame.iter_rows(named=True), expected, strict=True):
+            assert {k: "" if got[k] is None else str(got[k]) for k in want} == want, table
+        text = (folder / f"{table}.csv").read_text(encoding="utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert len(rows) == len(expected) and rows[0]["county"] == "519901"
+    budget = sum(Decimal(r["budget"]) for r in package_rows("projects"))
+    db = sqlite3.connect(folder / "gongshi-all.db")
+    assert Decimal(db.execute("SELECT sum(budget_fen) FROM projects").fetchone()[0]) / 100 == budget
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert db.execute("SELECT count(*) FROM search WHERE search MATCH '道路硬化'").fetchone()[0] > 0
+
+
+def test_the_bulk_files_are_made_again_only_when_a_county_changed(demo_site, tmp_path):
+    from gongshi.opendata.bulk import write
+    from gongshi.schemas import load_schemas
+
+    output = tmp_path / "site"
+    shutil.copytree(demo_site / "519901", output / "519901")
+    counties = [SimpleNamespace(code="519901", name="演示县", url="519901/")]
+    first = write(output, load_schemas(), counties)
+    made = (output / "data" / "projects.parquet").stat().st_mtime_ns
+    assert write(output, load_schemas(), counties) == first
+    assert (output / "data" / "projects.parquet").stat().st_mtime_ns == made
+    stamp = output / "519901" / ".gongshi-build.json"
+    stamp.write_text(json.dumps({**json.loads(stamp.read_text(encoding="utf-8")), "key": "changed"}), encoding="utf-8")
+    write(output, load_schemas(), counties)
+    assert (output / "data" / "projects.parquet").stat().st_mtime_ns != made
