@@ -32,6 +32,7 @@ from ..model import County, Rejection
 from ..opendata.feeds import write_county as write_feeds
 from ..opendata.oc4ids import Oc4idsError, Publication
 from ..opendata.oc4ids import write as write_oc4ids
+from ..opendata.pagedata import write_county as write_page_data
 from ..opendata.sitemap import write_county as write_sitemap
 from ..opendata.sqlite import write as write_database
 from ..package.descriptor import DESCRIPTOR
@@ -304,6 +305,7 @@ class CountySite:
         attach(county, supervision)
         timings["supervision"] = time.perf_counter() - started
         write_county_pages(self.writer, staging, county, problems)
+        write_page_data(staging, county)
         rules = self._write_supervision(staging, county, supervision)
         for problem in write_channels(self.writer, staging, county, self.gongshi, self.public_url):
             logger.warning("gongshi: %s", report.as_line(problem))

@@ -1,0 +1,192 @@
+"""The data behind every page: `index.json` beside each county, place, unit, allocation, project and notice page,
+and the page's tables as CSV (Excel-safe), with the same figures the page shows.
+
+Money is text with two decimals, exactly as the data has it (a JSON number would round at 2^53); every file carries
+the package version and fingerprint it was made from, so that a reader can tell which signed data it came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from ..site.spreadsheet import neutralise
+
+PROJECT_COLUMNS = (("project_id", "项目编号"), ("name", "项目名称"), ("year", "年度"), ("status", "状态"),
+                   ("category", "类别"), ("place", "实施地点"), ("budget", "总投资（元）"),
+                   ("funded", "已落实资金（元）"), ("implementing_unit", "实施单位"), ("url", "网址"))
+ALLOCATION_COLUMNS = (("allocation_id", "资金编号"), ("document_no", "文号"), ("year", "年度"),
+                      ("source", "资金来源"), ("amount", "金额（元）"), ("allocated_on", "分配日期"),
+                      ("allocator", "分配单位"), ("recipient", "分配到"), ("drawn", "已安排到项目（元）"),
+                      ("url", "网址"))
+NOTICE_COLUMNS = (("notice_id", "公告编号"), ("title", "标题"), ("kind", "类别"), ("start_date", "公示开始"),
+                  ("end_date", "公示结束"), ("disclosers", "公开单位"), ("url", "网址"))
+
+
+def money(amount: Decimal | None) -> str | None:
+    return None if amount is None else f"{amount:.2f}"
+
+
+def day(value) -> str | None:
+    if value is None:
+        return None
+    return getattr(value, "text", None) or value.isoformat()
+
+
+def project_row(p) -> dict:
+    return {"project_id": p.project_id, "name": p.name, "year": p.year, "status": p.status, "category": p.category,
+            "place": p.region.full_name, "budget": money(p.budget), "funded": money(p.funded),
+            "implementing_unit": p.implementing_unit.name, "url": p.url}
+
+
+def allocation_row(a) -> dict:
+    return {"allocation_id": a.allocation_id, "document_no": a.document_no, "year": a.year,
+            "source": a.source_name, "amount": money(a.amount), "allocated_on": day(a.allocated_on),
+            "allocator": a.allocator.name, "recipient": a.recipient_region.full_name, "drawn": money(a.drawn),
+            "url": a.url}
+
+
+def notice_row(n) -> dict:
+    return {"notice_id": n.notice_id, "title": n.title, "kind": n.kind, "start_date": day(n.start_date),
+            "end_date": day(n.end_date), "disclosers": n.discloser_names, "url": n.url}
+
+
+class PageData:
+    """Writes the JSON and CSV files beside a county's pages."""
+
+    def __init__(self, root: Path, county):
+        self.root = root
+        self.county = county
+        self.count = 0
+
+    def envelope(self, kind: str, url: str) -> dict:
+        return {"kind": kind, "page": url, "county": self.county.code, "countyName": self.county.name,
+                "packageVersion": self.county.version, "packageFingerprint": self.county.fingerprint}
+
+    def write(self, url: str, kind: str, record: dict, tables: dict[str, tuple] | None = None) -> None:
+        folder = self.root / url
+        folder.mkdir(parents=True, exist_ok=True)
+        data = {**self.envelope(kind, url), **record}
+        files = {}
+        for name, (columns, rows) in (tables or {}).items():
+            files[name] = f"{name}.csv"
+            _write_csv(folder / f"{name}.csv", columns, rows)
+        if files:
+            data["csv"] = files
+        (folder / "index.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        self.count += 1
+
+    def place(self, region) -> None:
+        figures = {"allocatedTotal": money(region.allocated_total),
+                   "throughProjectsTotal": money(region.through_projects_total),
+                   "projectCount": region.project_count, "budgetTotal": money(region.budget_total),
+                   "householdsTotal": region.households_total, "sharedProjects": len(region.shared_projects)}
+        projects = [project_row(p) for p in region.projects]
+        below = [project_row(p) for p in region.projects_below]
+        allocations = [allocation_row(a) for a in region.allocations]
+        notices = [notice_row(n) for n in region.notices]
+        record = {"place": {"code": region.code, "name": region.name, "fullName": region.full_name,
+                            "level": region.level}, "figures": figures, "projects": projects,
+                  "projectsBelow": below, "allocations": allocations, "notices": notices,
+                  "children": [{"code": c.code, "name": c.name, "allocatedTotal": money(c.allocated_total),
+                                "projectCount": c.project_count, "budgetTotal": money(c.budget_total),
+                                "url": c.url} for c in region.children]}
+        self.write(region.url, "county" if region.level == "county" else "place", record, {
+            "projects": (PROJECT_COLUMNS, projects + [r for r in below if r not in projects]),
+            "allocations": (ALLOCATION_COLUMNS, allocations), "notices": (NOTICE_COLUMNS, notices)})
+
+    def unit(self, unit) -> None:
+        record = {"unit": {"unit_id": unit.unit_id, "name": unit.name, "kind": unit.kind,
+                           "place": unit.region.full_name, "phone": unit.phone},
+                  "figures": {"allocatedTotal": money(unit.allocated_total),
+                              "receivedTotal": money(unit.received_total),
+                              "implementedTotal": money(unit.implemented_total)},
+                  "allocated": [allocation_row(a) for a in unit.allocated],
+                  "received": [allocation_row(a) for a in unit.received],
+                  "implemented": [project_row(p) for p in unit.implemented]}
+        self.write(unit.url, "unit", record, {"projects": (PROJECT_COLUMNS, record["implemented"]),
+                                              "allocations": (ALLOCATION_COLUMNS, record["allocated"])})
+
+    def allocation(self, a) -> None:
+        funds = [{**project_row(f.project), "amount": money(f.amount)} for f in a.funds]
+        record = {"allocation": {**allocation_row(a), "purpose": a.purpose, "basis": a.allocation_basis,
+                                 "fundSource": a.kind, "fundLevel": a.level, "budgetSubject": a.budget_subject,
+                                 "recipientUnit": a.recipient_unit.name if a.recipient_unit else None,
+                                 "upstreamDocumentNo": a.upstream_document_no,
+                                 "upstreamIssuedOn": day(a.upstream_issued_on), "receivedOn": day(a.received_on)},
+                  "figures": {"amount": money(a.amount), "drawn": money(a.drawn), "remaining": money(a.remaining)},
+                  "projects": funds, "notices": [notice_row(n) for n in a.notices],
+                  "findings": [f.as_dict() for f in a.findings]}
+        self.write(a.url, "allocation", record, {"projects": (
+            (*PROJECT_COLUMNS[:-1], ("amount", "本笔资金安排（元）"), PROJECT_COLUMNS[-1]), funds)})
+
+    def project(self, p) -> None:
+        funds = [{**allocation_row(f.allocation), "amount_to_project": money(f.amount)} for f in p.funds]
+        households = [{"household_id": b.household_id, "household": b.household, "place": b.region.full_name,
+                       "members": b.members, "subsidy": money(b.subsidy), "paid_on": day(b.paid_on)}
+                      for b in p.listed_households]
+        record = {"project": {**project_row(p), "content": p.content, "location": p.location,
+                              "start_date": day(p.start_date), "end_date": day(p.end_date),
+                              "places": [r.full_name for r in p.regions], "responsible_person": p.responsible_person,
+                              "construction_unit": p.construction_unit, "performance_targets": p.performance_targets,
+                              "beneficiary_households": p.beneficiary_households,
+                              "beneficiary_people": p.beneficiary_people, "completed_on": day(p.completed_on),
+                              "actual_spending": money(p.actual_spending)},
+                  "figures": {"budget": money(p.budget), "funded": money(p.funded),
+                              "beneficiaryHouseholds": p.beneficiary_households},
+                  "funds": funds, "households": households,
+                  "acceptances": [{"stage": a.stage, "accepted_on": day(a.accepted_on), "result": a.result,
+                                   "inspectors": a.inspectors} for a in p.acceptances],
+                  "indicators": [{"level1": i.level1, "level2": i.level2, "name": i.name, "target": i.target,
+                                  "unit": i.unit, "actual": i.actual} for i in p.indicators],
+                  "supervisors": [{"unit": s.unit.name, "role": s.role, "person": s.person,
+                                   "signed_on": day(s.signed_on)} for s in p.supervisors],
+                  "problems": [{"problem_id": c.problem_id, "status": c.status, "deadline": day(c.deadline),
+                                "url": c.url} for c in p.problems],
+                  "notices": [notice_row(n) for n in p.notices],
+                  "findings": [f.as_dict() for f in p.findings]}
+        tables = {"funds": ((*ALLOCATION_COLUMNS[:-1], ("amount_to_project", "安排给本项目（元）"),
+                             ALLOCATION_COLUMNS[-1]), funds)}
+        if households:
+            tables["households"] = ((("household_id", "户编号"), ("household", "户主"), ("place", "所在村"),
+                                     ("members", "人口"), ("subsidy", "补助金额（元）"), ("paid_on", "发放日期")),
+                                    households)
+        self.write(p.url, "project", record, tables)
+
+    def notice(self, n) -> None:
+        rows = [allocation_row(a) for a in n.allocations] or [project_row(p) for p in n.projects]
+        columns = ALLOCATION_COLUMNS if n.allocations else PROJECT_COLUMNS
+        record = {"notice": {**notice_row(n), "place": n.region.full_name, "published_on": day(n.published_on),
+                             "periodDays": n.period_days},
+                  "figures": {"total": money(n.total) if isinstance(n.total, Decimal) else None,
+                              "rows": len(rows)},
+                  "rows": rows}
+        self.write(n.url, "notice", record, {"rows": (columns, rows)})
+
+
+def _write_csv(path: Path, columns: tuple, rows: list[dict]) -> None:
+    """A table for Excel: a byte-order mark, Chinese headers, every text cell neutralised."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow([title for _, title in columns])
+        for row in rows:
+            writer.writerow([neutralise(str(row.get(name))) if row.get(name) is not None else ""
+                             for name, _ in columns])
+
+
+def write_county(root: Path, county) -> int:
+    """Write the data beside every page of the county; return how many pages got it."""
+    data = PageData(root, county)
+    for region in county.regions.values():
+        data.place(region)
+    for unit in county.units.values():
+        data.unit(unit)
+    for allocation in county.allocations.values():
+        data.allocation(allocation)
+    for project in county.projects.values():
+        data.project(project)
+    for notice in county.notices.values():
+        data.notice(notice)
+    return data.count
