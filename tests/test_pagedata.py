@@ -77,3 +77,26 @@ def test_every_json_names_its_signed_version_and_its_csv_files_open_as_text(demo
         assert len(list(csv.reader(fh))) - 1 == notice["figures"]["rows"] == len(notice["rows"])
     page = (demo_site / COUNTY / "project" / "XM2026-004" / "index.html").read_text(encoding="utf-8")
     assert 'href="index.json"' in page and 'href="funds.csv"' in page
+
+
+def test_a_journalists_question_has_one_answer_in_sqlite_in_the_township_csv_and_in_oc4ids(demo_site):
+    """Which projects in 桂花镇 got more than 500,000 yuan, and from which source: the README's three ways agree."""
+    import sqlite3
+
+    data = demo_site / COUNTY / "data"
+    db = sqlite3.connect(data / f"gongshi-{COUNTY}.db")
+    by_sql = db.execute(
+        "SELECT p.project_id, p.budget, group_concat(n.source_name || ' ' || f.amount, '；') FROM projects p "
+        "JOIN project_funds f USING (project_id) JOIN allocation_names n USING (allocation_id) "
+        "WHERE p.budget_fen > 50000000 AND p.region_code LIKE '519901100%' GROUP BY p.project_id "
+        "ORDER BY p.project_id").fetchall()
+    with open(demo_site / COUNTY / "place" / "519901100000" / "projects.csv", encoding="utf-8-sig", newline="") as fh:
+        by_csv = sorted((r["项目编号"], r["总投资（元）"], r["资金来源"]) for r in csv.DictReader(fh)
+                        if Decimal(r["总投资（元）"]) > 500000)
+    package = json.loads((data / f"oc4ids-{COUNTY}.json").read_text(encoding="utf-8"))
+    by_oc4ids = sorted((p["gongshi"]["projectId"], f"{Decimal(str(p['budget']['amount']['amount'])):.2f}",
+                        "；".join(f"{s['fundSourceName']} {s['amount']}" for s in p["gongshi"]["fundSources"]))
+                       for p in package["projects"] if p["budget"]["amount"]["amount"] > 500000
+                       and any(c.startswith("519901100") for c in p["gongshi"]["placeCodes"]))
+    assert len(by_sql) > 5
+    assert [tuple(r) for r in by_sql] == by_csv == by_oc4ids

@@ -69,6 +69,9 @@ def write(output: Path, schemas, counties: list) -> dict | None:
                                f"c.{_quote(name)}", (c.code,))
             db.execute("INSERT INTO main.search (county, kind, id, title, text) SELECT ?, kind, id, title, text "
                        "FROM c.search", (c.code,))
+            if db.execute("SELECT count(*) FROM c.sqlite_master WHERE name = 'allocation_names'").fetchone()[0]:
+                db.execute("INSERT INTO main.allocation_names SELECT ?, allocation_id, source_name, fund_level "
+                           "FROM c.allocation_names", (c.code,))
             db.commit()
             db.execute("DETACH DATABASE c")
             manifest["counties"].append({"code": c.code, "name": c.name, "version": int(info.get("version") or 0),
@@ -111,6 +114,9 @@ def _create(db: sqlite3.Connection, schemas) -> None:
             columns.append(f"FOREIGN KEY (county, {', '.join(map(_quote, fields))}) REFERENCES {_quote(target)} "
                            f"(county, {', '.join(map(_quote, refs))})")
         db.execute(f"CREATE TABLE {_quote(name)} (\n  " + ",\n  ".join(columns) + "\n)")
+    db.execute("CREATE TABLE allocation_names (county TEXT NOT NULL, allocation_id TEXT, source_name TEXT, "
+               "fund_level TEXT, PRIMARY KEY (county, allocation_id), FOREIGN KEY (county, allocation_id) "
+               "REFERENCES allocations (county, allocation_id))")
     db.execute("CREATE VIRTUAL TABLE search USING fts5(county UNINDEXED, kind, id UNINDEXED, title, text, "
                "tokenize='trigram')")
 

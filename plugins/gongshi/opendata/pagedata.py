@@ -16,7 +16,8 @@ from ..site.spreadsheet import neutralise
 
 PROJECT_COLUMNS = (("project_id", "项目编号"), ("name", "项目名称"), ("year", "年度"), ("status", "状态"),
                    ("category", "类别"), ("place", "实施地点"), ("budget", "总投资（元）"),
-                   ("funded", "已落实资金（元）"), ("implementing_unit", "实施单位"), ("url", "网址"))
+                   ("funded", "已落实资金（元）"), ("sources", "资金来源"), ("implementing_unit", "实施单位"),
+                   ("url", "网址"))
 ALLOCATION_COLUMNS = (("allocation_id", "资金编号"), ("document_no", "文号"), ("year", "年度"),
                       ("source", "资金来源"), ("amount", "金额（元）"), ("allocated_on", "分配日期"),
                       ("allocator", "分配单位"), ("recipient", "分配到"), ("drawn", "已安排到项目（元）"),
@@ -38,6 +39,7 @@ def day(value) -> str | None:
 def project_row(p) -> dict:
     return {"project_id": p.project_id, "name": p.name, "year": p.year, "status": p.status, "category": p.category,
             "place": p.region.full_name, "budget": money(p.budget), "funded": money(p.funded),
+            "sources": "；".join(f"{f.allocation.source_name} {money(f.amount) or '未载明'}" for f in p.funds),
             "implementing_unit": p.implementing_unit.name, "url": p.url}
 
 

@@ -190,7 +190,15 @@ class Database:
                 db.execute("UPDATE search SET text = text || ' ' || ? WHERE kind = '项目' AND id = ?",
                            (places, project_id))
 
-    def write(self, target: Path, texts: dict[str, str]) -> Path:
+    def names(self, db: sqlite3.Connection, county) -> None:
+        """Each allocation's source as the pages name it (2019 money under its 2019 name, with its level), which
+        the code in `allocations.fund_source` alone does not say."""
+        db.execute("CREATE TABLE allocation_names (allocation_id TEXT PRIMARY KEY REFERENCES allocations "
+                   "(allocation_id), source_name TEXT, fund_level TEXT)")
+        db.executemany("INSERT INTO allocation_names VALUES (?, ?, ?)",
+                       [(a.allocation_id, a.source_name, a.level) for a in county.allocations.values()])
+
+    def write(self, target: Path, texts: dict[str, str], county=None) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".part")
         partial.unlink(missing_ok=True)
@@ -203,6 +211,8 @@ class Database:
                     self.create(db, name, set(present))
                 for name in present:
                     self.fill(db, name, texts[name])
+                if county is not None and "allocations" in present:
+                    self.names(db, county)
                 self.describe(db, present)
                 self.index(db, present)
             problems = db.execute("PRAGMA foreign_key_check").fetchall()
@@ -226,6 +236,8 @@ class Database:
                     columns[spec["name"] + "_fen"] = f"{spec.get('title', '')}（分，整数，加总不丢分）"
             tables[name] = {"title": f"{schema.get('title', name)}（{name}）", "description": schema.get("description", ""),
                             "columns": columns}
+        tables["allocation_names"] = {"title": "资金来源名称（allocation_names）",
+                                      "description": "每笔资金的来源名称，与网页上的写法一致（按年度和资金级次）。"}
         tables["search"] = {"title": "全文检索（search）",
                             "description": "项目、公告、资金、地方和单位：输入任意三个以上连续的字，不用分词。"}
         return {"title": f"{self.title}", "description": f"数据包第 {self.version} 版，指纹 {self.fingerprint or '—'}",
@@ -248,7 +260,7 @@ def _columns(db: sqlite3.Connection, table: str) -> set[str]:
 def write(folder: Path, schemas, county, texts: dict[str, str], site: str) -> tuple[Path, Path]:
     """Write gongshi-<code>.db and its Datasette metadata into folder; return both paths."""
     database = Database(schemas, county.code, county.name, county.version, county.fingerprint)
-    path = database.write(folder / f"gongshi-{county.code}.db", texts)
+    path = database.write(folder / f"gongshi-{county.code}.db", texts, county)
     meta = folder / "metadata.json"
     meta.write_text(json.dumps({k: v for k, v in database.metadata(path.stem, site).items() if v is not None},
                                ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
