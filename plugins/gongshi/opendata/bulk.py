@@ -15,7 +15,7 @@ import sqlite3
 from pathlib import Path
 
 from ..site.spreadsheet import neutralise
-from .sqlite import Database, _quote, is_money
+from .sqlite import Database, _quote, table_sql
 
 FOLDER = "data"
 MANIFEST = "manifest.json"
@@ -96,24 +96,8 @@ def write(output: Path, schemas, counties: list) -> dict | None:
 
 def _create(db: sqlite3.Connection, schemas) -> None:
     db.execute("PRAGMA foreign_keys = ON")
-    for name, schema in schemas.tables.items():
-        columns = ["county TEXT NOT NULL"]
-        for spec in schema["fields"]:
-            columns.append(f"{_quote(spec['name'])} {'INTEGER' if spec.get('type') == 'integer' else 'TEXT'}")
-            if is_money(name, spec):
-                columns.append(f"{_quote(spec['name'] + '_fen')} INTEGER")
-        key = schema.get("primaryKey")
-        if key:
-            keys = key if isinstance(key, list) else [key]
-            columns.append(f"PRIMARY KEY (county, {', '.join(map(_quote, keys))})")
-        for fk in schema.get("foreignKeys", []):
-            target = fk["reference"]["resource"] or name
-            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-            refs = fk["reference"]["fields"]
-            refs = refs if isinstance(refs, list) else [refs]
-            columns.append(f"FOREIGN KEY (county, {', '.join(map(_quote, fields))}) REFERENCES {_quote(target)} "
-                           f"(county, {', '.join(map(_quote, refs))})")
-        db.execute(f"CREATE TABLE {_quote(name)} (\n  " + ",\n  ".join(columns) + "\n)")
+    for name in schemas.tables:
+        db.execute(table_sql(schemas, name, set(schemas.tables), county=True))
     db.execute("CREATE TABLE allocation_names (county TEXT NOT NULL, allocation_id TEXT, source_name TEXT, "
                "fund_level TEXT, PRIMARY KEY (county, allocation_id), FOREIGN KEY (county, allocation_id) "
                "REFERENCES allocations (county, allocation_id))")

@@ -89,26 +89,7 @@ class Database:
         return done
 
     def create(self, db: sqlite3.Connection, name: str, present: set[str]) -> None:
-        schema = self.schemas.tables[name]
-        columns = []
-        for spec in schema["fields"]:
-            columns.append(f"{_quote(spec['name'])} {_sql_type(spec)}")
-            if is_money(name, spec):
-                columns.append(f"{_quote(spec['name'] + '_fen')} INTEGER")
-        key = schema.get("primaryKey")
-        if key:
-            keys = key if isinstance(key, list) else [key]
-            columns.append(f"PRIMARY KEY ({', '.join(map(_quote, keys))})")
-        for fk in schema.get("foreignKeys", []):
-            target = fk["reference"]["resource"] or name
-            if target not in present:
-                continue
-            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-            refs = fk["reference"]["fields"]
-            refs = refs if isinstance(refs, list) else [refs]
-            columns.append(f"FOREIGN KEY ({', '.join(map(_quote, fields))}) REFERENCES {_quote(target)} "
-                           f"({', '.join(map(_quote, refs))})")
-        db.execute(f"CREATE TABLE {_quote(name)} (\n  " + ",\n  ".join(columns) + "\n)")
+        db.execute(table_sql(self.schemas, name, present))
 
     def fill(self, db: sqlite3.Connection, name: str, text: str) -> int:
         specs = {spec["name"]: spec for spec in self.schemas.tables[name]["fields"]}
@@ -243,6 +224,32 @@ class Database:
         return {"title": f"{self.title}", "description": f"数据包第 {self.version} 版，指纹 {self.fingerprint or '—'}",
                 "source": "gongshi", "source_url": f"{site}/{self.county}/data/" if site else None,
                 "databases": {database: {"tables": tables}}}
+
+
+def table_sql(schemas, name: str, present: set[str], county: bool = False) -> str:
+    """CREATE TABLE for a table of the schemas: its fields (money with its fen twin), its primary key and its
+    foreign keys into the tables present; with `county`, a first column naming the county, in every key."""
+    schema = schemas.tables[name]
+    lead = "county, " if county else ""
+    columns = ["county TEXT NOT NULL"] if county else []
+    for spec in schema["fields"]:
+        columns.append(f"{_quote(spec['name'])} {_sql_type(spec)}")
+        if is_money(name, spec):
+            columns.append(f"{_quote(spec['name'] + '_fen')} INTEGER")
+    key = schema.get("primaryKey")
+    if key:
+        keys = key if isinstance(key, list) else [key]
+        columns.append(f"PRIMARY KEY ({lead}{', '.join(map(_quote, keys))})")
+    for fk in schema.get("foreignKeys", []):
+        target = fk["reference"]["resource"] or name
+        if target not in present:
+            continue
+        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+        refs = fk["reference"]["fields"]
+        refs = refs if isinstance(refs, list) else [refs]
+        columns.append(f"FOREIGN KEY ({lead}{', '.join(map(_quote, fields))}) REFERENCES {_quote(target)} "
+                       f"({lead}{', '.join(map(_quote, refs))})")
+    return f"CREATE TABLE {_quote(name)} (\n  " + ",\n  ".join(columns) + "\n)"
 
 
 def _describe(spec: dict) -> str:
