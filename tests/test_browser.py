@@ -33,7 +33,10 @@ def test_villager_reaches_their_village_in_two_taps_and_sees_the_money(server, p
 
 @pytest.mark.parametrize("path", ["/", "/519901/", "/519901/unit/czj/", "/dictionary/", "/pages/clerk-guide/",
                                   # a wall notice opened on a phone: its A3 table scrolls in its own box
-                                  "/519901/notice/GS2025-004/print/"])
+                                  "/519901/notice/GS2025-004/print/",
+                                  # commands a journalist copies scroll in their own box
+                                  "/519901/data/", "/data/", "/519901/supervision/", "/supervision/",
+                                  "/519901/problem/WT2026-004/"])
 def test_pages_fit_a_phone_screen(server, phone, path):
     phone.goto(server + path)
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
