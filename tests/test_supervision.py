@@ -452,3 +452,21 @@ def test_script_and_formula_payloads_in_a_problem_come_out_escaped(tmp_path):
     with open(out / "supervision/findings.csv", encoding="utf-8-sig", newline="") as fh:
         titles = [row[5] for row in csv.reader(fh) if row[4] == "WT2026-004"]
     assert titles and all(t.startswith("'=HYPERLINK") for t in titles)
+
+
+def test_the_supervision_and_problem_pages_have_their_data_beside_them(demo_site):
+    html = page(demo_site, "519901/supervision")
+    data = json.loads((demo_site / "519901/supervision/index.json").read_text(encoding="utf-8"))
+    assert data["today"] == TODAY.isoformat() and data["packageFingerprint"]
+    for rule in data["rules"]:
+        row = html.select_one(f'tr[id="{rule["code"]}"]')
+        shown = row.select_one('td[data-label="违反"]').text
+        assert shown == (str(rule["violations"]) if rule["judged"] else "未报送台账"), rule["code"]
+    overdue = html.find("h2", string="逾期事项（按逾期天数排列）").find_next("table").select("tbody tr")
+    assert [int(tr.select_one('td[data-label="逾期天数"]').text) for tr in overdue] == \
+        [o["daysOverdue"] for o in data["overdue"]]
+    problem = json.loads((demo_site / "519901/problem/WT2026-004/index.json").read_text(encoding="utf-8"))
+    steps = page(demo_site, "519901/problem/WT2026-004").select("ol.timeline li")
+    assert [a["kind"] for a in problem["actions"]] == ["written-reminder", "work-interview"]
+    assert len(problem["actions"]) == len(steps) - 2  # besides "found" and "as of today"
+    assert [f["code"] for f in problem["findings"]] == ["rectification-overdue", "rectification-escalate"]

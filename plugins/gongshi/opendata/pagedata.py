@@ -168,6 +168,33 @@ class PageData:
         self.write(n.url, "notice", record, {"rows": (columns, rows)})
 
 
+def write_supervision(root: Path, county, supervision, rules: list) -> None:
+    """The data beside the supervision page (each rule's figures; the findings are in findings.csv beside it) and
+    beside each problem's page."""
+    data = PageData(root, county)
+    record = {"today": supervision.today.isoformat(), "missingLedgers": list(supervision.missing),
+              "rules": [{"code": r.info.code, "name": r.info.name, "violations": len(r.violations),
+                         "rate": list(r.rate) if r.rate else None, "amount": money(r.amount), "pending": r.pending,
+                         "cannotJudge": r.cannot_judge, "threshold": r.threshold_text, "source": r.source,
+                         "judged": r.judged, "byTownship": r.by_township, "byUnit": r.by_unit} for r in rules],
+              "overdue": [{**o.finding.as_dict(), "daysOverdue": o.days, "open": o.open}
+                          for o in supervision.overdue()]}
+    data.write(f"{county.code}/supervision/", "supervision", record)
+    for case in county.rectifications.values():
+        data.write(case.url, "problem", {"problem": {
+            "problem_id": case.problem_id, "source": case.source, "found_on": day(case.found_on),
+            "category": case.category, "description": case.description, "amount_involved": money(case.amount_involved),
+            "project": case.project.project_id if case.project else None, "place": case.place.full_name
+            if case.place else None, "responsible_unit": case.responsible_unit.name if case.responsible_unit else None,
+            "responsible_person": case.responsible_person, "measures": case.measures, "deadline": day(case.deadline),
+            "status": case.status, "rectified_on": day(case.rectified_on), "closed_on": day(case.closed_on),
+            "verified_by": case.verified_by},
+            "actions": [{"kind": a.kind, "taken_on": day(a.taken_on), "by": a.by_unit.name if a.by_unit else None,
+                         "target": a.target_unit.name if a.target_unit else None, "document_no": a.document_no}
+                        for a in case.actions],
+            "findings": [f.as_dict() for f in case.findings]})
+
+
 def _write_csv(path: Path, columns: tuple, rows: list[dict]) -> None:
     """A table for Excel: a byte-order mark, Chinese headers, every text cell neutralised."""
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:

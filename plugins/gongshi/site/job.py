@@ -33,6 +33,7 @@ from ..opendata.feeds import write_county as write_feeds
 from ..opendata.oc4ids import Oc4idsError, Publication
 from ..opendata.oc4ids import write as write_oc4ids
 from ..opendata.pagedata import write_county as write_page_data
+from ..opendata.pagedata import write_supervision as write_supervision_data
 from ..opendata.sitemap import write_county as write_sitemap
 from ..opendata.sqlite import write as write_database
 from ..package.descriptor import DESCRIPTOR
@@ -389,6 +390,7 @@ class CountySite:
             {r.code: r.name for r in county.townships}, {u.unit_id: u.name for u in county.units.values()}))
         for case in county.rectifications.values():
             self.writer.write(staging, case.url, ProblemPage(county, case))
+        write_supervision_data(staging, county, supervision, rules)
         return rules
 
     def _public(self, problem: report.Problem) -> report.Problem:
