@@ -61,8 +61,9 @@ def plan(c, state=".gongshi-published.json", out=None, today=None):
 
     from pelican.settings import read_settings
 
-    from gongshi.ci import china_today, read_state
     from gongshi.ci import plan as make_plan
+    from gongshi.ci import read_state
+    from gongshi.dates import china_today
 
     config = read_settings(str(ROOT / "publishconf.py")).get("GONGSHI", {})
     day = dt.date.fromisoformat(today) if today else china_today()
@@ -83,8 +84,9 @@ def merge(c, parts="parts", today=None, settings="publishconf.py"):
     from pelican import Pelican
     from pelican.settings import read_settings
 
-    from gongshi.ci import china_today, write_state
     from gongshi.ci import merge as merge_parts
+    from gongshi.ci import write_state
+    from gongshi.dates import china_today
 
     merged = merge_parts(ROOT / parts, ROOT / "output")
     print(f"merged {len(merged)} county folder(s): {' '.join(merged)}")

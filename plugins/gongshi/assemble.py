@@ -4,26 +4,21 @@ notice's table and the places and units it covers, and add up the totals of ever
 from __future__ import annotations
 
 from . import periods
+from .ledger_model import Action, Evaluation, Indicator, Inspection, Rectification, Supervisor
 from .model import (
     KIND_TITLES,
     PROJECT_NOTICE_STATUS,
     ZERO,
     Acceptance,
-    Action,
     Allocation,
     Beneficiary,
     County,
-    Evaluation,
     HouseholdSum,
-    Indicator,
-    Inspection,
     Notice,
     PlaceSubsidy,
     Project,
     ProjectFund,
-    Rectification,
     Region,
-    Supervisor,
     Unit,
     day_key,
     notice_day,

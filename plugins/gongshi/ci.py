@@ -18,7 +18,6 @@ import shutil
 import subprocess
 from importlib.metadata import distributions
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from .site.job import STAMP
 
@@ -27,12 +26,6 @@ STATE = ".gongshi-published.json"  # in the published site: the commit and day i
 UNSHOWN = ("docs/", "tests/", ".ci/", ".github/", "README.md", "CHANGELOG.md", "LICENSE")
 # GitHub Actions runs at most 256 jobs of one matrix.
 MATRIX_LIMIT = 256
-CHINA = ZoneInfo("Asia/Shanghai")  # notice periods are days in China; a runner's clock is UTC
-
-
-def china_today() -> dt.date:
-    """The day it is in China now: the build day of a run."""
-    return dt.datetime.now(CHINA).date()
 
 
 def environment() -> str:

@@ -150,7 +150,7 @@ def supervise(paths: tuple[str, ...], show_all: bool, today, fmt: str, settings_
       gongshi supervise data/519901
       gongshi supervise data --all --format json
     """
-    from .ci import china_today
+    from .dates import china_today
     from .supervision.report import as_problems, county_supervision
 
     settings, _ = _settings(settings_file)

@@ -12,8 +12,17 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 PATTERN = r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?"
+CHINA = ZoneInfo("Asia/Shanghai")  # notice periods are days in China; a runner's clock is UTC
+
+
+def china_today() -> dt.date:
+    """The day it is in China now: the build day of a run."""
+    return dt.datetime.now(CHINA).date()
+
+
 _FORM = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
@@ -55,6 +64,13 @@ def parse(text: str | None, end: bool = False) -> PartialDate | None:
         return PartialDate(int(year), 12 if end else 1, 31 if end else 1, "year")
     except ValueError:
         return None
+
+
+def as_written(day: dt.date | None) -> str | None:
+    """A date as the table writes it: 2019, 2019-03 or 2019-03-05; None for none."""
+    if day is None:
+        return None
+    return day.text if isinstance(day, PartialDate) else day.isoformat()
 
 
 def zh(value: dt.date | None) -> str:

@@ -70,7 +70,9 @@ class Settings:
     def current_date(self) -> dt.date:
         """The day the site is built for: `today`, else the day it is in China (a build on a UTC machine before
         08:00 Beijing time is of the Chinese day, as `gongshi supervise` judges it)."""
-        return self.today or dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+        from .dates import china_today
+
+        return self.today or china_today()
 
 
 def from_dict(raw: dict | None, base: Path | None = None) -> Settings:

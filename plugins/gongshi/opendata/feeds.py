@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 import feedgenerator
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
+from ..dates import CHINA
+
 LIMIT = 100  # entries a feed keeps, newest first
 TAG_YEAR = 2026  # the year in the tag URIs' authority: fixed, so ids never change
 # The tables whose rows name a place, and the field that does: a version concerns a place when it changed one of them.

@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from ..dates import PartialDate
+from ..dates import CHINA, PartialDate, as_written
 
 SCHEMAS = Path(__file__).parent / "oc4ids"
 PACKAGE_SCHEMA = "project-package-schema.json"
@@ -46,13 +46,7 @@ def when(day) -> str | None:
     """A date as OC4IDS's date-time, at midnight in China; None for no date or one stated only to month or year."""
     if day is None or (isinstance(day, PartialDate) and day.precision != "day"):
         return None
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone(dt.timedelta(hours=8))).isoformat()
-
-
-def as_written(day) -> str | None:
-    if day is None:
-        return None
-    return day.text if isinstance(day, PartialDate) else day.isoformat()
+    return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA).isoformat()
 
 
 def money(amount: Decimal | None) -> dict | None:

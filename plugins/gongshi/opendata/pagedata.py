@@ -12,6 +12,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from ..dates import as_written as day
 from ..site.spreadsheet import neutralise
 
 PROJECT_COLUMNS = (("project_id", "项目编号"), ("name", "项目名称"), ("year", "年度"), ("status", "状态"),
@@ -30,10 +31,6 @@ def money(amount: Decimal | None) -> str | None:
     return None if amount is None else f"{amount:.2f}"
 
 
-def day(value) -> str | None:
-    if value is None:
-        return None
-    return getattr(value, "text", None) or value.isoformat()
 
 
 def project_row(p) -> dict:

@@ -239,7 +239,9 @@ class CountySite:
         county = check.model
         county.rejection = rejection
         county.fingerprint = package_fingerprint(check.package.files.get(DESCRIPTOR))
-        county.version = rejection.version if rejection else self._latest_version(county.code)
+        newest = self._newest_release(county.code)
+        county.version = rejection.version if rejection else (newest.seq if newest else 0)
+        county.released_on = dt.date.fromisoformat(str(newest.date)[:10]) if newest else None
         timings["check"] = time.perf_counter() - started
         staging = self.output / STAGING / f"{county.code}.{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
@@ -334,7 +336,7 @@ class CountySite:
                                   self.schemas, self.output / county.code, check.clean_archives, self.history_format)
         write_feeds(staging, county, self.public_url, versions)
         timings["downloads"] = time.perf_counter() - started
-        write_sitemap(staging, county.code, self.public_url, self._release_date(county.code))
+        write_sitemap(staging, county.code, self.public_url, county.released_on)
         if self.gongshi.search:
             started = time.perf_counter()
             try:
@@ -351,7 +353,7 @@ class CountySite:
             return []  # an OC4IDS package holds at least one project
         name = f"oc4ids-{county.code}.json"
         uri = f"{self.public_url}/{county.code}/data/{name}" if self.public_url else f"tag:gongshi,2026:{county.code}/oc4ids"
-        released = self._release_date(county.code) or self.gongshi.current_date()
+        released = county.released_on or self.gongshi.current_date()
         publication = Publication(uri, self.public_url, released, county.version, county.fingerprint,
                                   self.gongshi.oc4ids_prefix, self.gongshi.data_license)
         try:
@@ -371,14 +373,6 @@ class CountySite:
             return []
         return [download_of(path, "SQLite 数据库：全部数据表，带外键和全文检索（可用 Datasette 或任何 SQLite 工具打开）"),
                 download_of(meta, "数据库说明（Datasette metadata.json：表和字段的中文名称和说明）")]
-
-    def _release_date(self, county: str) -> dt.date | None:
-        """The day the county's newest version was released (its release log's date)."""
-        try:
-            entries = read_log(county_history(self.gongshi.history_path, county) / LOG)
-        except (OSError, ValueError):
-            return None
-        return dt.date.fromisoformat(str(entries[-1].date)[:10]) if entries else None
 
     def _write_supervision(self, staging: Path, county: County, supervision) -> list:
         """The county's supervision page with its findings as CSV, and a page per problem of its ledger."""
@@ -405,13 +399,13 @@ class CountySite:
         return replace(problem, path=Path(problem.path).name, message=local(problem.message),
                        message_en=local(problem.message_en))
 
-    def _latest_version(self, county: str) -> int:
-        """The number of the county's newest published version (0 before its first release)."""
+    def _newest_release(self, county: str):
+        """The county's newest entry in its release log (its number and date), None before its first release."""
         try:
             entries = read_log(county_history(self.gongshi.history_path, county) / LOG)
         except (OSError, ValueError):
-            return 0
-        return entries[-1].seq if entries else 0
+            return None
+        return entries[-1] if entries else None
 
     def _print_page(self, sheet, paper: str, fingerprint: str) -> tuple[str, dict]:
         """The HTML of a sheet's print page on this paper, and the sheet model it shows (the PDF's); its tables are
