@@ -249,7 +249,13 @@ def test_each_problem_is_one_whole_line_in_a_log_that_is_not_a_terminal(data_dir
     assert any("519902 未发布" in line and "not published" in line and str(folder) in line for line in log)
 
 
+FORMULA = '=HYPERLINK("http://example.org/x","点此")'
+
+
 def test_every_data_value_is_escaped(data_dir, tmp_path):
+    """Markup and formulas from the data come out as text in every format: HTML escaped, Atom and the sitemap
+    well-formed XML that holds the payload as text, JSON and SQLite holding it as it was written, every CSV with the
+    formula neutralised."""
     folder = shutil.copytree(GOOD, data_dir / "519902")
     payload = "<script>alert(1)</script><img src=x onerror=alert(1)>"
     # Region names are at most 50 characters, so they get the short half of the payload.
@@ -257,8 +263,12 @@ def test_every_data_value_is_escaped(data_dir, tmp_path):
                              ("regions", "一村", payload[:25])):
         path = folder / f"{name}.csv"
         path.write_text(path.read_text(encoding="utf-8").replace(old, old + added), encoding="utf-8")
+    projects = folder / "projects.csv"  # a formula where a cell starts: the second project's name
+    quoted = FORMULA.replace('"', '""').join('""')
+    projects.write_text(projects.read_text(encoding="utf-8").replace(",二村通组道路硬化工程,", f",{quoted},"), encoding="utf-8")
     notices = folder / "notices.csv"  # remarks, the notice's other words, is its last column
-    lines = notices.read_text(encoding="utf-8").splitlines()
+    lines = notices.read_text(encoding="utf-8").replace("一村2025年度茶叶基地提升项目实施前公示", payload[:40])
+    lines = lines.replace("甲镇2025年度衔接资金项目计划公示", quoted).splitlines()
     notices.write_text("\n".join([lines[0], lines[1] + payload, *lines[2:]]) + "\n", encoding="utf-8")
     result = build_site(data_dir, tmp_path / "out")
     assert result.returncode == 0, result.stderr
@@ -269,6 +279,47 @@ def test_every_data_value_is_escaped(data_dir, tmp_path):
     for path in pages:
         html = without_search_script(path, path.read_text(encoding="utf-8"))
         assert "<script" not in html and "<img" not in html, path
+    open_data_holds_payloads_as_text(tmp_path / "out", payload)
+
+
+def open_data_holds_payloads_as_text(site: Path, payload: str) -> None:
+    import json
+    import sqlite3
+    import xml.etree.ElementTree as ET
+
+    xml_files = [*site.rglob("*.atom"), *site.rglob("sitemap*.xml")]
+    texts = []
+    for path in xml_files:
+        raw = path.read_text(encoding="utf-8")
+        assert "<script" not in raw and "<img" not in raw, path
+        texts += [e.text or "" for e in ET.fromstring(raw).iter()]  # well-formed, or this raises
+    assert any(payload[:40] in t for t in texts) and any(FORMULA in t for t in texts)
+    documents = [json.loads(p.read_text(encoding="utf-8")) for p in site.rglob("*.json")]
+    strings = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            [walk(v) for v in value.values()]
+        elif isinstance(value, list):
+            [walk(v) for v in value]
+        elif isinstance(value, str):
+            strings.add(value)
+    walk(documents)
+    assert any(payload in s for s in strings) and FORMULA in strings, "JSON keeps the value as written"
+    csvs = list(site.rglob("*.csv"))
+    assert len(csvs) > 20
+    seen = 0
+    for path in csvs:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.reader(fh):
+                for cell in row:
+                    assert not cell.startswith(("=", "+", "@", "\t", "\r")) and not re.match(r"-[^0-9.]", cell), (path, cell)
+                    seen += cell == "'" + FORMULA
+    assert seen >= 3, "the formula is in the county's tables, the page CSVs and the site's bulk CSV, neutralised"
+    for db in (site / "519902" / "data" / "gongshi-519902.db", site / "data" / "gongshi-all.db"):
+        with sqlite3.connect(db) as connection:
+            names = {name for (name,) in connection.execute("SELECT name FROM projects")}
+        assert FORMULA in names and any(payload in n for n in names), db
 
 
 def test_the_demo_alone_is_shown_on_its_own_day_and_a_real_county_on_the_real_day(tmp_path):
