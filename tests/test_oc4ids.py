@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from gongshi.opendata.oc4ids import errors
+from gongshi.opendata.oc4ids import PLACEHOLDER_PREFIX, errors, reference_errors
 
 from conftest import GOLDEN
 
@@ -30,7 +30,7 @@ def offline(monkeypatch):
 
 
 def test_the_demo_package_validates_against_the_official_schema_offline(package, offline, demo_site):
-    assert errors(package) == []
+    assert errors(package) == [] and reference_errors(package, PLACEHOLDER_PREFIX) == []
     assert package["version"] == "0.9" and package["uri"].endswith("/519901/data/oc4ids-519901.json")
     assert package["publishedDate"].endswith("T00:00:00+08:00")
     data_page = (demo_site / "519901" / "data" / "index.html").read_text(encoding="utf-8")
@@ -46,6 +46,25 @@ def test_a_broken_record_fails_with_the_path_to_what_is_wrong(package, offline):
     assert any(e.startswith("projects/3/period/startDate:") for e in found), found
     assert any(e.startswith("projects/5/status:") for e in found), found
     assert any(e.startswith("projects/6/documents/0/url:") for e in found), found
+
+
+def test_references_the_schema_cannot_check_are_checked_as_ocds_tools_do(package):
+    """A reference to a party the project lacks, a name that differs from the party's, a party twice and a project
+    outside the publisher's prefix are each reported at their path."""
+    broken = copy.deepcopy(package)
+    project = broken["projects"][2]
+    project["publicAuthority"]["id"] = "no-such-unit"
+    breakdown = next(b for b in project["budget"]["budgetBreakdowns"][0]["budgetBreakdown"] if "sourceParty" in b)
+    breakdown["sourceParty"]["name"] = "另一个局"
+    project["parties"].append(dict(project["parties"][0]))
+    broken["projects"][4]["id"] = "ocds-abc123-519901-XM"
+    found = reference_errors(broken, PLACEHOLDER_PREFIX)
+    assert "projects/2/publicAuthority/id: names no party of the project" in found, found
+    assert any(e.startswith("projects/2/budget/budgetBreakdowns/0/budgetBreakdown/") and e.endswith(
+        "sourceParty/name: '另一个局' is not the party's name") for e in found), found
+    assert any(e.startswith(f"projects/2/parties/{len(project['parties']) - 1}/id:") for e in found), found
+    assert any(e.startswith("projects/4/id:") and "prefix" in e for e in found), found
+    assert len(found) == 4, found
 
 
 def test_the_projects_carry_the_figures_the_pages_show(package, demo_site):

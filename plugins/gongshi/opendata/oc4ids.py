@@ -295,11 +295,56 @@ def errors(package: dict) -> list[str]:
     return ["/".join(map(str, e.absolute_path)) + f": {e.message}" for e in found]
 
 
+# Where OC4IDS 0.9.5 puts an OrganizationReference: one organisation, or (tenderers, suppliers) a list of them.
+ORGANISATION_REFERENCES = {"publicAuthority", "procuringEntity", "administrativeEntity", "sourceParty", "payer", "payee",
+                           "financingParty", "organization", "tenderers", "suppliers"}
+
+
+def _references(value, path: str):
+    """Each organisation reference under value, with its path, outside `parties` itself."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ORGANISATION_REFERENCES:
+                if isinstance(item, list):
+                    yield from ((f"{path}/{key}/{k}", ref) for k, ref in enumerate(item))
+                else:
+                    yield f"{path}/{key}", item
+            elif key != "parties":
+                yield from _references(item, f"{path}/{key}")
+    elif isinstance(value, list):
+        for k, item in enumerate(value):
+            yield from _references(item, f"{path}/{k}")
+
+
+def reference_errors(package: dict, prefix: str) -> list[str]:
+    """What the schema cannot say and OCDS tools check: each project's id is unique and starts with the
+    publisher's prefix, each party's id is unique in its project, and every organisation reference names a party of
+    its project, by the same id and name."""
+    found, seen = [], set()
+    for i, project in enumerate(package.get("projects", [])):
+        if not str(project.get("id", "")).startswith(f"{prefix}-"):
+            found.append(f"projects/{i}/id: {project.get('id')!r} does not start with the prefix {prefix!r}-")
+        if project.get("id") in seen:
+            found.append(f"projects/{i}/id: {project.get('id')!r} is not unique")
+        seen.add(project.get("id"))
+        parties: dict = {}
+        for j, party in enumerate(project.get("parties", [])):
+            if party.get("id") in parties:
+                found.append(f"projects/{i}/parties/{j}/id: {party.get('id')!r} is not unique")
+            parties[party.get("id")] = party.get("name")
+        for where, ref in _references(project, f"projects/{i}"):
+            if not isinstance(ref, dict) or ref.get("id") not in parties:
+                found.append(f"{where}/id: names no party of the project")
+            elif ref.get("name") != parties[ref["id"]]:
+                found.append(f"{where}/name: {ref.get('name')!r} is not the party's name")
+    return found
+
+
 def write(target: Path, county, tables: dict, publication: Publication, label) -> Path:
     """Map, validate and write the county's package; raise Oc4idsError (and write nothing) when it does not
     validate."""
     package = Mapper(county, tables, publication, label).package()
-    problems = errors(package)
+    problems = errors(package) + reference_errors(package, publication.prefix)
     if problems:
         raise Oc4idsError(f"oc4ids-{county.code}.json 不符合 OC4IDS 0.9.5 / does not validate: "
                           + "; ".join(problems[:5]) + (f" (+{len(problems) - 5})" if len(problems) > 5 else ""))
