@@ -47,17 +47,50 @@ def test_parquet_and_csv_hold_every_county_row_as_the_package_has_it(demo_site):
 
 
 def test_the_bulk_files_are_made_again_only_when_a_county_changed(demo_site, tmp_path):
-    from gongshi.opendata.bulk import write
+    """Not on a new day, nor when only a county's pages changed; when its database or gongshi did. A table no county
+    has any more is removed; a failure leaves the published files as they were."""
+    import pytest
+
+    from gongshi.opendata.bulk import BulkError, write
     from gongshi.schemas import load_schemas
 
     output = tmp_path / "site"
     shutil.copytree(demo_site / "519901", output / "519901")
     counties = [SimpleNamespace(code="519901", name="演示县", url="519901/")]
-    first = write(output, load_schemas(), counties)
+    first = write(output, load_schemas(), counties, "v1")
     made = (output / "data" / "projects.parquet").stat().st_mtime_ns
-    assert write(output, load_schemas(), counties) == first
+    stale = output / "data" / "old_table.csv"
+    stale.write_text("county\n519901\n", encoding="utf-8")
+    assert write(output, load_schemas(), counties, "v1") == first
     assert (output / "data" / "projects.parquet").stat().st_mtime_ns == made
-    stamp = output / "519901" / ".gongshi-build.json"
-    stamp.write_text(json.dumps({**json.loads(stamp.read_text(encoding="utf-8")), "key": "changed"}), encoding="utf-8")
-    write(output, load_schemas(), counties)
+    write(output, load_schemas(), counties, "v2")  # a new gongshi
+    assert (output / "data" / "projects.parquet").stat().st_mtime_ns != made and not stale.exists()
+    made = (output / "data" / "projects.parquet").stat().st_mtime_ns
+    county_db = output / "519901" / "data" / "gongshi-519901.db"
+    with sqlite3.connect(county_db) as db:
+        db.execute("DELETE FROM evaluations")
+    manifest = write(output, load_schemas(), counties, "v2")
     assert (output / "data" / "projects.parquet").stat().st_mtime_ns != made
+    assert "evaluations.csv" not in {f["name"] for f in manifest["files"]}
+    assert not (output / "data" / "evaluations.csv").exists() and not (output / "data" / "evaluations.parquet").exists()
+    published = {p.name: p.read_bytes() for p in (output / "data").iterdir()}
+    with sqlite3.connect(county_db) as db:  # a project whose implementing unit is not in the units table
+        db.execute("PRAGMA foreign_keys = OFF")
+        db.execute("UPDATE projects SET implementing_unit_id = 'nobody' WHERE rowid = 1")
+    with pytest.raises(BulkError, match="(?i)foreign key"):
+        write(output, load_schemas(), counties, "v2")
+    assert {p.name: p.read_bytes() for p in (output / "data").iterdir()} == published
+
+
+def test_the_sites_database_has_the_chinese_titles_and_its_datasette_metadata(demo_site):
+    folder = demo_site / "data"
+    db = sqlite3.connect(folder / "gongshi-all.db")
+    assert db.execute("SELECT title FROM _tables WHERE name = 'projects'").fetchone() == ("项目",)
+    assert db.execute("SELECT title FROM _columns WHERE table_name = 'projects' AND name = 'county'").fetchone() == (
+        "县代码",)
+    assert db.execute("SELECT label FROM _labels WHERE table_name = 'projects' AND name = 'status' AND value = "
+                      "'accepted'").fetchone()[0]
+    meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    tables = meta["databases"]["gongshi-all"]["tables"]
+    assert tables["projects"]["title"].startswith("项目") and "county" in tables["projects"]["columns"]
+    assert "metadata.json" in (folder / "index.html").read_text(encoding="utf-8")

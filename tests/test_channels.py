@@ -186,9 +186,10 @@ def test_the_crawl_moves_smoothly_at_its_set_speed_without_layout(server, browse
     setting = 4  # characters a second, the default
     assert positions / seconds >= 50, positions / seconds
     assert abs(speed - setting * font) <= 0.05 * setting * font, (speed, setting * font)
-    largest = max(d for _, d in steps)
-    frame = statistics.median(t for t, _ in steps) / 1000
-    assert largest <= 2 * speed * frame + 1, (largest, speed * frame)
+    # No jump: each step is as far as the time since the last frame explains (a frame the machine dropped under
+    # load is a longer step, not a jump of the crawl).
+    jumps = [(t, d) for t, d in steps if d > 1.2 * speed * t / 1000 + 1]
+    assert not jumps, (jumps[:5], speed)
     assert after == before, "the crawl must move without layout"
 
 

@@ -53,3 +53,29 @@ def test_the_county_feed_links_each_version_to_what_changed(demo_site):
     assert all("新增" in e.summary for e in versions)
     site = parsed(demo_site / "feed.atom")
     assert site.entries and all("/notice/" in e.id for e in site.entries)
+
+
+def test_a_feed_never_takes_the_clock_nor_markup_from_the_data(tmp_path):
+    """A notice with no period is dated by the day it was published, one with no date at all by its county's
+    release or the feeds' first day, never by the build's clock; a unit's name is text in the HTML summary."""
+    import shutil
+
+    from conftest import GOOD, build_site
+
+    data = tmp_path / "data"
+    folder = shutil.copytree(GOOD, data / "519902")
+    units = folder / "units.csv"
+    units.write_text(units.read_text(encoding="utf-8").replace("一村村民委员会", "一村<i>村委</i>"), encoding="utf-8")
+    notices = folder / "notices.csv"
+    lines = notices.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",2025-03-15,2025-03-25,", ",,,").replace(",2025-03-14,", ",,")  # no date at all
+    lines[2] = lines[2].replace(",2025-02-20,2025-03-02,", ",,,")  # published 2025-02-19, no period
+    notices.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = build_site(data, tmp_path / "site", search=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for path in (tmp_path / "site" / "feed.atom", tmp_path / "site" / "519902" / "feed.atom"):
+        raw = path.read_text(encoding="utf-8")
+        assert set(re.findall(r"<updated>([^<]+)</updated>", raw)) <= {"2025-02-19T00:00:00+08:00",
+                                                                       "2026-01-01T00:00:00+08:00"}, raw
+        summaries = [e.summary for e in feedparser.parse(raw, sanitize_html=False).entries]
+        assert "一村&lt;i&gt;村委&lt;/i&gt;：公示期未载明。" in summaries, summaries

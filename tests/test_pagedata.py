@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from decimal import Decimal
 
 from bs4 import BeautifulSoup
 
 from gongshi.site.filters import wan, yuan
+
+from conftest import ROOT
 
 COUNTY = "519901"
 
@@ -73,10 +76,47 @@ def test_every_json_names_its_signed_version_and_its_csv_files_open_as_text(demo
     total = BeautifulSoup((demo_site / COUNTY / "notice" / "GS2026-081" / "index.html").read_text(encoding="utf-8"),
                           "html.parser").select_one("tfoot td.total, tfoot .num").text
     assert total.replace(",", "").replace("元", "").strip() == notice["figures"]["total"]
-    with open(demo_site / COUNTY / "notice" / "GS2026-081" / "rows.csv", encoding="utf-8-sig", newline="") as fh:
-        assert len(list(csv.reader(fh))) - 1 == notice["figures"]["rows"] == len(notice["rows"])
+    with open(demo_site / COUNTY / "notice" / "GS2026-081" / "projects.csv", encoding="utf-8-sig", newline="") as fh:
+        assert len(list(csv.reader(fh))) - 1 == notice["figures"]["projects"] == len(notice["projects"])
     page = (demo_site / COUNTY / "project" / "XM2026-004" / "index.html").read_text(encoding="utf-8")
     assert 'href="index.json"' in page and 'href="funds.csv"' in page
+
+
+def csv_rows(path):
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_table_a_page_shows_is_in_its_files_and_every_file_is_linked(demo_site):
+    """The links at a page's foot are the CSVs its JSON names, each there; and the tables that were once left out
+    (a notice's projects beside its allocations, the totals per village, the money a unit uses) are in them, with
+    the rows the page shows and addresses that open from Excel."""
+    for path in sorted((demo_site / COUNTY).rglob("index.json")):
+        html = BeautifulSoup((path.parent / "index.html").read_text(encoding="utf-8"), "html.parser")
+        links = [a["href"] for a in html.select(".page-data a") if a["href"].endswith(".csv")]
+        named = list(json.loads(path.read_text(encoding="utf-8")).get("csv", {}).values())
+        assert sorted(links) == sorted(named), path.parent
+        assert all((path.parent / name).is_file() for name in named), path.parent
+    mixed = demo_site / COUNTY / "notice" / "GS2026-019"
+    html = BeautifulSoup((mixed / "index.html").read_text(encoding="utf-8"), "html.parser")
+    shown = {name: len(html.select(f"table.{name} tbody tr")) for name in ("allocations", "notice-table")}
+    assert shown["allocations"] >= 1 and shown["notice-table"] >= 1
+    assert len(csv_rows(mixed / "allocations.csv")) == shown["allocations"]
+    projects = csv_rows(mixed / "projects.csv")
+    assert len(projects) == shown["notice-table"]
+    assert all(r["网址"].startswith("https://") and r["网址"].endswith(f"/project/{r['项目编号']}/") for r in projects)
+    project = demo_site / COUNTY / "project" / "XM2026-001"
+    html = BeautifulSoup((project / "index.html").read_text(encoding="utf-8"), "html.parser")
+    totals = csv_rows(project / "household-totals.csv")
+    page_rows = html.select("table.household-totals tbody tr")
+    assert len(totals) == len(page_rows) > 0
+    assert [Decimal(r["补助金额（元）"]) for r in totals] == [
+        Decimal(tr.select("td.num")[-1].text.replace(",", "")) for tr in page_rows]
+    unit = demo_site / COUNTY / "unit" / "zf100"
+    data = json.loads((unit / "index.json").read_text(encoding="utf-8"))
+    received = csv_rows(unit / "received.csv")
+    assert len(received) == len(data["received"]) > 0
+    assert sum(Decimal(r["金额（元）"]) for r in received) == Decimal(data["figures"]["receivedTotal"])
 
 
 def test_a_journalists_question_has_one_answer_in_sqlite_in_the_township_csv_and_in_oc4ids(demo_site):
@@ -85,11 +125,9 @@ def test_a_journalists_question_has_one_answer_in_sqlite_in_the_township_csv_and
 
     data = demo_site / COUNTY / "data"
     db = sqlite3.connect(data / f"gongshi-{COUNTY}.db")
-    by_sql = db.execute(
-        "SELECT p.project_id, p.budget, group_concat(n.source_name || ' ' || f.amount, '；') FROM projects p "
-        "JOIN project_funds f USING (project_id) JOIN allocation_names n USING (allocation_id) "
-        "WHERE p.budget_fen > 50000000 AND p.region_code LIKE '519901100%' GROUP BY p.project_id "
-        "ORDER BY p.project_id").fetchall()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    query = re.search(r"```sql\n(.*?)```", readme.split("For journalists", 1)[1], re.S).group(1)
+    by_sql = [(pid, budget, sources or "") for pid, _, budget, sources in db.execute(query).fetchall()]
     with open(demo_site / COUNTY / "place" / "519901100000" / "projects.csv", encoding="utf-8-sig", newline="") as fh:
         by_csv = sorted((r["项目编号"], r["总投资（元）"], r["资金来源"]) for r in csv.DictReader(fh)
                         if Decimal(r["总投资（元）"]) > 500000)
@@ -100,3 +138,18 @@ def test_a_journalists_question_has_one_answer_in_sqlite_in_the_township_csv_and
                        and any(c.startswith("519901100") for c in p["gongshi"]["placeCodes"]))
     assert len(by_sql) > 5
     assert [tuple(r) for r in by_sql] == by_csv == by_oc4ids
+
+
+def test_an_amount_with_a_fraction_of_a_fen_is_rounded_alike_everywhere():
+    """The page rounds half a fen up; the JSON and CSV, the fen columns and OC4IDS say the same."""
+    from gongshi.money import amount
+    from gongshi.opendata.oc4ids import money as oc4ids_money
+    from gongshi.opendata.pagedata import money
+    from gongshi.opendata.sqlite import _fen
+
+    for text, shown, fen in (("10000.005", "10,000.01", 1000001), ("0.004", "0.00", 0), ("12.345", "12.35", 1235),
+                             ("125000.00", "125,000.00", 12500000)):
+        assert amount(Decimal(text)) == shown
+        assert money(Decimal(text)) == shown.replace(",", "")
+        assert _fen(text) == fen
+        assert Decimal(str(oc4ids_money(Decimal(text))["amount"])) == Decimal(shown.replace(",", ""))

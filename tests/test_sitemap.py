@@ -38,3 +38,20 @@ def test_every_village_and_project_page_is_listed_and_exists(demo_site):
     assert not any("/tv/" in p or "/print/" in p or "/wechat/" in p or "/itv/" in p for p in paths)
     site = {url.removeprefix(SITE + "/") for url in locs(demo_site / "sitemap-site.xml")}
     assert {"", "search/", "pages/clerk-guide/", "supervision/"} <= site
+
+
+def test_a_county_folder_the_build_did_not_publish_is_not_sent_to_search_engines(tmp_path):
+    import datetime as dt
+
+    from gongshi.opendata.sitemap import write_county, write_site
+
+    for page in ("index.html", "dictionary/index.html", "519901/index.html", "519901/place/519901100000/index.html",
+                 "519902/index.html", "519902/project/XM-1/index.html"):
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text("<html></html>", encoding="utf-8")
+    write_county(tmp_path, "519901", "https://example.org", None)
+    write_site(tmp_path, "https://example.org", ["519901"], dt.date(2026, 11, 21))
+    own = (tmp_path / "sitemap-site.xml").read_text(encoding="utf-8")
+    index = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
+    assert "https://example.org/dictionary/" in own and "519902" not in own and "519901" not in own
+    assert "https://example.org/519901/sitemap.xml" in index and "519902" not in index

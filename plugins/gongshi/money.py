@@ -8,6 +8,16 @@ CENT = Decimal("0.01")
 WAN = Decimal(10000)
 
 
+def cents(value: Decimal | int) -> Decimal:
+    """The amount to the fen, as every page and file shows it (half a fen up: 10000.005 is 10000.01)."""
+    return Decimal(value).quantize(CENT, ROUND_HALF_UP)
+
+
+def fen(value: Decimal | int) -> int:
+    """The amount in whole fen, as the databases add it up."""
+    return int(cents(value) * 100)
+
+
 def yuan(value: Decimal | int | None) -> str:
     """Format yuan with thousands separators: 1,234,567.50 元."""
     if value is None:
@@ -19,7 +29,7 @@ def amount(value: Decimal | int | None) -> str:
     """Format yuan without the unit, for a column headed 金额（元）: 1,234,567.50."""
     if value is None:
         return ""
-    return f"{Decimal(value).quantize(CENT, ROUND_HALF_UP):,}"
+    return f"{cents(value):,}"
 
 
 def wan(value: Decimal | int | None) -> str:

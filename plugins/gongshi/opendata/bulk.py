@@ -2,8 +2,9 @@
 database of every county, and a manifest of the counties, their versions and the files' hashes.
 
 They are made from each county's own database (`/<code>/data/gongshi-<code>.db`, whose values are the CSVs' text),
-with a `county` column in front. A build whose counties are all as the last build made them (the same build keys)
-keeps the bulk files as they are.
+with a `county` column in front; the site's database has the same Chinese titles and labels (`_tables`, `_columns`,
+`_labels`) and its own `metadata.json` for Datasette. A build whose counties' databases are all as they were keeps the
+bulk files as they are.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .sqlite import Database, _quote, table_sql
 FOLDER = "data"
 MANIFEST = "manifest.json"
 DATABASE = "gongshi-all.db"
-STAMP = ".gongshi-build.json"
+PART = ".part"  # a file being written, beside the one it replaces
 
 
 def _sha256(path: Path) -> str:
@@ -28,21 +29,31 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def _county_key(output: Path, code: str) -> str | None:
+def read_manifest(output: Path) -> dict | None:
+    """The manifest of the bulk files published last, or None."""
     try:
-        return json.loads((output / code / STAMP).read_text(encoding="utf-8")).get("key")
+        return json.loads((output / FOLDER / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
 
-def write(output: Path, schemas, counties: list) -> dict | None:
-    """Write the bulk files into output/data/; return the manifest (None when no county has a database)."""
+class BulkError(Exception):
+    """The bulk files could not be made; the ones already published stay as they were."""
+
+
+def write(output: Path, schemas, counties: list, salt: str = "", site: str = "") -> dict | None:
+    """Write the bulk files into output/data/; return the manifest (None when no county has a database).
+
+    They are made again only when a county's database changed (its hash), or gongshi (`salt`); every file is
+    written beside its old one and replaces it at the end, so that a failure leaves the published files whole, and
+    a table no county has any more is removed."""
     folder = output / FOLDER
     sources = [(c, output / c.code / "data" / f"gongshi-{c.code}.db") for c in counties]
     sources = [(c, path) for c, path in sources if path.is_file()]
     if not sources:
         return None
-    keys = {c.code: _county_key(output, c.code) for c, _ in sources}
+    hashes = {c.code: _sha256(path) for c, path in sources}
+    keys = {"gongshi": salt, "counties": hashes}
     try:
         old = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         if old.get("keys") == keys and all((folder / f["name"]).is_file() for f in old.get("files", [])):
@@ -52,7 +63,8 @@ def write(output: Path, schemas, counties: list) -> dict | None:
     folder.mkdir(parents=True, exist_ok=True)
     tables = Database(schemas, "", "", 0, None).tables_in_order({name: "" for name in schemas.tables})
     manifest = {"counties": [], "files": [], "keys": keys}
-    partial = folder / (DATABASE + ".part")
+    written: list[Path] = []  # the new files, each beside the one it replaces
+    partial = folder / (DATABASE + PART)
     partial.unlink(missing_ok=True)
     db = sqlite3.connect(partial)
     try:
@@ -77,19 +89,54 @@ def write(output: Path, schemas, counties: list) -> dict | None:
             manifest["counties"].append({"code": c.code, "name": c.name, "version": int(info.get("version") or 0),
                                          "fingerprint": info.get("fingerprint") or None, "url": c.url,
                                          "database": f"{c.code}/data/gongshi-{c.code}.db",
-                                         "database_sha256": _sha256(path)})
-        assert not db.execute("PRAGMA foreign_key_check").fetchall()
+                                         "database_sha256": hashes[c.code]})
+        broken = db.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise BulkError(f"全站数据库外键不一致 / the site's database breaks its foreign keys: {broken[:5]}")
+        describer = Database(schemas, "", "全站", 0, None)
+        with db:
+            describer.describe(db, tables)
+            db.executemany("INSERT INTO _columns VALUES (?, 'county', '县代码', '这一行所属的县 / the county of the row', "
+                           "NULL)", [(name,) for name in tables])
+            db.execute("DELETE FROM _package")
+            db.executemany("INSERT INTO _package VALUES (?, ?)", [
+                ("title", "全站"), ("counties", "、".join(c.code for c, _ in sources))])
         for name in tables:
             rows = db.execute(f"SELECT count(*) FROM {_quote(name)}").fetchone()[0]
             if not rows:
                 continue
-            manifest["files"] += _table_files(db, folder, name, rows)
+            files = _table_files(db, folder, name, rows)
+            manifest["files"] += files
+            written += [folder / (f["name"] + PART) for f in files]
         db.execute("VACUUM")
-    finally:
+    except BaseException as error:
         db.close()
-    partial.replace(folder / DATABASE)
-    manifest["files"].append({"name": DATABASE, "table": None, "rows": None,
-                              "sha256": _sha256(folder / DATABASE), "bytes": (folder / DATABASE).stat().st_size})
+        for path in [*written, partial]:
+            path.unlink(missing_ok=True)
+        if isinstance(error, sqlite3.Error):
+            raise BulkError(f"全站数据库未能写成 / the site's database could not be written: {error}") from error
+        raise
+    db.close()
+    written.append(partial)
+    meta = describer.metadata(Path(DATABASE).stem, site, source=f"{site}/data/" if site else None)
+    for table in meta["databases"][Path(DATABASE).stem]["tables"].values():
+        table.setdefault("columns", {})["county"] = "县代码：这一行所属的县"
+    meta["title"] = "全站数据"
+    meta["description"] = "各县数据合并，第一列 county 是县代码：" + "、".join(
+        f"{c.name}（{c.code}）" for c, _ in sources)
+    (folder / ("metadata.json" + PART)).write_text(json.dumps({k: v for k, v in meta.items() if v is not None},
+                                                              ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    written.append(folder / ("metadata.json" + PART))
+    for path in written:
+        path.replace(path.with_name(path.name.removesuffix(PART)))
+    for name in (DATABASE, "metadata.json"):
+        target = folder / name
+        manifest["files"].append({"name": name, "table": None, "rows": None, "sha256": _sha256(target),
+                                  "bytes": target.stat().st_size})
+    kept = {f["name"] for f in manifest["files"]}
+    for path in folder.iterdir():  # a table no county has any more is not left behind
+        if path.is_file() and path.suffix in (".csv", ".parquet") and path.name not in kept:
+            path.unlink()
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return manifest
 
@@ -113,16 +160,16 @@ def _table_files(db: sqlite3.Connection, folder: Path, name: str, rows: int) -> 
     data = cursor.fetchall()
     out = []
     target = folder / f"{name}.csv"
-    with open(target, "w", encoding="utf-8-sig", newline="") as fh:
+    with open(folder / (target.name + PART), "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(columns)
         writer.writerows([neutralise(v) if isinstance(v, str) else ("" if v is None else v) for v in row]
                          for row in data)
-    out.append({"name": target.name, "table": name, "rows": rows, "sha256": _sha256(target),
-                "bytes": target.stat().st_size})
+    out.append({"name": target.name, "table": name, "rows": rows, "sha256": _sha256(folder / (target.name + PART)),
+                "bytes": (folder / (target.name + PART)).stat().st_size})
     frame = pl.DataFrame(data, schema=columns, orient="row", infer_schema_length=None)
-    target = folder / f"{name}.parquet"
+    target = folder / f"{name}.parquet{PART}"
     frame.write_parquet(target, compression="zstd", statistics=False)
-    out.append({"name": target.name, "table": name, "rows": rows, "sha256": _sha256(target),
+    out.append({"name": f"{name}.parquet", "table": name, "rows": rows, "sha256": _sha256(target),
                 "bytes": target.stat().st_size})
     return out

@@ -13,6 +13,7 @@ same file.
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -49,15 +50,28 @@ class _Feed(feedgenerator.Atom1Feed):
         return max(dates) if dates else dt.datetime(TAG_YEAR, 1, 1, tzinfo=CHINA)
 
 
+def notice_day(county, notice) -> dt.date:
+    """The day a feed dates a notice by, never the clock: the start of its period, else the day it was published,
+    else the day its county's data was released; a notice with none of these is dated 1 January of the feeds' first
+    year, so that it never shows as new."""
+    for day in (notice.start_date, notice.published_on, getattr(county, "released_on", None)):
+        if isinstance(day, dt.date):
+            return day
+    return dt.date(TAG_YEAR, 1, 1)
+
+
+def _summary(discloser: str, start, end) -> str:
+    """The entry's summary: Atom says it is HTML, so the data in it is escaped."""
+    period = f"公示期 {start.isoformat()} 至 {end.isoformat()}" if start and end else "公示期未载明"
+    return f"{escape(discloser)}：{period}。"
+
+
 def _notice_entry(site: str, county, notice) -> dict:
-    day = _day(notice.start_date if isinstance(notice.start_date, dt.date) else None) or \
-        _day(notice.published_on if isinstance(notice.published_on, dt.date) else None)
-    period = (f"公示期 {notice.start_date.isoformat()} 至 {notice.end_date.isoformat()}"
-              if notice.start_date and notice.end_date else "公示期未载明")
+    day = _day(notice_day(county, notice))
     return {"title": notice.title, "link": f"{site}/{notice.url}", "unique_id": tag(site, f"{county.code}/notice/"
                                                                                      f"{notice.notice_id}"),
-            "description": f"{notice.discloser_names}：{period}。", "pubdate": day, "updateddate": day,
-            "author_name": notice.discloser_names, "categories": ["公告"]}
+            "description": _summary(notice.discloser_names, notice.start_date, notice.end_date), "pubdate": day,
+            "updateddate": day, "author_name": notice.discloser_names, "categories": ["公告"]}
 
 
 def _version_entry(site: str, county, entry, diffs) -> dict:
@@ -137,12 +151,10 @@ def write_site(output: Path, site: str, counties: list) -> Path:
     entries = []
     for c in counties:
         for n in c.notices:
-            day = _day(n.start_date)
+            day = _day(n.dated or dt.date(TAG_YEAR, 1, 1))
             entries.append({"title": f"{c.name}：{n.title}", "link": f"{site}/{n.url}",
                             "unique_id": tag(site, f"{c.code}/notice/{n.notice_id}"),
-                            "description": f"{n.discloser.name}：" + (f"公示期 {n.start_date.isoformat()} 至 "
-                                                                     f"{n.end_date.isoformat()}。" if n.start_date
-                                                                     and n.end_date else "公示期未载明。"),
+                            "description": _summary(n.discloser.name, n.start_date, n.end_date),
                             "pubdate": day, "updateddate": day, "author_name": n.discloser.name,
                             "categories": ["公告"]})
     path = output / "feed.atom"

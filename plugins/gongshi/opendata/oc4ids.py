@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from ..dates import CHINA, PartialDate, as_written
+from ..money import cents
 
 SCHEMAS = Path(__file__).parent / "oc4ids"
 PACKAGE_SCHEMA = "project-package-schema.json"
@@ -54,7 +55,9 @@ def money(amount: Decimal | None) -> dict | None:
 
 
 def _number(amount: Decimal) -> int | float:
-    """A JSON number that prints as the amount does (up to 15 significant digits, far beyond any project)."""
+    """A JSON number that prints as the page shows the amount, to the fen (up to 15 significant digits, far beyond
+    any project)."""
+    amount = cents(amount)
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 

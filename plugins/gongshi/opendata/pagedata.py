@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..dates import as_written as day
+from ..money import cents
 from ..site.spreadsheet import neutralise
 
 PROJECT_COLUMNS = (("project_id", "项目编号"), ("name", "项目名称"), ("year", "年度"), ("status", "状态"),
@@ -28,9 +29,19 @@ NOTICE_COLUMNS = (("notice_id", "公告编号"), ("title", "标题"), ("kind", "
 
 
 def money(amount: Decimal | None) -> str | None:
-    return None if amount is None else f"{amount:.2f}"
+    """Text with two decimals, rounded as the page rounds it."""
+    return None if amount is None else str(cents(amount))
 
 
+HOUSEHOLD_TOTAL_COLUMNS = (("project_id", "项目编号"), ("project", "项目名称"), ("place", "乡镇（村）"),
+                           ("households", "户数"), ("members", "人数"), ("subsidy", "补助金额（元）"), ("notes", "备注"))
+
+
+def household_total_rows(projects) -> list[dict]:
+    """The totals per township or village a notice publishes instead of its households, as the page's table."""
+    return [{"project_id": p.project_id, "project": p.name, "place": b.region.full_name, "households": b.households,
+             "members": b.members, "subsidy": money(b.subsidy), "notes": b.notes}
+            for p in projects for b in p.household_totals]
 
 
 def project_row(p) -> dict:
@@ -55,9 +66,10 @@ def notice_row(n) -> dict:
 class PageData:
     """Writes the JSON and CSV files beside a county's pages."""
 
-    def __init__(self, root: Path, county):
+    def __init__(self, root: Path, county, site: str = ""):
         self.root = root
         self.county = county
+        self.site = site  # the public site's address: a CSV's 网址 column is a link that opens from Excel
         self.count = 0
 
     def envelope(self, kind: str, url: str) -> dict:
@@ -71,7 +83,7 @@ class PageData:
         files = {}
         for name, (columns, rows) in (tables or {}).items():
             files[name] = f"{name}.csv"
-            _write_csv(folder / f"{name}.csv", columns, rows)
+            _write_csv(folder / f"{name}.csv", columns, rows, self.site)
         if files:
             data["csv"] = files
         (folder / "index.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -106,6 +118,7 @@ class PageData:
                   "received": [allocation_row(a) for a in unit.received],
                   "implemented": [project_row(p) for p in unit.implemented]}
         self.write(unit.url, "unit", record, {"projects": (PROJECT_COLUMNS, record["implemented"]),
+                                              "received": (ALLOCATION_COLUMNS, record["received"]),
                                               "allocations": (ALLOCATION_COLUMNS, record["allocated"])})
 
     def allocation(self, a) -> None:
@@ -135,7 +148,7 @@ class PageData:
                               "actual_spending": money(p.actual_spending)},
                   "figures": {"budget": money(p.budget), "funded": money(p.funded),
                               "beneficiaryHouseholds": p.beneficiary_households},
-                  "funds": funds, "households": households,
+                  "funds": funds, "households": households, "householdTotals": household_total_rows([p]),
                   "acceptances": [{"stage": a.stage, "accepted_on": day(a.accepted_on), "result": a.result,
                                    "inspectors": a.inspectors} for a in p.acceptances],
                   "indicators": [{"level1": i.level1, "level2": i.level2, "name": i.name, "target": i.target,
@@ -152,23 +165,35 @@ class PageData:
             tables["households"] = ((("household_id", "户编号"), ("household", "户主"), ("place", "所在村"),
                                      ("members", "人口"), ("subsidy", "补助金额（元）"), ("paid_on", "发放日期")),
                                     households)
+        if record["householdTotals"]:
+            tables["household-totals"] = (HOUSEHOLD_TOTAL_COLUMNS, record["householdTotals"])
         self.write(p.url, "project", record, tables)
 
     def notice(self, n) -> None:
-        rows = [allocation_row(a) for a in n.allocations] or [project_row(p) for p in n.projects]
-        columns = ALLOCATION_COLUMNS if n.allocations else PROJECT_COLUMNS
+        """Each table the page shows: the allocations, the projects, the totals per township or village."""
+        allocations = [allocation_row(a) for a in n.allocations] if n.lists_allocations else []
+        projects = [project_row(p) for p in n.projects] if n.lists_projects else []
+        totals = household_total_rows(n.household_projects)
         record = {"notice": {**notice_row(n), "place": n.region.full_name, "published_on": day(n.published_on),
                              "periodDays": n.period_days},
                   "figures": {"total": money(n.total) if isinstance(n.total, Decimal) else None,
-                              "rows": len(rows)},
-                  "rows": rows}
-        self.write(n.url, "notice", record, {"rows": (columns, rows)})
+                              "allocations": len(allocations), "projects": len(projects),
+                              "projectsTotal": money(n.projects_total) if projects else None},
+                  "allocations": allocations, "projects": projects, "householdTotals": totals}
+        tables = {}
+        if n.lists_allocations:
+            tables["allocations"] = (ALLOCATION_COLUMNS, allocations)
+        if n.lists_projects:
+            tables["projects"] = (PROJECT_COLUMNS, projects)
+        if totals:
+            tables["household-totals"] = (HOUSEHOLD_TOTAL_COLUMNS, totals)
+        self.write(n.url, "notice", record, tables)
 
 
-def write_supervision(root: Path, county, supervision, rules: list) -> None:
+def write_supervision(root: Path, county, supervision, rules: list, site: str = "") -> None:
     """The data beside the supervision page (each rule's figures; the findings are in findings.csv beside it) and
     beside each problem's page."""
-    data = PageData(root, county)
+    data = PageData(root, county, site)
     record = {"today": supervision.today.isoformat(), "missingLedgers": list(supervision.missing),
               "rules": [{"code": r.info.code, "name": r.info.name, "violations": len(r.violations),
                          "rate": list(r.rate) if r.rate else None, "amount": money(r.amount), "pending": r.pending,
@@ -192,19 +217,21 @@ def write_supervision(root: Path, county, supervision, rules: list) -> None:
             "findings": [f.as_dict() for f in case.findings]})
 
 
-def _write_csv(path: Path, columns: tuple, rows: list[dict]) -> None:
-    """A table for Excel: a byte-order mark, Chinese headers, every text cell neutralised."""
+def _write_csv(path: Path, columns: tuple, rows: list[dict], site: str = "") -> None:
+    """A table for Excel: a byte-order mark, Chinese headers, every text cell neutralised, and each page's whole
+    address (网址), which Excel opens."""
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow([title for _, title in columns])
         for row in rows:
-            writer.writerow([neutralise(str(row.get(name))) if row.get(name) is not None else ""
+            cells = {**row, "url": f"{site}/{row['url']}"} if site and row.get("url") else row
+            writer.writerow([neutralise(str(cells.get(name))) if cells.get(name) is not None else ""
                              for name, _ in columns])
 
 
-def write_county(root: Path, county) -> int:
+def write_county(root: Path, county, site: str = "") -> int:
     """Write the data beside every page of the county; return how many pages got it."""
-    data = PageData(root, county)
+    data = PageData(root, county, site)
     for region in county.regions.values():
         data.place(region)
     for unit in county.units.values():

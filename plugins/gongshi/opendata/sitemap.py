@@ -49,12 +49,18 @@ def write_county(root: Path, code: str, site: str, lastmod: dt.date | None) -> l
     return names
 
 
+def _is_county(name: str) -> bool:
+    return len(name) == 6 and name.isascii() and name.isdigit()
+
+
 def write_site(output: Path, site: str, counties: list[str], today: dt.date) -> None:
     """The province's own pages' sitemap, the index of every sitemap, and robots.txt."""
     robots = "User-agent: *\nAllow: /\n"
     if site:
         own = [""] if (output / "index.html").is_file() else []
-        for folder in sorted(p for p in output.iterdir() if p.is_dir() and p.name not in counties
+        # Every county folder is left out here: a published county has its own sitemap, and a folder left from a
+        # county this build did not publish is not sent to search engines.
+        for folder in sorted(p for p in output.iterdir() if p.is_dir() and not _is_county(p.name)
                              and not p.name.startswith(".")):
             own += page_urls(folder, output)
         (output / "sitemap-site.xml").write_text(_urlset(site, own, today), encoding="utf-8")

@@ -18,6 +18,8 @@ import sqlite3
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from ..money import fen
+
 # The number fields that are money, in yuan; the others (a score, a weight, a quantity) are plain numbers.
 NOT_MONEY = {("assets", "quantity"), ("beneficiaries", "quantity"), ("evaluations", "score"), ("indicators", "weight"),
              ("indicators", "score")}
@@ -46,7 +48,7 @@ def _fen(text: str | None) -> int | None:
     if text in (None, ""):
         return None
     try:
-        return int((Decimal(text) * 100).to_integral_value())
+        return fen(Decimal(text))
     except InvalidOperation:
         return None
 
@@ -205,7 +207,7 @@ class Database:
         partial.replace(target)
         return target
 
-    def metadata(self, database: str, site: str) -> dict:
+    def metadata(self, database: str, site: str, source: str | None = None) -> dict:
         """Datasette's metadata: titles, descriptions and each column's meaning, from the Table Schemas."""
         tables = {}
         for name, schema in self.schemas.tables.items():
@@ -222,7 +224,7 @@ class Database:
         tables["search"] = {"title": "全文检索（search）",
                             "description": "项目、公告、资金、地方和单位：输入任意三个以上连续的字，不用分词。"}
         return {"title": f"{self.title}", "description": f"数据包第 {self.version} 版，指纹 {self.fingerprint or '—'}",
-                "source": "gongshi", "source_url": f"{site}/{self.county}/data/" if site else None,
+                "source": "gongshi", "source_url": source or (f"{site}/{self.county}/data/" if site else None),
                 "databases": {database: {"tables": tables}}}
 
 

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +16,7 @@ from pelican.generators import Generator
 
 from ..forms.make import write_blank_forms
 from ..forms.workbook import FormWriter
+from ..opendata.bulk import BulkError, read_manifest
 from ..opendata.bulk import write as write_bulk
 from ..opendata.feeds import write_site as write_site_feed
 from ..package.load import DESCRIPTOR, find_packages
@@ -35,7 +37,7 @@ from .context import (
     SiteDataPage,
 )
 from .downloads import write_trust_downloads
-from .job import STAGING, CountySite, CountySummary
+from .job import STAGING, CountySite, CountySummary, code_hash
 from .pdf import PrintError, render_pdfs
 from .search import write_search_manifest
 
@@ -179,13 +181,18 @@ class GongshiGenerator(Generator):
         self._write(writer, "forms/", FormsPage(None, write_blank_forms(output / "forms", FormWriter(schemas))))
         self._write(writer, "supervision/", ProvinceSupervisionPage(counties, list(RULE_INFO.values()), today))
         started = time.perf_counter()
-        manifest = write_bulk(output, schemas, counties)
+        site = str(self.settings.get("PUBLIC_SITEURL") or self.settings.get("SITEURL") or "").rstrip("/")
+        try:
+            manifest = write_bulk(output, schemas, counties, code_hash(), site)
+        except (BulkError, OSError, sqlite3.Error) as error:
+            logger.error("gongshi: 全站数据文件未更新，保留上次的 / the site's bulk files were not made again, the last "
+                         "ones stay: %s", error)
+            manifest = read_manifest(output)
         self.timings["bulk"] = time.perf_counter() - started
         self._write(writer, "data/", SiteDataPage(manifest, {n: t.get("title", n) for n, t in schemas.tables.items()}))
         self._write(writer, "keys/", KeysPage(write_trust_downloads(
             output / "keys", self.gongshi.keys_path, self.gongshi.province_key_fingerprint)))
-        write_site_feed(output, str(self.settings.get("PUBLIC_SITEURL") or self.settings.get("SITEURL") or "")
-                        .rstrip("/"), counties)
+        write_site_feed(output, site, counties)
         if self.gongshi.search:
             write_search_manifest(output, {c.code: c.name for c in counties})
 

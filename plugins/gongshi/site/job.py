@@ -29,6 +29,7 @@ from .. import problems as report
 from ..county import CountyCheck, check_county
 from ..forms.make import write_blank_forms, writer_of
 from ..model import County, Rejection
+from ..opendata.feeds import notice_day
 from ..opendata.feeds import write_county as write_feeds
 from ..opendata.oc4ids import Oc4idsError, Publication
 from ..opendata.oc4ids import write as write_oc4ids
@@ -73,6 +74,8 @@ class NoticeSummary:
     start_date: dt.date | None  # None: the notice states no period
     end_date: dt.date | None
     discloser: UnitName
+    # The day a feed dates it by: its period's start, else the day it was published, else its county's release.
+    dated: dt.date | None = None
 
     def is_current(self, today: dt.date) -> bool:
         return self.start_date is not None and self.end_date is not None and self.start_date <= today <= self.end_date
@@ -103,7 +106,8 @@ class CountySummary:
     @classmethod
     def of(cls, county: County, pages: int, timings: dict, supervision: dict | None = None) -> CountySummary:
         notices = tuple(NoticeSummary(n.notice_id, n.title, n.url, n.start_date, n.end_date,
-                                      UnitName(n.discloser_names)) for n in county.notices.values())
+                                      UnitName(n.discloser_names), notice_day(county, n))
+                        for n in county.notices.values())
         return cls(county.code, county.name, county.url, county.demo, county.root.allocated_total,
                    county.root.budget_total, county.root.project_count, len(county.townships), notices, pages,
                    supervision or {}, timings)
@@ -112,7 +116,7 @@ class CountySummary:
         data = asdict(self)
         data["allocated_total"], data["budget_total"] = str(self.allocated_total), str(self.budget_total)
         for notice in data["notices"]:
-            for key in ("start_date", "end_date"):
+            for key in ("start_date", "end_date", "dated"):
                 notice[key] = notice[key].isoformat() if notice[key] else None
         data.pop("timings")
         return data
@@ -123,7 +127,8 @@ class CountySummary:
             return dt.date.fromisoformat(text) if text else None
 
         notices = tuple(NoticeSummary(n["notice_id"], n["title"], n["url"], day(n["start_date"]), day(n["end_date"]),
-                                      UnitName(n["discloser"]["name"])) for n in data["notices"])
+                                      UnitName(n["discloser"]["name"]), day(n.get("dated")))
+                        for n in data["notices"])
         return cls(data["code"], data["name"], data["url"], data["demo"], Decimal(data["allocated_total"]),
                    Decimal(data["budget_total"]), data["project_count"], data["township_count"], notices,
                    data["pages"], data.get("supervision") or {}, {})
@@ -308,7 +313,7 @@ class CountySite:
         attach(county, supervision)
         timings["supervision"] = time.perf_counter() - started
         write_county_pages(self.writer, staging, county, problems)
-        write_page_data(staging, county)
+        write_page_data(staging, county, self.public_url)
         rules = self._write_supervision(staging, county, supervision)
         for problem in write_channels(self.writer, staging, county, self.gongshi, self.public_url):
             logger.warning("gongshi: %s", report.as_line(problem))
@@ -384,7 +389,7 @@ class CountySite:
             {r.code: r.name for r in county.townships}, {u.unit_id: u.name for u in county.units.values()}))
         for case in county.rectifications.values():
             self.writer.write(staging, case.url, ProblemPage(county, case))
-        write_supervision_data(staging, county, supervision, rules)
+        write_supervision_data(staging, county, supervision, rules, self.public_url)
         return rules
 
     def _public(self, problem: report.Problem) -> report.Problem:
