@@ -127,8 +127,8 @@ def validate(c, path="data", format="text"):
 
 @task
 def test(c):
-    """Run the test suite."""
-    _run(c, f"{sys.executable} -m pytest")
+    """Run the test suite, on every core."""
+    _run(c, f"{sys.executable} -m pytest -n auto")
 
 
 @task(help={"minutes": "how long to leave the TV rotation running", "county": "the county whose slides to show"})
