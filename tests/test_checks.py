@@ -28,6 +28,9 @@ DEFECT_CASES = {
         ("project-overfunded", "projects.csv", 3, "budget"),
     ],
     "project-underfunded": [("project-underfunded", "projects.csv", 3, "budget")],
+    # 80000.000 is to the fen; 10000.005 and 49999.995 are not, though they add up to the budget.
+    "amount-fraction-of-fen": [("amount-fraction-of-fen", "project_funds.csv", 3, "amount"),
+                               ("amount-fraction-of-fen", "project_funds.csv", 4, "amount")],
     "notice-period-too-short": [("notice-period-too-short", "notices.csv", 2, "end_date")],
     "project-ends-before-start": [("date-order", "projects.csv", 3, "end_date")],
     "acceptance-before-start": [("date-order", "acceptances.csv", 2, "accepted_on")],

@@ -84,6 +84,7 @@ CODES: dict[str, Code] = {
     **_codes("rules", ERROR, """
         reference-table-missing | 引用的表不在数据包里 | a referenced table is missing
         allocation-overspent | 资金超支 | allocation overspent
+        amount-fraction-of-fen | 金额不到一分 | amount with a fraction of a fen
         notice-period-too-short | 公示期太短 | notice period too short
         date-order | 日期先后不对 | dates out of order
         region-outside-county | 区划不属于本县 | region outside the county

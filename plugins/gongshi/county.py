@@ -13,6 +13,7 @@ from .checks.attachments import attachment_problems
 from .checks.ledgers import ledger_rules
 from .checks.lists import list_reference_problems, missing_table_problems
 from .checks.phones import phone_problems
+from .checks.precision import precision_problems
 from .checks.privacy import frame_privacy_problems, privacy_problems
 from .checks.rules import (
     RULE_FIELDS,
@@ -169,6 +170,7 @@ def _schema_and_privacy(package: CountyPackage, tables: dict[str, Normalized], r
         elif table.original is not None:
             checked.extend(privacy_problems(table.original, schemas.fields(name), package.display_path(name)))
     checked.extend(unstated_problems(readable, package.display_path, schemas))
+    checked.extend(precision_problems(readable, package.display_path, schemas))
     return checked
 
 

@@ -6,6 +6,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 WAN = Decimal(10000)
+# The number fields that are not money (a score, a weight, a quantity); every other number field is yuan.
+NOT_MONEY = {("assets", "quantity"), ("beneficiaries", "quantity"), ("evaluations", "score"), ("indicators", "weight"),
+             ("indicators", "score")}
+
+
+def is_money(table: str, spec: dict) -> bool:
+    """Whether a field of a table's schema is an amount in yuan."""
+    return spec.get("type") == "number" and (table, spec["name"]) not in NOT_MONEY
 
 
 def cents(value: Decimal | int) -> Decimal:

@@ -18,11 +18,8 @@ import sqlite3
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..money import fen
+from ..money import fen, is_money
 
-# The number fields that are money, in yuan; the others (a score, a weight, a quantity) are plain numbers.
-NOT_MONEY = {("assets", "quantity"), ("beneficiaries", "quantity"), ("evaluations", "score"), ("indicators", "weight"),
-             ("indicators", "score")}
 SEARCH_SOURCES = {  # table: (kind shown, id field, title field, the fields searched besides the title)
     "projects": ("项目", "project_id", "name", ("content", "location", "performance_targets", "construction_unit")),
     "notices": ("公告", "notice_id", "title", ("remarks",)),
@@ -30,10 +27,6 @@ SEARCH_SOURCES = {  # table: (kind shown, id field, title field, the fields sear
     "regions": ("地方", "code", "name", ()),
     "units": ("单位", "unit_id", "name", ()),
 }
-
-
-def is_money(table: str, spec: dict) -> bool:
-    return spec.get("type") == "number" and (table, spec["name"]) not in NOT_MONEY
 
 
 def _sql_type(spec: dict) -> str:
