@@ -128,7 +128,8 @@ class GongshiGenerator(Generator):
         self.timings["counties"] = time.perf_counter() - started
         built = [c for c in counties if c.timings]
         self.timings["reused"], self.timings["built"] = len(counties) - len(built), len(folders) - len(counties) + len(built)
-        for stage in ("check", "pages", "pages_written", "print", "print_pages", "downloads", "search"):
+        for stage in ("check", "pages", "pages_written", "print", "print_pages", "downloads", "search", "page_data",
+                      "oc4ids", "database", "feeds"):
             self.timings[stage] = sum(c.timings.get(stage, 0.0) for c in built)
         self.timings["pages_built"] = sum(c.pages for c in built)
         self.timings["pages_total"] = sum(c.pages for c in counties) + 5  # home, dictionary, forms, supervision, keys

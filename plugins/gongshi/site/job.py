@@ -313,7 +313,9 @@ class CountySite:
         attach(county, supervision)
         timings["supervision"] = time.perf_counter() - started
         write_county_pages(self.writer, staging, county, problems)
+        part = time.perf_counter()
         write_page_data(staging, county, self.public_url)
+        timings["page_data"] = time.perf_counter() - part  # part of "pages", as the next three are of "downloads"
         rules = self._write_supervision(staging, county, supervision)
         for problem in write_channels(self.writer, staging, county, self.gongshi, self.public_url):
             logger.warning("gongshi: %s", report.as_line(problem))
@@ -331,15 +333,21 @@ class CountySite:
         data = staging / county.code / "data"
         downloads = write_county_downloads(data, county.code, check.package.files, self.gongshi.keys_path)
         downloads += write_spreadsheets(data, county.code, check.texts, self.schemas)
+        part = time.perf_counter()
         downloads += self._write_oc4ids(data, county, check)
+        timings["oc4ids"] = time.perf_counter() - part
+        part = time.perf_counter()
         downloads += self._write_database(data, county, check)
+        timings["database"] = time.perf_counter() - part
         self.writer.write(staging, f"{county.code}/data/", DataPage(county, downloads))
         # The standard forms, blank with the county's own lists (gongshi forms makes prefilled ones).
         forms = write_blank_forms(staging / county.code / "forms", writer_of(check, self.schemas))
         self.writer.write(staging, f"{county.code}/forms/", FormsPage(county, forms))
         versions = write_versions(self.writer, staging, county, self.gongshi.history_path, self.gongshi.keys_path,
                                   self.schemas, self.output / county.code, check.clean_archives, self.history_format)
+        part = time.perf_counter()
         write_feeds(staging, county, self.public_url, versions)
+        timings["feeds"] = time.perf_counter() - part
         timings["downloads"] = time.perf_counter() - started
         write_sitemap(staging, county.code, self.public_url, county.released_on)
         if self.gongshi.search:
