@@ -267,6 +267,23 @@ def test_repairs_are_said_at_their_cells_and_the_row_is_imported(made, package, 
     assert f"{PROJECT},county,2025-12-03,passed,赵明、钱亮,,," in csv_rows(package / "acceptances.csv")
 
 
+def test_an_amount_excel_worked_out_is_read_to_the_fen_and_one_typed_past_it_is_refused(made, package, tmp_path):
+    """=A1*0.3 leaves 12345.599999999999 in the file: the clerk saw and meant 12345.60. An amount typed with a
+    fraction of a fen is a mistake, reported at its cell, and nothing is written."""
+    cells = {"B7": "县级验收", "C7": dt.datetime(2025, 12, 3), "D7": "合格", "F7": 12345.599999999999}
+    result = import_form(fill(made[f"acceptance:{PROJECT}"], tmp_path / "sum.xlsx", "验收登记", cells), package,
+                         Settings())
+    assert not result.errors, [(p.code, p.cell, p.message) for p in result.problems]
+    assert any(line.startswith(f"{PROJECT},county,2025-12-03,passed,") and line.endswith(",12345.60")
+               for line in csv_rows(package / "acceptances.csv"))
+    before = {p.name: p.read_bytes() for p in package.iterdir()}
+    cells = {"B7": "乡级复验", "C7": dt.datetime(2025, 12, 4), "D7": "合格", "F7": 10000.005}
+    result = import_form(fill(made[f"acceptance:{PROJECT}"], tmp_path / "typed.xlsx", "验收登记", cells), package,
+                         Settings(), update=True)
+    assert ("amount-fraction-of-fen", "验收登记", "F7") in where(result) and not result.written
+    assert {p.name: p.read_bytes() for p in package.iterdir()} == before
+
+
 def test_a_serial_date_typed_as_a_number_is_read_with_a_warning(made, package, tmp_path):
     form = fill(made[f"acceptance:{PROJECT}"], tmp_path / "filled.xlsx", "验收登记",
                 {"B7": "县级验收", "C7": "46000", "D7": "合格"})

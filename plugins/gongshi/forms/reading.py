@@ -170,9 +170,14 @@ def cell_text(value: object, spec: dict, choices: set[str] = frozenset()) -> str
         if kind == "number":
             exact = Decimal(repr(value))
             try:
-                return f"{exact:.2f}" if exact == exact.quantize(Decimal("0.01")) else format(exact, "f")
+                cents = exact.quantize(Decimal("0.01"))
             except InvalidOperation:  # too many digits to round to cents
                 return format(exact, "f")
+            # A sum Excel worked out (=A1*0.3) carries a binary fraction's last digits, 12345.599999999999; the
+            # clerk sees and means 12345.60. Nothing a person types is that close to a whole fen without being it.
+            if abs(exact - cents) <= abs(exact) * Decimal("1e-13") + Decimal("1e-12"):
+                return f"{cents:.2f}"
+            return format(exact, "f")
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))  # a code or a year typed into a number cell
         return repr(value)
