@@ -82,6 +82,36 @@ def test_the_bulk_files_are_made_again_only_when_a_county_changed(demo_site, tmp
     assert {p.name: p.read_bytes() for p in (output / "data").iterdir()} == published
 
 
+def test_a_failure_half_way_leaves_the_published_files_whole_and_no_part_behind(demo_site, tmp_path, monkeypatch):
+    """The disk fills while a table's Parquet is written: the build is told, the files published stay as they were,
+    and nothing half-written is left to be deployed. A new site address makes the files again (their metadata
+    names it)."""
+    import pytest
+
+    from gongshi.opendata.bulk import BulkError, write
+    from gongshi.schemas import load_schemas
+
+    output = tmp_path / "site"
+    shutil.copytree(demo_site / "519901", output / "519901")
+    counties = [SimpleNamespace(code="519901", name="演示县", url="519901/")]
+    write(output, load_schemas(), counties, "v1", "https://a.example.org")
+    published = {p.name: p.read_bytes() for p in (output / "data").iterdir()}
+
+    def full(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", full)
+    with pytest.raises(BulkError, match="No space left"):
+        write(output, load_schemas(), counties, "v2", "https://a.example.org")
+    assert {p.name: p.read_bytes() for p in (output / "data").iterdir()} == published
+    monkeypatch.undo()
+    manifest = write(output, load_schemas(), counties, "v1", "https://b.example.org")
+    assert manifest["keys"]["site"] == "https://b.example.org"
+    meta = json.loads((output / "data" / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["source_url"] == "https://b.example.org/data/"
+    assert not list((output / "data").glob("*.part"))
+
+
 def test_the_sites_database_has_the_chinese_titles_and_its_datasette_metadata(demo_site):
     folder = demo_site / "data"
     db = sqlite3.connect(folder / "gongshi-all.db")

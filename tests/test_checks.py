@@ -146,3 +146,15 @@ def test_counties_checked_in_parallel_report_what_each_check_reports(tmp_path):
     assert [r.folder for r in reports] == folders
     assert [r.problems for r in reports] == [check_county(f, SETTINGS).problems for f in folders]
     assert reports[0].rows == sum(len(p.read_text(encoding="utf-8").splitlines()) - 1 for p in folders[0].glob("*.csv"))
+
+
+def test_an_archived_version_with_a_fraction_of_a_fen_stays_published_but_a_new_submission_does_not(tmp_path):
+    """A version published before the rule existed is still the county's last good one; a leaked ID number is not
+    forgiven in an archive."""
+    from gongshi.county import as_archived
+
+    fraction = package_with_defect("amount-fraction-of-fen", tmp_path / "a")
+    assert not check_county(fraction, SETTINGS).publishable
+    assert as_archived(check_county(fraction, SETTINGS)).publishable
+    leaked = package_with_defect("id-number-in-notes", tmp_path / "b")
+    assert not as_archived(check_county(leaked, SETTINGS)).publishable

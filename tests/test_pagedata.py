@@ -105,6 +105,15 @@ def test_every_table_a_page_shows_is_in_its_files_and_every_file_is_linked(demo_
     projects = csv_rows(mixed / "projects.csv")
     assert len(projects) == shown["notice-table"]
     assert all(r["网址"].startswith("https://") and r["网址"].endswith(f"/project/{r['项目编号']}/") for r in projects)
+    done = demo_site / COUNTY / "notice" / "GS2025-153"  # a completion notice: what the projects cost
+    html = BeautifulSoup((done / "index.html").read_text(encoding="utf-8"), "html.parser")
+    spent_on_page = html.select("table.notice-table tfoot td.num")[0].text
+    data = json.loads((done / "index.json").read_text(encoding="utf-8"))
+    rows = csv_rows(done / "projects.csv")
+    assert yuan(Decimal(data["figures"]["actualSpendingTotal"])) == spent_on_page
+    assert sum(Decimal(r["实际支出（元）"]) for r in rows) == Decimal(data["figures"]["actualSpendingTotal"])
+    assert [r["结余资金（元）"] for r in rows] == [p["remainder_recovered"] or "" for p in data["projects"]]
+    assert any(r["结余资金（元）"] for r in rows)
     project = demo_site / COUNTY / "project" / "XM2026-001"
     html = BeautifulSoup((project / "index.html").read_text(encoding="utf-8"), "html.parser")
     totals = csv_rows(project / "household-totals.csv")

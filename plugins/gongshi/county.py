@@ -97,6 +97,19 @@ class CountyCheck:
         return self.package.county if self.package else self.folder.name
 
 
+# Rules added after a county may have published a version that breaks them, and that leave what it published true:
+# an archived version that breaks only these is still its last good version (a fraction of a fen is shown rounded,
+# as the pages round it). A new submission must keep them; a privacy or integrity rule is never in this list.
+ARCHIVE_TOLERATED = frozenset({"amount-fraction-of-fen"})
+
+
+def as_archived(check: CountyCheck) -> CountyCheck:
+    """The check of an archived, once published version: ARCHIVE_TOLERATED errors are warnings."""
+    check.problems = [replace(p, severity=WARNING) if p.is_error and p.code in ARCHIVE_TOLERATED else p
+                      for p in check.problems]
+    return check
+
+
 def check_county(folder: str | Path, settings: Settings, trust: TrustState | None = None,
                  files: PackageFiles | None = None, verified: Collection[str] = ()) -> CountyCheck:
     """Collect every problem of one county package; never raises for bad data. The flow for one county: open the

@@ -44,28 +44,48 @@ class BulkError(Exception):
 def write(output: Path, schemas, counties: list, salt: str = "", site: str = "") -> dict | None:
     """Write the bulk files into output/data/; return the manifest (None when no county has a database).
 
-    They are made again only when a county's database changed (its hash), or gongshi (`salt`); every file is
-    written beside its old one and replaces it at the end, so that a failure leaves the published files whole, and
-    a table no county has any more is removed."""
+    They are made again only when a county's database changed (its hash), gongshi (`salt`) or the site's address.
+    Every file is first written beside the one it replaces (`.part`); only when all are written do they replace the
+    published ones, so a failure leaves those whole (and raises BulkError). A table no county has any more is
+    removed."""
     folder = output / FOLDER
     sources = [(c, output / c.code / "data" / f"gongshi-{c.code}.db") for c in counties]
     sources = [(c, path) for c, path in sources if path.is_file()]
     if not sources:
         return None
-    hashes = {c.code: _sha256(path) for c, path in sources}
-    keys = {"gongshi": salt, "counties": hashes}
-    try:
-        old = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        if old.get("keys") == keys and all((folder / f["name"]).is_file() for f in old.get("files", [])):
-            return old
-    except (OSError, ValueError):
-        pass
+    keys = {"gongshi": salt, "site": site, "counties": {c.code: _sha256(path) for c, path in sources}}
     folder.mkdir(parents=True, exist_ok=True)
+    for stray in folder.glob("*" + PART):  # left by a build that was stopped
+        stray.unlink()
+    old = read_manifest(output)
+    if old and old.get("keys") == keys and all((folder / f["name"]).is_file() for f in old.get("files", [])):
+        return old
+    try:
+        manifest = _make(folder, schemas, sources, keys, site)
+    except Exception as error:
+        for stray in folder.glob("*" + PART):
+            stray.unlink(missing_ok=True)
+        raise BulkError(f"全站数据文件未能写成 / the site's bulk files could not be made: {error}") from error
+    try:
+        # Without its manifest, a set replaced only in part is made again by the next build.
+        (folder / MANIFEST).unlink(missing_ok=True)
+        for path in sorted(folder.glob("*" + PART)):
+            path.replace(path.with_name(path.name.removesuffix(PART)))
+        kept = {f["name"] for f in manifest["files"]}
+        for path in folder.iterdir():  # a table no county has any more is not left behind
+            if path.is_file() and path.suffix in (".csv", ".parquet") and path.name not in kept:
+                path.unlink()
+        (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise BulkError(f"全站数据文件未能替换 / the site's bulk files could not be put in place: {error}") from error
+    return manifest
+
+
+def _make(folder: Path, schemas, sources: list, keys: dict, site: str) -> dict:
+    """Write every bulk file as `<name>.part` in folder; return their manifest."""
     tables = Database(schemas, "", "", 0, None).tables_in_order({name: "" for name in schemas.tables})
     manifest = {"counties": [], "files": [], "keys": keys}
-    written: list[Path] = []  # the new files, each beside the one it replaces
     partial = folder / (DATABASE + PART)
-    partial.unlink(missing_ok=True)
     db = sqlite3.connect(partial)
     try:
         _create(db, schemas)
@@ -89,7 +109,7 @@ def write(output: Path, schemas, counties: list, salt: str = "", site: str = "")
             manifest["counties"].append({"code": c.code, "name": c.name, "version": int(info.get("version") or 0),
                                          "fingerprint": info.get("fingerprint") or None, "url": c.url,
                                          "database": f"{c.code}/data/gongshi-{c.code}.db",
-                                         "database_sha256": hashes[c.code]})
+                                         "database_sha256": keys["counties"][c.code]})
         broken = db.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
             raise BulkError(f"全站数据库外键不一致 / the site's database breaks its foreign keys: {broken[:5]}")
@@ -103,21 +123,11 @@ def write(output: Path, schemas, counties: list, salt: str = "", site: str = "")
                 ("title", "全站"), ("counties", "、".join(c.code for c, _ in sources))])
         for name in tables:
             rows = db.execute(f"SELECT count(*) FROM {_quote(name)}").fetchone()[0]
-            if not rows:
-                continue
-            files = _table_files(db, folder, name, rows)
-            manifest["files"] += files
-            written += [folder / (f["name"] + PART) for f in files]
+            if rows:
+                manifest["files"] += _table_files(db, folder, name, rows)
         db.execute("VACUUM")
-    except BaseException as error:
+    finally:
         db.close()
-        for path in [*written, partial]:
-            path.unlink(missing_ok=True)
-        if isinstance(error, sqlite3.Error):
-            raise BulkError(f"全站数据库未能写成 / the site's database could not be written: {error}") from error
-        raise
-    db.close()
-    written.append(partial)
     meta = describer.metadata(Path(DATABASE).stem, site, source=f"{site}/data/" if site else None)
     for table in meta["databases"][Path(DATABASE).stem]["tables"].values():
         table.setdefault("columns", {})["county"] = "县代码：这一行所属的县"
@@ -126,18 +136,10 @@ def write(output: Path, schemas, counties: list, salt: str = "", site: str = "")
         f"{c.name}（{c.code}）" for c, _ in sources)
     (folder / ("metadata.json" + PART)).write_text(json.dumps({k: v for k, v in meta.items() if v is not None},
                                                               ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    written.append(folder / ("metadata.json" + PART))
-    for path in written:
-        path.replace(path.with_name(path.name.removesuffix(PART)))
     for name in (DATABASE, "metadata.json"):
-        target = folder / name
-        manifest["files"].append({"name": name, "table": None, "rows": None, "sha256": _sha256(target),
-                                  "bytes": target.stat().st_size})
-    kept = {f["name"] for f in manifest["files"]}
-    for path in folder.iterdir():  # a table no county has any more is not left behind
-        if path.is_file() and path.suffix in (".csv", ".parquet") and path.name not in kept:
-            path.unlink()
-    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        part = folder / (name + PART)
+        manifest["files"].append({"name": name, "table": None, "rows": None, "sha256": _sha256(part),
+                                  "bytes": part.stat().st_size})
     return manifest
 
 

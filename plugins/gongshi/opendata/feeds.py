@@ -52,12 +52,13 @@ class _Feed(feedgenerator.Atom1Feed):
 
 def notice_day(county, notice) -> dt.date:
     """The day a feed dates a notice by, never the clock: the start of its period, else the day it was published,
-    else the day its county's data was released; a notice with none of these is dated 1 January of the feeds' first
-    year, so that it never shows as new."""
-    for day in (notice.start_date, notice.published_on, getattr(county, "released_on", None)):
+    else 1 January of its year, so that a notice stating no day sits among its year's notices and never shows as
+    new when the data is released again."""
+    for day in (notice.start_date, notice.published_on):
         if isinstance(day, dt.date):
             return day
-    return dt.date(TAG_YEAR, 1, 1)
+    return dt.date(notice.year, 1, 1) if isinstance(notice.year, int) and 1900 < notice.year < 3000 else \
+        dt.date(TAG_YEAR, 1, 1)
 
 
 def _summary(discloser: str, start, end) -> str:

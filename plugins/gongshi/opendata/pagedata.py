@@ -33,6 +33,10 @@ def money(amount: Decimal | None) -> str | None:
     return None if amount is None else str(cents(amount))
 
 
+# What a completion notice shows of each project besides the plan: when it was finished and what it cost.
+COMPLETION_COLUMNS = (("completed_on", "竣工日期"), ("actual_spending", "实际支出（元）"),
+                      ("management_fee", "其中管理费（元）"), ("remainder_recovered", "结余资金（元）"),
+                      ("spending_note", "支出说明"))
 HOUSEHOLD_TOTAL_COLUMNS = (("project_id", "项目编号"), ("project", "项目名称"), ("place", "乡镇（村）"),
                            ("households", "户数"), ("members", "人数"), ("subsidy", "补助金额（元）"), ("notes", "备注"))
 
@@ -49,6 +53,12 @@ def project_row(p) -> dict:
             "place": p.region.full_name, "budget": money(p.budget), "funded": money(p.funded),
             "sources": "；".join(f"{f.allocation.source_name} {money(f.amount) or '未载明'}" for f in p.funds),
             "implementing_unit": p.implementing_unit.name, "url": p.url}
+
+
+def completion(p) -> dict:
+    return {"completed_on": day(p.completed_on), "actual_spending": money(p.actual_spending),
+            "management_fee": money(p.management_fee), "remainder_recovered": money(p.remainder_recovered),
+            "spending_note": p.spending_note}
 
 
 def allocation_row(a) -> dict:
@@ -171,20 +181,26 @@ class PageData:
 
     def notice(self, n) -> None:
         """Each table the page shows: the allocations, the projects, the totals per township or village."""
+        done = n.kind == "after-completion"
         allocations = [allocation_row(a) for a in n.allocations] if n.lists_allocations else []
-        projects = [project_row(p) for p in n.projects] if n.lists_projects else []
+        projects = [{**project_row(p), **(completion(p) if done else {})} for p in n.projects] \
+            if n.lists_projects else []
         totals = household_total_rows(n.household_projects)
+        spent = [p.actual_spending for p in n.projects if p.actual_spending is not None]
+        figures = {"total": money(n.total) if isinstance(n.total, Decimal) else None,
+                   "allocations": len(allocations), "projects": len(projects),
+                   "projectsTotal": money(n.projects_total) if projects else None}
+        if done:  # the page adds up the actual spending only when every project states it
+            figures["actualSpendingTotal"] = money(sum(spent)) if spent and len(spent) == len(n.projects) else None
         record = {"notice": {**notice_row(n), "place": n.region.full_name, "published_on": day(n.published_on),
                              "periodDays": n.period_days},
-                  "figures": {"total": money(n.total) if isinstance(n.total, Decimal) else None,
-                              "allocations": len(allocations), "projects": len(projects),
-                              "projectsTotal": money(n.projects_total) if projects else None},
-                  "allocations": allocations, "projects": projects, "householdTotals": totals}
+                  "figures": figures, "allocations": allocations, "projects": projects, "householdTotals": totals}
         tables = {}
         if n.lists_allocations:
             tables["allocations"] = (ALLOCATION_COLUMNS, allocations)
         if n.lists_projects:
-            tables["projects"] = (PROJECT_COLUMNS, projects)
+            columns = (*PROJECT_COLUMNS[:-1], *COMPLETION_COLUMNS, PROJECT_COLUMNS[-1]) if done else PROJECT_COLUMNS
+            tables["projects"] = (columns, projects)
         if totals:
             tables["household-totals"] = (HOUSEHOLD_TOTAL_COLUMNS, totals)
         self.write(n.url, "notice", record, tables)

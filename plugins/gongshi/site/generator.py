@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import shutil
-import sqlite3
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -185,7 +184,7 @@ class GongshiGenerator(Generator):
         site = str(self.settings.get("PUBLIC_SITEURL") or self.settings.get("SITEURL") or "").rstrip("/")
         try:
             manifest = write_bulk(output, schemas, counties, code_hash(), site)
-        except (BulkError, OSError, sqlite3.Error) as error:
+        except BulkError as error:
             logger.error("gongshi: 全站数据文件未更新，保留上次的 / the site's bulk files were not made again, the last "
                          "ones stay: %s", error)
             manifest = read_manifest(output)

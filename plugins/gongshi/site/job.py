@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from .. import problems as report
-from ..county import CountyCheck, check_county
+from ..county import CountyCheck, as_archived, check_county
 from ..forms.make import write_blank_forms, writer_of
 from ..model import County, Rejection
 from ..opendata.feeds import notice_day
@@ -74,7 +74,7 @@ class NoticeSummary:
     start_date: dt.date | None  # None: the notice states no period
     end_date: dt.date | None
     discloser: UnitName
-    # The day a feed dates it by: its period's start, else the day it was published, else its county's release.
+    # The day a feed dates it by: its period's start, else the day it was published, else 1 January of its year.
     dated: dt.date | None = None
 
     def is_current(self, today: dt.date) -> bool:
@@ -437,7 +437,7 @@ class CountySite:
         except ValueError:
             return None
         for entry in reversed(entries):
-            check = check_county(history / str(entry.seq), self.gongshi, self.trust)
+            check = as_archived(check_county(history / str(entry.seq), self.gongshi, self.trust))
             if check.publishable and check.county == county:
                 return check, entry
         return None
