@@ -105,6 +105,9 @@ def test_every_table_a_page_shows_is_in_its_files_and_every_file_is_linked(demo_
     projects = csv_rows(mixed / "projects.csv")
     assert len(projects) == shown["notice-table"]
     assert all(r["网址"].startswith("https://") and r["网址"].endswith(f"/project/{r['项目编号']}/") for r in projects)
+    # As the page says them: 已验收, not accepted.
+    assert all(not r["状态"].isascii() and not r["类别"].isascii() for r in projects)
+    assert all(not r["类别"].isascii() for r in csv_rows(demo_site / COUNTY / "notices.csv"))
     done = demo_site / COUNTY / "notice" / "GS2025-153"  # a completion notice: what the projects cost
     html = BeautifulSoup((done / "index.html").read_text(encoding="utf-8"), "html.parser")
     spent_on_page = html.select("table.notice-table tfoot td.num")[0].text

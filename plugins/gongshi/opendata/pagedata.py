@@ -16,15 +16,15 @@ from ..dates import as_written as day
 from ..money import cents
 from ..site.spreadsheet import neutralise
 
-PROJECT_COLUMNS = (("project_id", "项目编号"), ("name", "项目名称"), ("year", "年度"), ("status", "状态"),
-                   ("category", "类别"), ("place", "实施地点"), ("budget", "总投资（元）"),
+PROJECT_COLUMNS = (("project_id", "项目编号"), ("name", "项目名称"), ("year", "年度"), ("statusName", "状态"),
+                   ("categoryName", "类别"), ("place", "实施地点"), ("budget", "总投资（元）"),
                    ("funded", "已落实资金（元）"), ("sources", "资金来源"), ("implementing_unit", "实施单位"),
                    ("url", "网址"))
 ALLOCATION_COLUMNS = (("allocation_id", "资金编号"), ("document_no", "文号"), ("year", "年度"),
                       ("source", "资金来源"), ("amount", "金额（元）"), ("allocated_on", "分配日期"),
                       ("allocator", "分配单位"), ("recipient", "分配到"), ("drawn", "已安排到项目（元）"),
                       ("url", "网址"))
-NOTICE_COLUMNS = (("notice_id", "公告编号"), ("title", "标题"), ("kind", "类别"), ("start_date", "公示开始"),
+NOTICE_COLUMNS = (("notice_id", "公告编号"), ("title", "标题"), ("kindName", "类别"), ("start_date", "公示开始"),
                   ("end_date", "公示结束"), ("disclosers", "公开单位"), ("url", "网址"))
 
 
@@ -48,8 +48,15 @@ def household_total_rows(projects) -> list[dict]:
             for p in projects for b in p.household_totals]
 
 
-def project_row(p) -> dict:
-    return {"project_id": p.project_id, "name": p.name, "year": p.year, "status": p.status, "category": p.category,
+def _no_label(table: str, field: str, value):
+    return value
+
+
+def project_row(p, label=_no_label) -> dict:
+    """A project as the page's tables show it: codes with their Chinese names (statusName: 已验收)."""
+    return {"project_id": p.project_id, "name": p.name, "year": p.year, "status": p.status,
+            "statusName": label("projects", "status", p.status), "category": p.category,
+            "categoryName": label("projects", "category", p.category),
             "place": p.region.full_name, "budget": money(p.budget), "funded": money(p.funded),
             "sources": "；".join(f"{f.allocation.source_name} {money(f.amount) or '未载明'}" for f in p.funds),
             "implementing_unit": p.implementing_unit.name, "url": p.url}
@@ -68,19 +75,27 @@ def allocation_row(a) -> dict:
             "url": a.url}
 
 
-def notice_row(n) -> dict:
-    return {"notice_id": n.notice_id, "title": n.title, "kind": n.kind, "start_date": day(n.start_date),
+def notice_row(n, label=_no_label) -> dict:
+    return {"notice_id": n.notice_id, "title": n.title, "kind": n.kind, "kindName": label("notices", "kind", n.kind),
+            "start_date": day(n.start_date),
             "end_date": day(n.end_date), "disclosers": n.discloser_names, "url": n.url}
 
 
 class PageData:
     """Writes the JSON and CSV files beside a county's pages."""
 
-    def __init__(self, root: Path, county, site: str = ""):
+    def __init__(self, root: Path, county, site: str = "", label=_no_label):
         self.root = root
         self.county = county
         self.site = site  # the public site's address: a CSV's 网址 column is a link that opens from Excel
+        self.label = label  # a code's Chinese name, from the Table Schemas
         self.count = 0
+
+    def project_row(self, p) -> dict:
+        return project_row(p, self.label)
+
+    def notice_row(self, n) -> dict:
+        return notice_row(n, self.label)
 
     def envelope(self, kind: str, url: str) -> dict:
         return {"kind": kind, "page": url, "county": self.county.code, "countyName": self.county.name,
@@ -104,10 +119,10 @@ class PageData:
                    "throughProjectsTotal": money(region.through_projects_total),
                    "projectCount": region.project_count, "budgetTotal": money(region.budget_total),
                    "householdsTotal": region.households_total, "sharedProjects": len(region.shared_projects)}
-        projects = [project_row(p) for p in region.projects]
-        below = [project_row(p) for p in region.projects_below]
+        projects = [self.project_row(p) for p in region.projects]
+        below = [self.project_row(p) for p in region.projects_below]
         allocations = [allocation_row(a) for a in region.allocations]
-        notices = [notice_row(n) for n in region.notices]
+        notices = [self.notice_row(n) for n in region.notices]
         record = {"place": {"code": region.code, "name": region.name, "fullName": region.full_name,
                             "level": region.level}, "figures": figures, "projects": projects,
                   "projectsBelow": below, "allocations": allocations, "notices": notices,
@@ -126,20 +141,20 @@ class PageData:
                               "implementedTotal": money(unit.implemented_total)},
                   "allocated": [allocation_row(a) for a in unit.allocated],
                   "received": [allocation_row(a) for a in unit.received],
-                  "implemented": [project_row(p) for p in unit.implemented]}
+                  "implemented": [self.project_row(p) for p in unit.implemented]}
         self.write(unit.url, "unit", record, {"projects": (PROJECT_COLUMNS, record["implemented"]),
                                               "received": (ALLOCATION_COLUMNS, record["received"]),
                                               "allocations": (ALLOCATION_COLUMNS, record["allocated"])})
 
     def allocation(self, a) -> None:
-        funds = [{**project_row(f.project), "amount": money(f.amount)} for f in a.funds]
+        funds = [{**self.project_row(f.project), "amount": money(f.amount)} for f in a.funds]
         record = {"allocation": {**allocation_row(a), "purpose": a.purpose, "basis": a.allocation_basis,
                                  "fundSource": a.kind, "fundLevel": a.level, "budgetSubject": a.budget_subject,
                                  "recipientUnit": a.recipient_unit.name if a.recipient_unit else None,
                                  "upstreamDocumentNo": a.upstream_document_no,
                                  "upstreamIssuedOn": day(a.upstream_issued_on), "receivedOn": day(a.received_on)},
                   "figures": {"amount": money(a.amount), "drawn": money(a.drawn), "remaining": money(a.remaining)},
-                  "projects": funds, "notices": [notice_row(n) for n in a.notices],
+                  "projects": funds, "notices": [self.notice_row(n) for n in a.notices],
                   "findings": [f.as_dict() for f in a.findings]}
         self.write(a.url, "allocation", record, {"projects": (
             (*PROJECT_COLUMNS[:-1], ("amount", "本笔资金安排（元）"), PROJECT_COLUMNS[-1]), funds)})
@@ -149,7 +164,7 @@ class PageData:
         households = [{"household_id": b.household_id, "household": b.household, "place": b.region.full_name,
                        "members": b.members, "subsidy": money(b.subsidy), "paid_on": day(b.paid_on)}
                       for b in p.listed_households]
-        record = {"project": {**project_row(p), "content": p.content, "location": p.location,
+        record = {"project": {**self.project_row(p), "content": p.content, "location": p.location,
                               "start_date": day(p.start_date), "end_date": day(p.end_date),
                               "places": [r.full_name for r in p.regions], "responsible_person": p.responsible_person,
                               "construction_unit": p.construction_unit, "performance_targets": p.performance_targets,
@@ -167,7 +182,7 @@ class PageData:
                                    "signed_on": day(s.signed_on)} for s in p.supervisors],
                   "problems": [{"problem_id": c.problem_id, "status": c.status, "deadline": day(c.deadline),
                                 "url": c.url} for c in p.problems],
-                  "notices": [notice_row(n) for n in p.notices],
+                  "notices": [self.notice_row(n) for n in p.notices],
                   "findings": [f.as_dict() for f in p.findings]}
         tables = {"funds": ((*ALLOCATION_COLUMNS[:-1], ("amount_to_project", "安排给本项目（元）"),
                              ALLOCATION_COLUMNS[-1]), funds)}
@@ -183,7 +198,7 @@ class PageData:
         """Each table the page shows: the allocations, the projects, the totals per township or village."""
         done = n.kind == "after-completion"
         allocations = [allocation_row(a) for a in n.allocations] if n.lists_allocations else []
-        projects = [{**project_row(p), **(completion(p) if done else {})} for p in n.projects] \
+        projects = [{**self.project_row(p), **(completion(p) if done else {})} for p in n.projects] \
             if n.lists_projects else []
         totals = household_total_rows(n.household_projects)
         spent = [p.actual_spending for p in n.projects if p.actual_spending is not None]
@@ -192,7 +207,7 @@ class PageData:
                    "projectsTotal": money(n.projects_total) if projects else None}
         if done:  # the page adds up the actual spending only when every project states it
             figures["actualSpendingTotal"] = money(sum(spent)) if spent and len(spent) == len(n.projects) else None
-        record = {"notice": {**notice_row(n), "place": n.region.full_name, "published_on": day(n.published_on),
+        record = {"notice": {**self.notice_row(n), "place": n.region.full_name, "published_on": day(n.published_on),
                              "periodDays": n.period_days},
                   "figures": figures, "allocations": allocations, "projects": projects, "householdTotals": totals}
         tables = {}
@@ -206,10 +221,10 @@ class PageData:
         self.write(n.url, "notice", record, tables)
 
 
-def write_supervision(root: Path, county, supervision, rules: list, site: str = "") -> None:
+def write_supervision(root: Path, county, supervision, rules: list, site: str = "", label=_no_label) -> None:
     """The data beside the supervision page (each rule's figures; the findings are in findings.csv beside it) and
     beside each problem's page."""
-    data = PageData(root, county, site)
+    data = PageData(root, county, site, label)
     record = {"today": supervision.today.isoformat(), "missingLedgers": list(supervision.missing),
               "rules": [{"code": r.info.code, "name": r.info.name, "violations": len(r.violations),
                          "rate": list(r.rate) if r.rate else None, "amount": money(r.amount), "pending": r.pending,
@@ -245,9 +260,9 @@ def _write_csv(path: Path, columns: tuple, rows: list[dict], site: str = "") -> 
                              for name, _ in columns])
 
 
-def write_county(root: Path, county, site: str = "") -> int:
+def write_county(root: Path, county, site: str = "", label=_no_label) -> int:
     """Write the data beside every page of the county; return how many pages got it."""
-    data = PageData(root, county, site)
+    data = PageData(root, county, site, label)
     for region in county.regions.values():
         data.place(region)
     for unit in county.units.values():

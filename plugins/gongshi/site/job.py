@@ -314,7 +314,7 @@ class CountySite:
         timings["supervision"] = time.perf_counter() - started
         write_county_pages(self.writer, staging, county, problems)
         part = time.perf_counter()
-        write_page_data(staging, county, self.public_url)
+        write_page_data(staging, county, self.public_url, self.schemas.label)
         timings["page_data"] = time.perf_counter() - part  # part of "pages", as the next three are of "downloads"
         rules = self._write_supervision(staging, county, supervision)
         for problem in write_channels(self.writer, staging, county, self.gongshi, self.public_url):
@@ -397,7 +397,7 @@ class CountySite:
             {r.code: r.name for r in county.townships}, {u.unit_id: u.name for u in county.units.values()}))
         for case in county.rectifications.values():
             self.writer.write(staging, case.url, ProblemPage(county, case))
-        write_supervision_data(staging, county, supervision, rules, self.public_url)
+        write_supervision_data(staging, county, supervision, rules, self.public_url, self.schemas.label)
         return rules
 
     def _public(self, problem: report.Problem) -> report.Problem:
