@@ -23,6 +23,11 @@ def china_today() -> dt.date:
     return dt.datetime.now(CHINA).date()
 
 
+def midnight(day: dt.date) -> dt.datetime:
+    """The start of a day in China, for formats that want a time (Atom, RSS, OC4IDS)."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA)
+
+
 _FORM = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 

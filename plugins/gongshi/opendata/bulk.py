@@ -9,13 +9,12 @@ bulk files as they are.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import sqlite3
 from pathlib import Path
 
-from ..site.spreadsheet import neutralise
+from ..site.spreadsheet import write_table
 from .sqlite import Database, _quote, table_sql
 
 FOLDER = "data"
@@ -162,11 +161,7 @@ def _table_files(db: sqlite3.Connection, folder: Path, name: str, rows: int) -> 
     data = cursor.fetchall()
     out = []
     target = folder / f"{name}.csv"
-    with open(folder / (target.name + PART), "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerow(columns)
-        writer.writerows([neutralise(v) if isinstance(v, str) else ("" if v is None else v) for v in row]
-                         for row in data)
+    write_table(folder / (target.name + PART), [columns], data)
     out.append({"name": target.name, "table": name, "rows": rows, "sha256": _sha256(folder / (target.name + PART)),
                 "bytes": (folder / (target.name + PART)).stat().st_size})
     frame = pl.DataFrame(data, schema=columns, orient="row", infer_schema_length=None)

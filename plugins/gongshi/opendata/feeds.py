@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import feedgenerator
 
-from ..dates import CHINA
+from ..dates import CHINA, midnight
 
 LIMIT = 100  # entries a feed keeps, newest first
 TAG_YEAR = 2026  # the year in the tag URIs' authority: fixed, so ids never change
@@ -35,10 +35,6 @@ def tag(site: str, path: str) -> str:
     return f"tag:{host or 'gongshi'},{TAG_YEAR}:{path}"
 
 
-def _day(day) -> dt.datetime | None:
-    if day is None:
-        return None
-    return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA)
 
 
 class _Feed(feedgenerator.Atom1Feed):
@@ -47,7 +43,7 @@ class _Feed(feedgenerator.Atom1Feed):
     def latest_post_date(self):
         dates = [item["updateddate"] or item["pubdate"] for item in self.items
                  if item["updateddate"] or item["pubdate"]]
-        return max(dates) if dates else dt.datetime(TAG_YEAR, 1, 1, tzinfo=CHINA)
+        return max(dates) if dates else midnight(dt.date(TAG_YEAR, 1, 1))
 
 
 def notice_day(county, notice) -> dt.date:
@@ -68,7 +64,7 @@ def _summary(discloser: str, start, end) -> str:
 
 
 def _notice_entry(site: str, county, notice) -> dict:
-    day = _day(notice_day(county, notice))
+    day = midnight(notice_day(county, notice))
     return {"title": notice.title, "link": f"{site}/{notice.url}", "unique_id": tag(site, f"{county.code}/notice/"
                                                                                      f"{notice.notice_id}"),
             "description": _summary(notice.discloser_names, notice.start_date, notice.end_date), "pubdate": day,
@@ -152,7 +148,7 @@ def write_site(output: Path, site: str, counties: list) -> Path:
     entries = []
     for c in counties:
         for n in c.notices:
-            day = _day(n.dated or dt.date(TAG_YEAR, 1, 1))
+            day = midnight(n.dated or dt.date(TAG_YEAR, 1, 1))
             entries.append({"title": f"{c.name}：{n.title}", "link": f"{site}/{n.url}",
                             "unique_id": tag(site, f"{c.code}/notice/{n.notice_id}"),
                             "description": _summary(n.discloser.name, n.start_date, n.end_date),

@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from ..dates import CHINA, PartialDate, as_written
+from ..dates import PartialDate, as_written, midnight
 from ..money import cents
 
 SCHEMAS = Path(__file__).parent / "oc4ids"
@@ -47,7 +47,7 @@ def when(day) -> str | None:
     """A date as OC4IDS's date-time, at midnight in China; None for no date or one stated only to month or year."""
     if day is None or (isinstance(day, PartialDate) and day.precision != "day"):
         return None
-    return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA).isoformat()
+    return midnight(day).isoformat()
 
 
 def money(amount: Decimal | None) -> dict | None:

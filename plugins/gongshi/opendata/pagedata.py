@@ -7,14 +7,13 @@ the package version and fingerprint it was made from, so that a reader can tell 
 
 from __future__ import annotations
 
-import csv
 import json
 from decimal import Decimal
 from pathlib import Path
 
 from ..dates import as_written as day
 from ..money import cents
-from ..site.spreadsheet import neutralise
+from ..site.spreadsheet import write_table
 
 PROJECT_COLUMNS = (("project_id", "项目编号"), ("name", "项目名称"), ("year", "年度"), ("statusName", "状态"),
                    ("categoryName", "类别"), ("place", "实施地点"), ("budget", "总投资（元）"),
@@ -48,11 +47,7 @@ def household_total_rows(projects) -> list[dict]:
             for p in projects for b in p.household_totals]
 
 
-def _no_label(table: str, field: str, value):
-    return value
-
-
-def project_row(p, label=_no_label) -> dict:
+def project_row(p, label) -> dict:
     """A project as the page's tables show it: codes with their Chinese names (statusName: 已验收)."""
     return {"project_id": p.project_id, "name": p.name, "year": p.year, "status": p.status,
             "statusName": label("projects", "status", p.status), "category": p.category,
@@ -75,7 +70,7 @@ def allocation_row(a) -> dict:
             "url": a.url}
 
 
-def notice_row(n, label=_no_label) -> dict:
+def notice_row(n, label) -> dict:
     return {"notice_id": n.notice_id, "title": n.title, "kind": n.kind, "kindName": label("notices", "kind", n.kind),
             "start_date": day(n.start_date),
             "end_date": day(n.end_date), "disclosers": n.discloser_names, "url": n.url}
@@ -84,7 +79,7 @@ def notice_row(n, label=_no_label) -> dict:
 class PageData:
     """Writes the JSON and CSV files beside a county's pages."""
 
-    def __init__(self, root: Path, county, site: str = "", label=_no_label):
+    def __init__(self, root: Path, county, site: str, label):
         self.root = root
         self.county = county
         self.site = site  # the public site's address: a CSV's 网址 column is a link that opens from Excel
@@ -221,7 +216,7 @@ class PageData:
         self.write(n.url, "notice", record, tables)
 
 
-def write_supervision(root: Path, county, supervision, rules: list, site: str = "", label=_no_label) -> None:
+def write_supervision(root: Path, county, supervision, rules: list, site: str, label) -> None:
     """The data beside the supervision page (each rule's figures; the findings are in findings.csv beside it) and
     beside each problem's page."""
     data = PageData(root, county, site, label)
@@ -248,19 +243,15 @@ def write_supervision(root: Path, county, supervision, rules: list, site: str = 
             "findings": [f.as_dict() for f in case.findings]})
 
 
-def _write_csv(path: Path, columns: tuple, rows: list[dict], site: str = "") -> None:
+def _write_csv(path: Path, columns: tuple, rows: list[dict], site: str) -> None:
     """A table for Excel: a byte-order mark, Chinese headers, every text cell neutralised, and each page's whole
     address (网址), which Excel opens."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerow([title for _, title in columns])
-        for row in rows:
-            cells = {**row, "url": f"{site}/{row['url']}"} if site and row.get("url") else row
-            writer.writerow([neutralise(str(cells.get(name))) if cells.get(name) is not None else ""
-                             for name, _ in columns])
+    cells = [{**row, "url": f"{site}/{row['url']}"} if site and row.get("url") else row for row in rows]
+    write_table(path, [[title for _, title in columns]],
+                ([None if c.get(name) is None else str(c.get(name)) for name, _ in columns] for c in cells))
 
 
-def write_county(root: Path, county, site: str = "", label=_no_label) -> int:
+def write_county(root: Path, county, site: str, label) -> int:
     """Write the data beside every page of the county; return how many pages got it."""
     data = PageData(root, county, site, label)
     for region in county.regions.values():

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import feedgenerator
 
+from ..dates import midnight
 from ..model import KIND_TITLES, County, Notice
 from ..money import wan
 from ..problems import Problem, warning
@@ -293,7 +294,7 @@ def write_sms(folder: Path, items: list[tuple[Summary, str]], signature: str, no
 def write_feeds(folder: Path, county: County, items: list[Summary], public_url: str, today: dt.date) -> None:
     """RSS and Atom of the notices on air (a signage player's ticker reads them) and the same as plain text. A feed
     is dated by the build's day, never by the clock, so that the same data gives the same files."""
-    built = dt.datetime(today.year, today.month, today.day, tzinfo=CHINA)
+    built = midnight(today)
     for name, kind in (("ticker.rss", feedgenerator.Rss201rev2Feed), ("ticker.atom", feedgenerator.Atom1Feed)):
         feed = _dated(kind, built)(title=f"{county.name}正在公示", link=f"{public_url}/{county.code}/now/",
                     description=f"{county.name}扶贫资金项目公告公示：正在公示的公告", language="zh-CN",
@@ -302,13 +303,11 @@ def write_feeds(folder: Path, county: County, items: list[Summary], public_url: 
             day = s.notice.published_on if isinstance(s.notice.published_on, dt.date) else s.start
             feed.add_item(title=f"{s.headline}（查询码{s.code}）", link=s.url, description=s.line(),
                           unique_id=f"{s.url}#{s.code}",
-                          pubdate=dt.datetime(day.year, day.month, day.day, tzinfo=CHINA))
+                          pubdate=midnight(day))
         with open(folder / name, "w", encoding="utf-8") as fh:
             feed.write(fh, "utf-8")
     (folder / "ticker.txt").write_text("".join(f"{s.line()}\n" for s in items), encoding="utf-8")
 
-
-CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
 def _dated(kind, built: dt.datetime):

@@ -32,13 +32,20 @@ def table_rows(text: str) -> tuple[list[str], list[list[str]]]:
     return header, list(reader)
 
 
-def write_csv(target: Path, text: str) -> None:
-    """Write one table for Excel: a byte-order mark so Chinese opens right, every text cell neutralised."""
-    header, rows = table_rows(text)
+def write_table(target: Path, headers: list[list[str]], rows) -> None:
+    """Write a table for Excel: a byte-order mark so Chinese opens right, the header rows as they are, then the rows
+    with every text cell neutralised and an empty cell for None."""
     with open(target, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerow(header)
-        writer.writerows([neutralise(cell) for cell in row] for row in rows)
+        writer.writerows(headers)
+        writer.writerows(["" if cell is None else neutralise(cell) if isinstance(cell, str) else cell for cell in row]
+                         for row in rows)
+
+
+def write_csv(target: Path, text: str) -> None:
+    """Write one table of a package for Excel."""
+    header, rows = table_rows(text)
+    write_table(target, [header], rows)
 
 
 def write_xlsx(target: Path, tables: dict[str, str], schemas: SchemaSet) -> None:

@@ -3,7 +3,6 @@ and summed up per rule, township and unit for the supervision page."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from pathlib import Path
 
 from ..package.records import ROW
 from ..problems import Problem
-from ..site.spreadsheet import neutralise
+from ..site.spreadsheet import write_table
 from . import CANNOT_JUDGE, PENDING, RULE_INFO, STATUS_NAMES, THRESHOLDS, VIOLATION, Finding, RuleInfo
 from . import supervise as run_rules
 from . import thresholds as merge_thresholds
@@ -115,13 +114,11 @@ def write_csv(target: Path, supervision: Supervision) -> Path:
     """Every finding as a row, for Excel: a byte-order mark, Chinese headers over field names, every text cell
     neutralised so that a spreadsheet shows it and never runs it."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerow([title for _, title in COLUMNS])
-        writer.writerow([name for name, _ in COLUMNS])
-        for f in supervision.findings:
-            values = {**f.as_dict(), "status": STATUS_NAMES[f.status], "by_history": "是" if f.by_history else "否"}
-            writer.writerow([neutralise(str(values.get(name, ""))) for name, _ in COLUMNS])
+    rows = []
+    for f in supervision.findings:
+        values = {**f.as_dict(), "status": STATUS_NAMES[f.status], "by_history": "是" if f.by_history else "否"}
+        rows.append([str(values.get(name, "")) for name, _ in COLUMNS])
+    write_table(target, [[title for _, title in COLUMNS], [name for name, _ in COLUMNS]], rows)
     return target
 
 
