@@ -62,6 +62,17 @@ class SchemaSet:
         return field.get("enumLabels", {}).get(value, value or "")
 
 
+def foreign_keys(name: str, schema: dict) -> list[tuple[list[str], str, list[str]]]:
+    """A table's foreign keys as (fields, the table they refer to, its fields): single fields as lists, a reference
+    to "" (the table itself) by its name."""
+    keys = []
+    for fk in schema.get("foreignKeys", []):
+        fields, refs = fk["fields"], fk["reference"]["fields"]
+        keys.append((fields if isinstance(fields, list) else [fields], fk["reference"]["resource"] or name,
+                     refs if isinstance(refs, list) else [refs]))
+    return keys
+
+
 @cache
 def load_schemas(folder: str | Path | None = None) -> SchemaSet:
     """Read every resource's schema from `folder` (default: the checkout's schemas/)."""

@@ -20,7 +20,7 @@ from decimal import Decimal
 import polars as pl
 
 from ..problems import GongshiError, Problem
-from ..schemas import SchemaSet
+from ..schemas import SchemaSet, foreign_keys
 from .messages import LIMIT_ERRORS, Finding, translate
 
 # The constraints Frictionless checks for each type, in the order it checks them.
@@ -347,13 +347,9 @@ def _integrity(name: str, schema: dict, checked: dict[str, Checked]) -> list[tup
         exprs += [empty.alias("p_empty"), pl.when(~empty).then(row.shift(1).over(primary)).alias("p_prev")]
         kinds.append(("primary", 0, None))
     multi = []
-    for order, fk in enumerate(schema.get("foreignKeys", [])):
-        source = fk["reference"]["resource"] or name
+    for order, (fields, source, ref_fields) in enumerate(foreign_keys(name, schema)):
         if source not in checked:
             continue
-        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-        ref_fields = fk["reference"]["fields"]
-        ref_fields = ref_fields if isinstance(ref_fields, list) else [ref_fields]
         note = (f'for "{", ".join(fields)}": values "',
                 f'" not found in the lookup table "{source}" as "{", ".join(ref_fields)}"')
         if len(fields) != 1:

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ..money import fen, is_money
+from ..schemas import foreign_keys
 
 SEARCH_SOURCES = {  # table: (kind shown, id field, title field, the fields searched besides the title)
     "projects": ("项目", "project_id", "name", ("content", "location", "performance_targets", "construction_unit")),
@@ -73,7 +74,7 @@ class Database:
         pending = [name for name in self.schemas.tables if name in texts]
         while pending:
             for name in pending:
-                targets = {fk["reference"]["resource"] for fk in self.schemas.tables[name].get("foreignKeys", [])}
+                targets = {target for _, target, _ in foreign_keys(name, self.schemas.tables[name])}
                 if all(t in done or t == name or t not in texts for t in targets):
                     done.append(name)
                     pending.remove(name)
@@ -235,13 +236,9 @@ def table_sql(schemas, name: str, present: set[str], county: bool = False) -> st
     if key:
         keys = key if isinstance(key, list) else [key]
         columns.append(f"PRIMARY KEY ({lead}{', '.join(map(_quote, keys))})")
-    for fk in schema.get("foreignKeys", []):
-        target = fk["reference"]["resource"] or name
+    for fields, target, refs in foreign_keys(name, schema):
         if target not in present:
             continue
-        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-        refs = fk["reference"]["fields"]
-        refs = refs if isinstance(refs, list) else [refs]
         columns.append(f"FOREIGN KEY ({lead}{', '.join(map(_quote, fields))}) REFERENCES {_quote(target)} "
                        f"({lead}{', '.join(map(_quote, refs))})")
     return f"CREATE TABLE {_quote(name)} (\n  " + ",\n  ".join(columns) + "\n)"
